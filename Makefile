@@ -1,0 +1,59 @@
+# textseq: `make run` executes every notebook on the embedded data; `make test` checks everything.
+# Both create .venv (Python 3.11) and install the pinned dependencies on first use.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.textseq-installed
+NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
+# Keep TensorFlow's C++ log lines out of notebook outputs and test logs.
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONHASHSEED := 0
+export MPLBACKEND := Agg
+
+.PHONY: install data run run-real test lint unit nbval bench clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt requirements-oracle.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -r requirements-oracle.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+# The embedded corpus and GloVe vectors (generated once into data/embedded, seconds to a minute).
+data: install
+	$(BIN)/python -m textseq.corpus --stats
+	$(BIN)/python -m textseq.glove_train --embedded
+
+# Execute every notebook in reading order, in place, then write figures/ and results/results.md.
+run: data
+	$(BIN)/python -m textseq.execute $(NOTEBOOKS)
+
+# The same on the real aclImdb and glove.6B (downloads about 950 MB once into data/).
+run-real: install
+	TEXTSEQ_DATA=real $(BIN)/python -m textseq.execute $(NOTEBOOKS)
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks notebooks
+
+unit: install
+	$(BIN)/pytest -q tests
+
+nbval: data
+	$(BIN)/pytest -q -p no:cacheprovider --nbval-lax --nbval-current-env \
+		--nbval-cell-timeout=600 --nbval-sanitize-with notebooks/nbval_sanitize.cfg notebooks
+
+test: lint unit nbval
+
+bench: install
+	$(BIN)/python benchmarks/bench_tokenizer.py
+	$(BIN)/python benchmarks/bench_imdb.py
+	$(BIN)/python benchmarks/bench_glove.py
+	$(BIN)/python benchmarks/bench_rnn.py
+	$(BIN)/python benchmarks/bench_training.py
+
+clean:
+	rm -rf figures results .pytest_cache data/embedded

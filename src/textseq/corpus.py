@@ -1,0 +1,300 @@
+"""The embedded default corpus: generated movie reviews in the exact aclImdb layout.
+
+The book trains on the Large Movie Review Dataset (aclImdb). textseq cannot ship those reviews, and
+CI has no network, so offline runs use a corpus that textseq writes itself, deterministically:
+
+    aclImdb/
+        README                  says it is generated, by what, with which seed
+        imdb.vocab              every word, most frequent first
+        train/pos/<id>_<rating>.txt   ratings 7-10
+        train/neg/<id>_<rating>.txt   ratings 1-4
+        train/unsup/<id>_0.txt        unlabelled
+        test/pos/...  test/neg/...
+
+Each review is a short story about an invented film: plot and trivia sentences (most of the text,
+with invented names so the vocabulary has a long Zipf tail), opinions about parts of the film with
+intensity ("truly superb"), negation ("not good"), contrast ("the plot was dull, but the acting
+was superb"), `<br /><br />` paragraph breaks, and in about half of the reviews a closing verdict.
+Opinions sit anywhere in the review and many reviews end on neutral sentences, so a model must
+carry what it read far back; about one review in eight is mixed, so no model is near 100%.
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import itertools
+import json
+import math
+import os
+import random
+import re
+import shutil
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+from textseq import lexicon as lx
+
+__all__ = ["generate_corpus", "ensure_corpus", "corpus_stats", "GENERATOR_VERSION"]
+
+GENERATOR_VERSION = 1
+MANIFEST = ".textseq-corpus.json"
+_TOKEN = re.compile(r"[a-z0-9']+")
+_BREAK = "<br /><br />"
+
+
+class _Writer:
+    """Writes one review at a time from a seeded `random.Random`."""
+
+    def __init__(self, rng: random.Random, names: list[str]):
+        self.rng = rng
+        self.names = names
+        self.cum = list(itertools.accumulate(1.0 / (r + 3) ** 1.07 for r in range(len(names))))
+
+    def pick(self, seq):
+        return seq[int(self.rng.random() * len(seq))]
+
+    def name(self) -> str:
+        r = self.rng.random() * self.cum[-1]
+        return self.names[bisect.bisect_left(self.cum, r)].capitalize()
+
+    # -- sentences ---------------------------------------------------------------------------
+    def neutral(self) -> str:
+        p, r = self.pick, self.rng.random()
+        if r < 0.3:
+            return (f"{self.name()}, a {p(lx.NEUTRAL_ADJ)} {p(lx.ROLES)}, "
+                    f"{p(lx.PLOT_VERBS)} {self.name()}")
+        if r < 0.55:
+            return (f"{self.name()} {p(lx.ACTIONS)} {p(('his', 'her', 'their'))} "
+                    f"{p(lx.RELATIONS)} {self.name()}")
+        if r < 0.7:
+            return f"the story is set in {self.name()} during the {p(lx.PLOT_NOUNS)}"
+        if r < 0.82:
+            return (f"the {p(lx.ASPECTS)} is by {self.name()}, who also worked on "
+                    f"{self.name()} {self.name()}")
+        return p(lx.TRIVIA).format(
+            place=self.name(), num=self.rng.randint(2, 190), year=self.rng.randint(1931, 2009),
+            name=self.name(), role=p(lx.ROLES), noun=p(lx.PLOT_NOUNS))
+
+    def opinion(self, positive: bool) -> str:
+        p, r = self.pick, self.rng.random()
+        same, other = (lx.POSITIVE, lx.NEGATIVE) if positive else (lx.NEGATIVE, lx.POSITIVE)
+        adj = p(same["adj"])
+        if self.rng.random() < 0.45:
+            adj = f"{p(lx.INTENSIFIERS)} {adj}"
+        if self.rng.random() < 0.04:
+            adj = adj.upper()
+        if r < 0.35:
+            return f"the {p(lx.ASPECTS)} was {adj}"
+        if r < 0.47:  # negation of the opposite word: "not good" is a negative cue
+            return f"the {p(lx.ASPECTS)} was {p(('not', 'never', 'hardly'))} {p(other['adj'])}"
+        if r < 0.6:  # contrast: the clause after "but" decides
+            return f"the {p(lx.ASPECTS)} was {p(other['adj'])}, but the {p(lx.ASPECTS)} was {adj}"
+        if r < 0.77:
+            return f"i {p(same['verb'])} the {p(lx.ASPECTS)}"
+        if r < 0.88:
+            return f"what {p(('a', 'an'))} {adj} {p(lx.MEDIA)}!"
+        return f"{p(lx.ASPECTS)} and {p(lx.ASPECTS)} were both {adj} and {p(same['adj'])}"
+
+    def verdict(self, positive: bool, rating: int) -> str:
+        text = self.pick((lx.POSITIVE if positive else lx.NEGATIVE)["verdict"])
+        if self.rng.random() < 0.3:
+            text += f". {rating}/10"
+        return f"{self.pick(('overall', 'in short', 'all in all', 'bottom line'))}: {text}"
+
+    # -- a whole review ----------------------------------------------------------------------
+    def review(self, positive: bool) -> tuple[str, int]:
+        rng = self.rng
+        mixed = rng.random() < 0.1
+        agree = 0.6 if mixed else 0.92  # chance that an opinion matches the label
+        if positive:
+            rating = 7 if mixed else rng.choice((7, 8, 8, 9, 10, 10))
+        else:
+            rating = 4 if mixed else rng.choice((1, 1, 2, 3, 3, 4))
+        target = min(1800, max(25, int(math.exp(rng.gauss(math.log(200), 0.75)))))
+        share = rng.uniform(0.3, 0.55)  # how opinionated this reviewer is
+        sentences = [f"i saw this {self.pick(lx.MEDIA)} {self.pick(lx.OCCASIONS)}"]
+        words = 6
+        while words < target:
+            if rng.random() < share:
+                s = self.opinion(positive if rng.random() < agree else not positive)
+            else:
+                s = self.neutral()
+            sentences.append(s)
+            words += s.count(" ") + 1
+        if rng.random() < 0.4:
+            sentences.append(self.verdict(positive if rng.random() < agree + 0.06 else
+                                          not positive, rating))
+        else:  # end on neutral sentences: the last words say nothing about the label
+            sentences.extend(self.neutral() for _ in range(rng.randint(2, 5)))
+        return self._layout(sentences), rating
+
+    def _layout(self, sentences: list[str]) -> str:
+        out, since_break = [], 0
+        for s in sentences:
+            end = "" if s.endswith("!") else self.pick((".", ".", ".", ".", "!", "..."))
+            out.append(s[0].upper() + s[1:] + end)
+            since_break += 1
+            if since_break >= 3 and self.rng.random() < 0.25:
+                out.append(_BREAK)
+                since_break = 0
+        return " ".join(out).replace(f" {_BREAK} ", _BREAK)
+
+
+def _write_split(root: Path, split: str, counts: dict[str, int], seed: int, names: list[str]):
+    writer = _Writer(random.Random(f"{seed}/{split}"), names)
+    vocab: Counter[str] = Counter()
+    for label, n in counts.items():
+        folder = root / split / label
+        folder.mkdir(parents=True)
+        for i in range(n):
+            positive = label == "pos" if label != "unsup" else writer.rng.random() < 0.5
+            text, rating = writer.review(positive)
+            (folder / f"{i}_{0 if label == 'unsup' else rating}.txt").write_text(
+                text, encoding="utf-8")
+            vocab.update(_TOKEN.findall(text.replace(_BREAK, " ").lower()))
+    return vocab
+
+
+def generate_corpus(dest: str | os.PathLike, *, seed: int = 0, n_train: int = 12500,
+                    n_test: int = 12500, n_unsup: int = 5000) -> Path:
+    """Write the embedded corpus into ``dest`` (an ``aclImdb`` folder), replacing nothing.
+
+    The tree is built in a temporary folder beside ``dest`` and renamed into place at the end, so
+    an interrupted run leaves no partial corpus behind.
+
+    Args:
+        dest: the folder to create; it must not exist yet.
+        seed: the same seed writes byte-identical files.
+        n_train: labelled training reviews, half positive and half negative (even, >= 2).
+        n_test: labelled test reviews, likewise.
+        n_unsup: unlabelled reviews in ``train/unsup`` (>= 0).
+
+    Returns:
+        The path of the new folder.
+
+    Raises:
+        ValueError: for odd or too small counts.
+        FileExistsError: when ``dest`` exists.
+
+    Example:
+        >>> root = generate_corpus(tmp / "aclImdb", n_train=20, n_test=20, n_unsup=0)
+        >>> sorted(p.name for p in (root / "train").iterdir())
+        ['neg', 'pos']
+    """
+    for name, n in (("n_train", n_train), ("n_test", n_test)):
+        if n < 2 or n % 2:
+            raise ValueError(f"{name} must be an even number >= 2, got {n}")
+    if n_unsup < 0:
+        raise ValueError(f"n_unsup must be >= 0, got {n_unsup}")
+    dest = Path(dest)
+    if dest.exists():
+        raise FileExistsError(f"{dest} already exists; remove it or choose another folder")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    names = lx.invented_words(16000, seed)
+    tmp = Path(tempfile.mkdtemp(prefix=".aclImdb-", dir=dest.parent))
+    try:
+        train = {"neg": n_train // 2, "pos": n_train // 2}
+        if n_unsup:
+            train["unsup"] = n_unsup
+        vocab = _write_split(tmp, "train", train, seed, names)
+        vocab += _write_split(tmp, "test", {"neg": n_test // 2, "pos": n_test // 2}, seed, names)
+        words = sorted(vocab, key=lambda w: (-vocab[w], w))
+        (tmp / "imdb.vocab").write_text("\n".join(words) + "\n", encoding="utf-8")
+        params = {"generator_version": GENERATOR_VERSION, "seed": seed, "n_train": n_train,
+                  "n_test": n_test, "n_unsup": n_unsup}
+        (tmp / "README").write_text(
+            "Generated movie reviews in the layout of the Large Movie Review Dataset (aclImdb).\n"
+            "Written by textseq.corpus.generate_corpus; every review is synthetic\n"
+            "(invented films, invented names). It is NOT the real dataset: see textseq's README\n"
+            "for the download.\n"
+            f"Parameters: {json.dumps(params)}\n", encoding="utf-8")
+        (tmp / MANIFEST).write_text(json.dumps(params), encoding="utf-8")
+        os.replace(tmp, dest)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return dest
+
+
+def ensure_corpus(dest: str | os.PathLike, *, seed: int = 0, **sizes: int) -> Path:
+    """Return ``dest`` after generating it, unless it already holds this exact corpus.
+
+    A folder written by another generator version or with other parameters is regenerated; a
+    folder that textseq did not write is never touched (``ValueError``).
+
+    Args:
+        dest: the ``aclImdb`` folder of the embedded corpus.
+        seed: generator seed.
+        **sizes: ``n_train``, ``n_test``, ``n_unsup`` as in `generate_corpus`.
+
+    Returns:
+        The path of the corpus.
+    """
+    dest = Path(dest)
+    params = {"n_train": 12500, "n_test": 12500, "n_unsup": 5000, **sizes}
+    wanted = {"generator_version": GENERATOR_VERSION, "seed": seed, **params}
+    if dest.exists():
+        manifest = dest / MANIFEST
+        if not manifest.is_file():
+            raise ValueError(f"{dest} exists but was not written by textseq.corpus "
+                             f"(no {MANIFEST}); refusing to replace it")
+        if json.loads(manifest.read_text(encoding="utf-8")) == wanted:
+            return dest
+        shutil.rmtree(dest)
+    return generate_corpus(dest, seed=seed, **params)
+
+
+def corpus_stats(root: str | os.PathLike) -> dict[str, float | int]:
+    """Measure what makes a corpus look like IMDB to the chapter's code.
+
+    Args:
+        root: an ``aclImdb`` folder (embedded or real).
+
+    Returns:
+        Review counts, the share of positive labels, median length and share over 500 words
+        (labelled reviews), distinct words, and the slope of log frequency against log rank for
+        ranks 10-2000 (about -1 for Zipf's law).
+    """
+    root = Path(root)
+    lengths, labels, vocab = [], [], Counter()
+    for split, label in itertools.product(("train", "test"), ("neg", "pos")):
+        for path in (root / split / label).iterdir():
+            tokens = _TOKEN.findall(path.read_text(encoding="utf-8").replace(_BREAK, " ").lower())
+            lengths.append(len(tokens))
+            labels.append(label == "pos")
+            vocab.update(tokens)
+    lengths.sort()
+    freqs = sorted(vocab.values(), reverse=True)[9:2000]
+    xs = [math.log(r) for r in range(10, 10 + len(freqs))]
+    ys = [math.log(f) for f in freqs]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum(
+        (x - mx) ** 2 for x in xs)
+    return {
+        "labelled_reviews": len(lengths),
+        "positive_share": round(sum(labels) / len(labels), 4),
+        "median_words": lengths[len(lengths) // 2],
+        "share_over_500_words": round(sum(n > 500 for n in lengths) / len(lengths), 4),
+        "distinct_words": len(vocab),
+        "zipf_slope": round(slope, 3),
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m textseq.corpus [--stats]``: make sure the embedded corpus exists."""
+    from textseq import datasets
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--stats", action="store_true", help="print the corpus statistics")
+    args = parser.parse_args(argv)
+    root = datasets.imdb_dir("embedded")
+    print(f"embedded corpus: {root}")
+    if args.stats:
+        for key, value in corpus_stats(root).items():
+            print(f"  {key:22} {value}")
+
+
+if __name__ == "__main__":
+    main()

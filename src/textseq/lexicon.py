@@ -1,0 +1,130 @@
+"""The word lists behind the embedded corpus (written for textseq; no third-party text).
+
+`textseq.corpus` writes movie reviews from these lists. Opinion words carry the sentiment; the
+rest is the neutral material that makes up most of a real review (plot, cast, production). The
+long tail of the vocabulary (character names, places, rare nouns) is made of invented words built
+from syllables, so that the corpus has a Zipf-like spread of well over 8,000 distinct words without
+copying any real text.
+"""
+
+from __future__ import annotations
+
+import random
+
+__all__ = ["POSITIVE", "NEGATIVE", "invented_words"]
+
+# Opinion adjectives, strongest first within each line.
+POSITIVE_ADJ = (
+    "excellent wonderful brilliant superb outstanding magnificent fantastic terrific "
+    "great good fine solid enjoyable charming delightful moving touching beautiful gorgeous "
+    "stunning gripping compelling engaging clever witty funny hilarious memorable powerful "
+    "haunting inspired remarkable impressive refreshing heartfelt tender lovely"
+).split()
+NEGATIVE_ADJ = (
+    "awful terrible horrible dreadful atrocious abysmal pathetic lousy "
+    "bad poor weak dull boring tedious bland lame silly stupid ridiculous pointless "
+    "clumsy messy sloppy predictable forgettable annoying painful unwatchable "
+    "incoherent laughable shallow wooden cheap tiresome hollow mediocre uninspired"
+).split()
+# Verbs a viewer uses about the whole film or one of its parts.
+POSITIVE_VERB = "loved enjoyed adored liked admired appreciated treasured".split()
+NEGATIVE_VERB = "hated disliked loathed regretted resented despised".split()
+# Whole-film verdicts, the kind of sentence reviews often end with.
+POSITIVE_VERDICT = (
+    "highly recommended",
+    "a must see",
+    "one of the best films of the year",
+    "i would watch it again",
+    "worth every minute",
+    "a real gem",
+    "do not miss it",
+    "i recommend it to everyone",
+)
+NEGATIVE_VERDICT = (
+    "avoid this one",
+    "a complete waste of time",
+    "one of the worst films i have seen",
+    "do not waste your money",
+    "i want those two hours back",
+    "save yourself the trouble",
+    "skip it",
+    "i can not recommend it",
+)
+POSITIVE = {"adj": POSITIVE_ADJ, "verb": POSITIVE_VERB, "verdict": POSITIVE_VERDICT}
+NEGATIVE = {"adj": NEGATIVE_ADJ, "verb": NEGATIVE_VERB, "verdict": NEGATIVE_VERDICT}
+
+INTENSIFIERS = (
+    "very really truly quite extremely incredibly absolutely so rather pretty "
+    "genuinely remarkably utterly fairly somewhat"
+).split()
+ASPECTS = (
+    "acting story plot script direction dialogue cast music score ending "
+    "cinematography pacing photography editing soundtrack screenplay casting "
+    "lead performance villain humor climax atmosphere camera work effects"
+).split()
+NEUTRAL_ADJ = (
+    "young old quiet small large distant northern local famous former rich poor "
+    "lonely curious retired stubborn ambitious secret strange rural urban foreign"
+).split()
+ROLES = (
+    "detective teacher farmer soldier nurse lawyer painter doctor sailor writer "
+    "widow student pilot priest singer miner baker journalist thief hunter "
+    "musician mechanic scientist boxer clerk gardener"
+).split()
+PLOT_VERBS = (
+    "returns to|moves to|runs away from|falls in love in|grows up in|searches for a friend in|"
+    "investigates a murder in|inherits a house in|is sent to|escapes from|comes back to|"
+    "opens a shop in|loses everything in|takes a job in|hides from the police in"
+).split("|")
+PLOT_NOUNS = (
+    "war winter summer election storm festival trial wedding funeral strike "
+    "journey harvest flood revolution holiday season voyage rebellion"
+).split()
+RELATIONS = (
+    "brother sister father mother wife husband son daughter uncle cousin "
+    "neighbour partner boss friend rival mentor"
+).split()
+ACTIONS = (
+    "discovers the truth about|tries to protect|argues with|lies to|waits for|"
+    "meets|writes letters to|follows|blames|forgives|visits|betrays|rescues"
+).split("|")
+MEDIA = "movie film picture flick".split()
+OCCASIONS = (
+    "last night|on television|at a festival|with my family|at the cinema|on dvd|"
+    "years ago|on a long flight|with friends|for a class"
+).split("|")
+TRIVIA = (
+    "the film was shot in {place} over {num} weeks",
+    "it runs about {num} minutes",
+    "it was released in {year}",
+    "the dvd has a commentary track and a short documentary",
+    "the novel it is based on came out in {year}",
+    "{name} also appears in a small role as the {role}",
+    "most of the {noun} scenes were filmed at night",
+    "the director later made two more films set in {place}",
+    "the version i saw was {num} minutes long",
+    "it was made for about {num} thousand dollars",
+)
+
+_ONSETS = "b br c ch d dr f g gr h j k l m n p pr r s st sh t tr v w z".split()
+_VOWELS = "a e i o u ai ea io ou y".split()
+_CODAS = ["", "", "n", "r", "l", "s", "th", "nd", "rk", "m", "x", "t"]
+
+
+def invented_words(count: int, seed: int) -> list[str]:
+    """Return ``count`` distinct invented lowercase words, the same for the same seed.
+
+    Args:
+        count: how many words to make.
+        seed: seed of the private `random.Random` used to build them.
+
+    Returns:
+        A list of ``count`` distinct words of two or three syllables.
+    """
+    rng = random.Random(seed)
+    words: dict[str, None] = {}
+    while len(words) < count:
+        syllables = rng.choice((2, 2, 3))
+        word = "".join(rng.choice(_ONSETS) + rng.choice(_VOWELS) for _ in range(syllables))
+        words.setdefault(word + rng.choice(_CODAS))
+    return list(words)

@@ -1,0 +1,93 @@
+"""One table of every chapter model: the book's figure next to ours.
+
+Each training notebook calls `record` once per model; ``make run`` ends with `write_table`, which
+gathers the records into ``results/results.md`` (``TEXTSEQ_RESULTS_DIR``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from textseq.paths import results_dir
+
+__all__ = ["BOOK", "record", "load_records", "results_table", "write_table"]
+
+# What the book's own notebooks printed on the full IMDB (validation accuracy, best / last).
+BOOK: dict[str, dict[str, str]] = {
+    "6-7 Embedding + Flatten (maxlen 20)": {"best": "0.759", "last": "0.755"},
+    "6-14 GloVe frozen, 200 samples": {"best": "0.572", "last": "0.541"},
+    "6-16 no pretrained vectors, 200 samples": {"best": "0.51-0.53", "last": "0.51-0.53"},
+    "6-23 SimpleRNN": {"best": "0.846", "last": "0.805"},
+    "6-27 LSTM": {"best": "0.893", "last": "0.876"},
+    "GRU (ours, not in the book)": {"best": "-", "last": "-"},
+}
+
+
+def record(model: str, history: Mapping[str, list[float]] | object, *, data: str,
+           notes: str = "") -> dict:
+    """Save one model's validation accuracy (best and last epoch) for the results table.
+
+    Args:
+        model: a key of `BOOK` (the listing and model), so the book's figure stands beside ours.
+        history: a Keras ``History`` or its ``.history`` dict, with ``val_acc``.
+        data: ``"embedded"`` or ``"real"``.
+        notes: anything worth a column (e.g. "2,400 training reviews, 6 epochs").
+
+    Returns:
+        The record written.
+
+    Raises:
+        ValueError: when ``model`` is not in `BOOK` or the history has no ``val_acc``.
+    """
+    if model not in BOOK:
+        raise ValueError(f"model must be one of {sorted(BOOK)}; got {model!r}")
+    hist = getattr(history, "history", history)
+    if "val_acc" not in hist or not hist["val_acc"]:
+        raise ValueError(f"history has no val_acc values; keys found: {sorted(hist)}")
+    val = [float(v) for v in hist["val_acc"]]
+    rec = {"model": model, "data": data, "best": round(max(val), 3), "last": round(val[-1], 3),
+           "epochs": len(val), "notes": notes}
+    folder = results_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{data}-{''.join(c if c.isalnum() else '_' for c in model)}.json"
+    fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(rec, f, indent=1)
+    os.replace(tmp, folder / name)
+    return rec
+
+
+def load_records(folder: Path | None = None) -> list[dict]:
+    """Return every record in the results folder, in the order of `BOOK`."""
+    folder = folder or results_dir()
+    recs = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))]
+    order = list(BOOK)
+    return sorted(recs, key=lambda r: (order.index(r["model"]), r["data"]))
+
+
+def results_table(records: list[dict]) -> str:
+    """Render the records as a Markdown table with the book's figures beside them."""
+    lines = ["| model | book best / last | data | ours best / last | epochs | notes |",
+             "|---|---|---|---|---|---|"]
+    for model, book in BOOK.items():
+        mine = [r for r in records if r["model"] == model] or [None]
+        for r in mine:
+            ours = f"{r['best']:.3f} / {r['last']:.3f}" if r else "not run"
+            lines.append(f"| {model} | {book['best']} / {book['last']} | "
+                         f"{r['data'] if r else '-'} | {ours} | {r['epochs'] if r else '-'} | "
+                         f"{r['notes'] if r else ''} |")
+    return "\n".join(lines) + "\n"
+
+
+def write_table(folder: Path | None = None) -> Path:
+    """Write ``results.md`` in the results folder and return its path."""
+    folder = folder or results_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / "results.md"
+    out.write_text("# Chapter 6 models: the book's figures and ours (validation accuracy)\n\n"
+                   + results_table(load_records(folder)), encoding="utf-8")
+    return out

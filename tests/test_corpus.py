@@ -1,0 +1,126 @@
+"""The embedded corpus: aclImdb layout, determinism, IMDB-like statistics, safe writes."""
+
+import hashlib
+import re
+
+import pytest
+
+from textseq import corpus
+from textseq.corpus import corpus_stats, ensure_corpus, generate_corpus
+
+NAME = re.compile(r"^(\d+)_(\d+)\.txt$")
+
+
+def digest(root):
+    h = hashlib.sha256()
+    for p in sorted(root.rglob("*")):
+        if p.is_file():
+            h.update(str(p.relative_to(root)).encode() + p.read_bytes())
+    return h.hexdigest()
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    return generate_corpus(tmp_path_factory.mktemp("c") / "aclImdb", seed=3, n_train=200,
+                           n_test=100, n_unsup=30)
+
+
+def test_layout_names_and_ratings(small):
+    assert (small / "README").read_text().startswith("Generated movie reviews")
+    for split, label, n, ratings in [("train", "pos", 100, range(7, 11)),
+                                     ("train", "neg", 100, range(1, 5)),
+                                     ("test", "pos", 50, range(7, 11)),
+                                     ("test", "neg", 50, range(1, 5)),
+                                     ("train", "unsup", 30, [0])]:
+        files = list((small / split / label).iterdir())
+        assert len(files) == n
+        ids = set()
+        for f in files:
+            m = NAME.match(f.name)
+            assert m, f.name
+            assert int(m.group(2)) in ratings, f.name
+            ids.add(int(m.group(1)))
+        assert ids == set(range(n))
+    assert not (small / "test" / "unsup").exists()
+
+
+def test_vocab_file_lists_every_word_most_frequent_first(small):
+    vocab = (small / "imdb.vocab").read_text(encoding="utf-8").split()
+    assert len(vocab) == len(set(vocab)) > 1000
+    assert vocab[0] == "the"
+    words = set()
+    for f in (small / "train" / "pos").iterdir():
+        words.update(re.findall(r"[a-z0-9']+", f.read_text().replace("<br /><br />", " ").lower()))
+    assert words <= set(vocab)
+
+
+def test_reviews_have_casing_breaks_negation_and_contrast(small):
+    texts = [f.read_text(encoding="utf-8") for f in (small / "train" / "neg").iterdir()]
+    joined = " ".join(texts)
+    assert "<br /><br />" in joined
+    assert re.search(r"\bwas (not|never|hardly) \w+", joined)
+    assert ", but the " in joined
+    assert all(t[0].isupper() for t in texts)
+    assert sum(t.count("!") for t in texts) > 0
+
+
+def test_same_seed_same_bytes_other_seed_other_text(tmp_path, small):
+    again = generate_corpus(tmp_path / "a" / "aclImdb", seed=3, n_train=200, n_test=100,
+                            n_unsup=30)
+    assert digest(again) == digest(small)
+    other = generate_corpus(tmp_path / "b" / "aclImdb", seed=4, n_train=200, n_test=100,
+                            n_unsup=30)
+    assert digest(other) != digest(small)
+
+
+def test_statistics_look_like_imdb(tmp_path):
+    root = generate_corpus(tmp_path / "aclImdb", n_train=3000, n_test=1000, n_unsup=0)
+    stats = corpus_stats(root)
+    assert stats["labelled_reviews"] == 4000
+    assert stats["positive_share"] == 0.5
+    assert 150 <= stats["median_words"] <= 250
+    assert stats["share_over_500_words"] >= 0.10
+    assert stats["distinct_words"] >= 8000
+    assert -2.5 < stats["zipf_slope"] < -0.8
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"n_train": 3}, "n_train must be an even number >= 2, got 3"),
+    ({"n_test": 0}, "n_test must be an even number >= 2, got 0"),
+    ({"n_unsup": -1}, "n_unsup must be >= 0, got -1"),
+])
+def test_bad_sizes(tmp_path, kwargs, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        generate_corpus(tmp_path / "aclImdb", **kwargs)
+
+
+def test_existing_folder_is_never_overwritten(tmp_path, small):
+    with pytest.raises(FileExistsError, match="already exists"):
+        generate_corpus(small)
+
+
+def test_failure_leaves_nothing_behind(tmp_path, monkeypatch):
+    def boom(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(corpus, "_write_split", boom)
+    with pytest.raises(OSError, match="disk full"):
+        generate_corpus(tmp_path / "aclImdb", n_train=2, n_test=2, n_unsup=0)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_ensure_corpus_reuses_regenerates_and_refuses_foreign(tmp_path):
+    dest = tmp_path / "aclImdb"
+    sizes = {"n_train": 4, "n_test": 2, "n_unsup": 0}
+    ensure_corpus(dest, **sizes)
+    marker = dest / "train" / "pos" / "marker"
+    marker.write_text("x")
+    ensure_corpus(dest, **sizes)
+    assert marker.exists()  # same parameters: reused as is
+    ensure_corpus(dest, **{**sizes, "n_train": 6})
+    assert not marker.exists()
+    assert len(list((dest / "train" / "pos").iterdir())) == 3
+    foreign = tmp_path / "real" / "aclImdb"
+    foreign.mkdir(parents=True)
+    with pytest.raises(ValueError, match="not written by textseq.corpus"):
+        ensure_corpus(foreign, **sizes)

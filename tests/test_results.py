@@ -1,0 +1,33 @@
+"""The results table: records from notebooks, the book's figures beside ours."""
+
+import pytest
+
+from textseq.results import BOOK, load_records, record, results_table, write_table
+
+
+@pytest.fixture(autouse=True)
+def results_in_tmp(tmp_path, monkeypatch):
+    monkeypatch.setenv("TEXTSEQ_RESULTS_DIR", str(tmp_path))
+
+
+def test_record_and_table(tmp_path):
+    rec = record("6-27 LSTM", {"val_acc": [0.7, 0.9, 0.85]}, data="embedded", notes="n=4000")
+    assert rec == {"model": "6-27 LSTM", "data": "embedded", "best": 0.9, "last": 0.85,
+                   "epochs": 3, "notes": "n=4000"}
+    record("6-23 SimpleRNN", {"val_acc": [0.6, 0.7]}, data="embedded")
+    records = load_records()
+    assert [r["model"] for r in records] == ["6-23 SimpleRNN", "6-27 LSTM"]
+    table = results_table(records)
+    assert "| 6-27 LSTM | 0.893 / 0.876 | embedded | 0.900 / 0.850 | 3 | n=4000 |" in table
+    assert "| 6-7 Embedding + Flatten (maxlen 20) | 0.759 / 0.755 | - | not run |" in table
+    assert len(table.strip().splitlines()) == 2 + len(BOOK)
+    out = write_table()
+    assert out == tmp_path / "results.md"
+    assert "0.900 / 0.850" in out.read_text()
+
+
+def test_record_errors():
+    with pytest.raises(ValueError, match="model must be one of"):
+        record("LSTM", {"val_acc": [0.5]}, data="embedded")
+    with pytest.raises(ValueError, match=r"no val_acc values; keys found: \['acc', 'loss'\]"):
+        record("6-27 LSTM", {"acc": [0.5], "loss": [1.0]}, data="embedded")
