@@ -107,7 +107,7 @@ class _Writer:
     def review(self, positive: bool) -> tuple[str, int]:
         rng = self.rng
         mixed = rng.random() < 0.1
-        agree = 0.6 if mixed else 0.92  # chance that an opinion matches the label
+        agree = 0.6 if mixed else 0.9  # chance that an opinion matches the label
         if positive:
             rating = 7 if mixed else rng.choice((7, 8, 8, 9, 10, 10))
         else:
