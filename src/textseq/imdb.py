@@ -1,0 +1,277 @@
+"""IMDB for Keras, built from any aclImdb tree: `load_data` and `get_word_index`.
+
+These mirror ``keras.datasets.imdb.load_data`` and ``get_word_index`` (Listings 6-6 and 6-22)
+without Keras's download of its prebuilt ``imdb.npz``: the integer sequences are computed here from
+the raw reviews of an aclImdb tree, the embedded one by default or the real one
+(``TEXTSEQ_DATA=real``). Everything after the encoding (shuffling, ``start_char``, ``index_from``,
+``skip_top``, ``num_words``, ``maxlen``) follows Keras's own code step by step.
+
+How the reviews become words (`tokenize_review`): ``<br />`` tags become spaces, the text is
+lowercased, and the tokens are runs of letters and digits, joined by inner apostrophes
+(``"don't"``, ``"rock'n'roll"``); every other character separates tokens.
+
+How words become integers (`get_word_index`): the 50,000 labelled reviews (train and test, not
+``unsup``) are counted together; index 1 is the most frequent word, ties are broken by the
+words' code-point order (``"a"`` before ``"b"``), so the result is the same on every machine.
+
+The encoding of a tree takes several seconds for the real data, so it is cached in a hidden file
+beside the tree (``.<tree name>.imdb-<fingerprint>.npz``). The fingerprint covers the name, size
+and modification time of every review file, so editing, adding or removing a review rebuilds it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+import zipfile
+from collections import Counter
+from itertools import chain
+from pathlib import Path
+
+import numpy as np
+
+from textseq.aclimdb import DataError, Reviews, read_split, read_splits
+
+__all__ = ["DataError", "Reviews", "read_split", "read_splits", "tokenize_review",
+           "get_word_index", "load_data"]
+
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+_CACHE_VERSION = 1  # bump when the tokenizer or the ranking changes
+
+
+def tokenize_review(text: str) -> list[str]:
+    """Split a review into lowercase words, the way `get_word_index` counts them.
+
+    Args:
+        text: A raw review.
+
+    Returns:
+        The tokens, in order.
+
+    Example:
+
+    >>> tokenize_review("Don't miss it!<br /><br />10/10, a ROCK'N'ROLL 'classic'.")
+    ["don't", 'miss', 'it', '10', '10', 'a', "rock'n'roll", 'classic']
+    """
+    return _TOKEN.findall(_BREAK.sub(" ", text).lower())
+
+
+def _resolve(path: str | os.PathLike | None) -> Path:
+    if path is None:
+        from textseq import datasets  # the embedded/real switch (imported lazily)
+
+        path = datasets.imdb_dir()
+    return Path(path).resolve()
+
+
+def _fingerprint(source: Path) -> str:
+    digest = hashlib.sha256(f"textseq-imdb-v{_CACHE_VERSION}".encode())
+    if source.is_file():
+        st = source.stat()
+        digest.update(f"{source.name} {st.st_size} {st.st_mtime_ns}".encode())
+        return digest.hexdigest()[:20]
+    for split in ("train", "test"):
+        for label in ("neg", "pos"):
+            try:
+                with os.scandir(source / split / label) as it:
+                    entries = sorted(f"{e.name} {e.stat().st_size} {e.stat().st_mtime_ns}"
+                                     for e in it)
+            except OSError:
+                entries = ["<missing>"]
+            digest.update(f"{split}/{label}\n".encode())
+            digest.update("\n".join(entries).encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()[:20]
+
+
+def _build(source: Path) -> dict[str, np.ndarray]:
+    reviews = read_splits(source, ("train", "test"))
+    tokens = {s: [tokenize_review(t) for t in r.texts] for s, r in reviews.items()}
+    counts = Counter(chain.from_iterable(chain.from_iterable(tokens.values())))
+    words = sorted(counts, key=lambda w: (-counts[w], w))
+    index = {w: i for i, w in enumerate(words, 1)}
+    arrays = {"words": np.frombuffer("\n".join(words).encode(), dtype=np.uint8)}
+    for split, toks in tokens.items():
+        arrays[f"{split}_flat"] = np.fromiter((index[w] for w in chain.from_iterable(toks)),
+                                              dtype=np.int32)
+        arrays[f"{split}_lengths"] = np.array([len(t) for t in toks], dtype=np.int64)
+        arrays[f"{split}_labels"] = reviews[split].labels
+    return arrays
+
+
+def _encoded(source: Path) -> dict[str, np.ndarray]:
+    """The tree's words and raw rank sequences, from the cache file or freshly built."""
+    fingerprint = _fingerprint(source)
+    stem = f".{source.name}.imdb-"
+    cache = source.parent / f"{stem}{fingerprint}.npz"
+    try:
+        with np.load(cache, allow_pickle=False) as npz:
+            return {k: npz[k] for k in npz.files}
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+        pass  # no cache yet (or an unreadable one): build it
+    arrays = _build(source)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=source.parent, prefix=stem, suffix=".tmp")
+    except OSError:
+        return arrays  # read-only parent folder: no cache
+    try:
+        with os.fdopen(fd, "wb") as f:
+            np.savez(f, **arrays)
+        os.replace(tmp, cache)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    for old in source.parent.glob(f"{stem}*.npz"):
+        if old != cache:
+            try:
+                old.unlink()
+            except OSError:
+                pass  # a stale cache is never read again (its fingerprint is gone)
+    return arrays
+
+
+def get_word_index(path: str | os.PathLike | None = None) -> dict[str, int]:
+    """Return the dict from word to rank (1 = most frequent) used by `load_data`.
+
+    Like ``keras.datasets.imdb.get_word_index()``, the ranks do not include the ``index_from``
+    shift: in sequences from `load_data`, word ``w`` appears as ``word_index[w] + index_from``.
+    Unlike Keras's ``imdb_word_index.json``, the words are those of `tokenize_review` on this
+    tree's 50,000 labelled reviews (ties broken by code-point order).
+
+    Args:
+        path: An aclImdb folder or ``aclImdb_v1.tar.gz``; ``None`` uses
+            ``textseq.datasets.imdb_dir()`` (the embedded tree unless ``TEXTSEQ_DATA=real``).
+
+    Returns:
+        A dict ``{word: rank}`` with ranks 1, 2, … in order of decreasing frequency.
+
+    Example:
+
+    ```python
+    word_index = get_word_index()
+    reverse = {i + 3: w for w, i in word_index.items()}  # index_from=3
+    " ".join(reverse.get(i, "?") for i in x_train[0])
+    ```
+    """
+    words = bytes(_encoded(_resolve(path))["words"]).decode()
+    return {w: i for i, w in enumerate(words.split("\n"), 1)} if words else {}
+
+
+def _positive(name: str, value, allow_none: bool = True) -> None:
+    if value is None and allow_none:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be an integer >= 1{' or None' if allow_none else ''}, "
+                         f"got {value!r}")
+
+
+def _gather(ranks: np.ndarray, lengths: np.ndarray, order: np.ndarray, start_char: int | None,
+            index_from: int) -> tuple[np.ndarray, np.ndarray]:
+    """Concatenate the sequences ``order`` of a flat rank array, shifted, with start marks."""
+    starts = (np.cumsum(lengths) - lengths)[order]
+    lengths = lengths[order]
+    extra = int(start_char is not None)
+    out_len = lengths + extra
+    out_starts = np.cumsum(out_len) - out_len
+    is_word = np.ones(int(out_len.sum()), dtype=bool)
+    if extra:
+        is_word[out_starts] = False
+    dest = np.flatnonzero(is_word)
+    flat = np.empty(len(is_word), dtype=np.int64)
+    if extra:
+        flat[out_starts] = start_char
+    flat[dest] = ranks[dest + np.repeat(starts - out_starts - extra, lengths)]
+    flat[dest] += index_from
+    return flat, out_len
+
+
+def load_data(path: str | os.PathLike | None = None, num_words: int | None = None,
+              skip_top: int = 0, maxlen: int | None = None, seed: int = 113,
+              start_char: int | None = 1, oov_char: int | None = 2, index_from: int = 3):
+    """Load IMDB as integer sequences, like ``keras.datasets.imdb.load_data``.
+
+    The steps and their order are Keras's: each split is shuffled with
+    ``np.random.RandomState(seed)`` (train first, then test, same generator); every word rank is
+    shifted by ``index_from`` and ``start_char`` is prepended; with ``maxlen``, sequences of
+    ``maxlen`` or more items (start mark included) are *dropped*, not truncated; then an index
+    ``w`` is kept if ``skip_top <= w < num_words`` and replaced by ``oov_char`` otherwise (removed
+    if ``oov_char`` is None). So ``num_words=10000`` keeps the 9,996 most frequent words (ranks
+    1-9996, indices 4-9999). Keras quirks kept on purpose: without ``num_words`` the largest index
+    present becomes ``oov_char``; ``skip_top`` applies to ``start_char`` too.
+
+    Differences from Keras's prebuilt ``imdb.npz`` (whose exact preprocessing is not published):
+    the words come from `tokenize_review` on this tree's reviews, so vocabulary, ranks and
+    sequence lengths differ from Keras's (e.g. Keras's file has 88,584 words); test words are in
+    the index too (Keras's file skipped words never seen in training); the unshuffled order is
+    the reading order of `read_split`.
+
+    Args:
+        path: An aclImdb folder or ``aclImdb_v1.tar.gz``; ``None`` uses
+            ``textseq.datasets.imdb_dir()`` (the embedded tree unless ``TEXTSEQ_DATA=real``).
+        num_words: Keep indices below this (``None``: all, see above).
+        skip_top: Replace indices below this by ``oov_char``.
+        maxlen: Drop sequences whose length is ``maxlen`` or more (``None``: keep all).
+        seed: Seed of the shuffle.
+        start_char: Index put at the start of every sequence (``None``: none).
+        oov_char: Index of out-of-vocabulary words (``None``: drop them).
+        index_from: Offset added to every word rank.
+
+    Returns:
+        ``(x_train, y_train), (x_test, y_test)``: ``x`` are 1-D object arrays of lists of ints,
+        ``y`` are ``int64`` arrays of 0/1 labels.
+
+    Raises:
+        ValueError: For an invalid argument, or if ``maxlen`` removes every sequence of a split.
+        DataError: If the tree is malformed (see `read_split`).
+
+    Example:
+
+    ```python
+    (x_train, y_train), (x_test, y_test) = load_data(num_words=10000)  # Listing 6-6
+    ```
+    """
+    _positive("num_words", num_words)
+    _positive("maxlen", maxlen)
+    for name, value in (("skip_top", skip_top), ("index_from", index_from), ("seed", seed)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+            raise ValueError(f"{name} must be an integer >= 0, got {value!r}")
+    for name, value in (("start_char", start_char), ("oov_char", oov_char)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise ValueError(f"{name} must be an integer or None, got {value!r}")
+    arrays = _encoded(_resolve(path))
+    rng = np.random.RandomState(seed)
+    splits = {}
+    for split in ("train", "test"):
+        lengths = arrays[f"{split}_lengths"]
+        order = np.arange(len(lengths))
+        rng.shuffle(order)  # Keras: train first, then test, with the same generator
+        extra = int(start_char is not None)
+        if maxlen:  # Keras drops sequences of maxlen items or more, start mark included
+            order = order[lengths[order] + extra < maxlen]
+            if not len(order):
+                raise ValueError(f"After filtering for sequences shorter than maxlen={maxlen}, "
+                                 f"no {split} sequence was kept. Increase maxlen.")
+        flat, out_len = _gather(arrays[f"{split}_flat"], lengths, order, start_char,
+                                index_from)
+        splits[split] = (flat, out_len, arrays[f"{split}_labels"].astype(np.int64)[order])
+    if not num_words:  # Keras: the largest index present, which thereby becomes oov_char
+        num_words = max(int(f.max()) if len(f) else 0 for f, _, _ in splits.values())
+    result = []
+    for flat, out_len, labels in splits.values():
+        inside = (flat >= skip_top) & (flat < num_words)
+        if oov_char is not None:
+            flat = np.where(inside, flat, oov_char)
+        else:
+            kept = np.concatenate(([0], np.cumsum(inside)))
+            ends = np.cumsum(out_len)
+            out_len = kept[ends] - kept[ends - out_len]
+            flat = flat[inside]
+        items, ends = flat.tolist(), np.cumsum(out_len).tolist()
+        x = np.empty(len(out_len), dtype=object)
+        for i, (a, b) in enumerate(zip([0] + ends[:-1], ends, strict=True)):
+            x[i] = items[a:b]
+        result.append((x, labels))
+    return tuple(result)
+

@@ -1,0 +1,406 @@
+"""Tests for textseq.download and textseq.archives, against a real HTTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import hashlib
+import http.server
+import io
+import socket
+import struct
+import tarfile
+import threading
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import TINY_REVIEWS, make_tarball
+
+from textseq import download
+from textseq.aclimdb import read_split
+from textseq.download import (
+    ArchiveError,
+    DownloadError,
+    OfflineError,
+    Resource,
+    ensure_aclimdb,
+    ensure_glove6b,
+    extract_tar,
+    fetch,
+    verify_zip,
+)
+
+PAYLOAD = bytes(range(256)) * 4000  # 1,024,000 bytes: several read chunks
+PAYLOAD_SHA = hashlib.sha256(PAYLOAD).hexdigest()
+
+
+class Server:
+    """A ThreadingHTTPServer on 127.0.0.1 (port 0) serving routes the test defines.
+
+    Route kinds: ("ok", body), ("truncate", body) announces len(body) and sends half, then
+    closes; ("drop", body) sends half, then resets the connection; ("404", None).
+    """
+
+    def __init__(self):
+        self.routes: dict[str, tuple[str, bytes | None]] = {}
+        self.requests: list[str] = []
+        server = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                server.requests.append(self.path)
+                kind, body = server.routes.get(self.path, ("404", None))
+                if kind == "404":
+                    self.send_error(404, "Not Found")
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "application/octet-stream")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if kind == "ok":
+                    self.wfile.write(body)
+                    return
+                self.wfile.write(body[: len(body) // 2])
+                self.wfile.flush()
+                if kind == "drop":  # RST instead of FIN
+                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                               struct.pack("ii", 1, 0))
+                self.close_connection = True
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
+        self.thread.start()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}{path}"
+
+    def stop(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture(autouse=True)
+def loopback_only(monkeypatch):
+    """No proxy may see the test traffic, and nothing but 127.0.0.1 is ever contacted."""
+    for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY",
+                 "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.delenv("TEXTSEQ_OFFLINE", raising=False)
+    real_create = socket.create_connection
+
+    def create_connection(address, *args, **kwargs):
+        assert address[0] in ("127.0.0.1", "localhost"), f"non-loopback connection to {address}"
+        return real_create(address, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "create_connection", create_connection)
+
+
+@pytest.fixture
+def server():
+    srv = Server()
+    yield srv
+    srv.stop()
+
+
+def closed_port_url(path: str) -> str:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    return f"http://127.0.0.1:{port}{path}"
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+# --- fetch ------------------------------------------------------------------------------------
+
+def test_fetch_success_quiet(server, tmp_path, capsys):
+    server.routes["/f.bin"] = ("ok", PAYLOAD)
+    dest = tmp_path / "cache" / "f.bin"
+    assert fetch(server.url("/f.bin"), dest, size=len(PAYLOAD), sha256=PAYLOAD_SHA,
+                 progress=False) == dest
+    assert dest.read_bytes() == PAYLOAD
+    assert leftovers(dest.parent) == ["f.bin", "f.bin.sha256"]
+    assert capsys.readouterr().err == ""
+
+
+def test_fetch_progress_bar_on_stderr(server, tmp_path, capsys):
+    server.routes["/f.bin"] = ("ok", PAYLOAD)
+    fetch(server.url("/f.bin"), tmp_path / "f.bin", size=len(PAYLOAD), sha256=PAYLOAD_SHA)
+    captured = capsys.readouterr()
+    assert "f.bin" in captured.err and "100%" in captured.err
+    assert captured.out == ""
+
+
+@pytest.mark.parametrize("kind, size, sha, message", [
+    ("ok", len(PAYLOAD) + 1, PAYLOAD_SHA,
+     f"size mismatch: expected {len(PAYLOAD) + 1:,} bytes, the server announces "
+     f"{len(PAYLOAD):,}"),
+    ("ok", len(PAYLOAD), "0" * 64,
+     f"checksum mismatch: expected SHA-256 {'0' * 64}, got {PAYLOAD_SHA}"),
+    ("truncate", len(PAYLOAD), PAYLOAD_SHA,
+     f"truncated transfer: expected {len(PAYLOAD):,} bytes, received {len(PAYLOAD) // 2:,}"),
+    ("404", len(PAYLOAD), PAYLOAD_SHA, "HTTP 404 Not Found; expected 200 OK"),
+])
+def test_fetch_failures_leave_nothing(server, tmp_path, kind, size, sha, message):
+    server.routes["/f.bin"] = (kind, PAYLOAD)
+    url = server.url("/f.bin")
+    with pytest.raises(DownloadError) as info:
+        fetch(url, tmp_path / "f.bin", size=size, sha256=sha, progress=False)
+    assert str(info.value) == f"{url}: {message}"
+    assert leftovers(tmp_path) == []
+
+
+def test_fetch_dropped_connection(server, tmp_path):
+    server.routes["/f.bin"] = ("drop", PAYLOAD)
+    url = server.url("/f.bin")
+    with pytest.raises(DownloadError) as info:
+        fetch(url, tmp_path / "f.bin", size=len(PAYLOAD), sha256=PAYLOAD_SHA, progress=False)
+    text = str(info.value)
+    assert text.startswith(f"{url}: ")
+    assert ("connection dropped after" in text or "truncated transfer" in text)
+    assert f"of {len(PAYLOAD):,} bytes" in text or f"expected {len(PAYLOAD):,} bytes" in text
+    assert leftovers(tmp_path) == []
+
+
+def test_fetch_unreachable_is_offline_error(tmp_path):
+    url = closed_port_url("/f.bin")
+    with pytest.raises(OfflineError, match=f"{url}: could not connect"):
+        fetch(url, tmp_path / "f.bin", size=1, sha256="0" * 64, progress=False)
+    assert leftovers(tmp_path) == []
+
+
+def test_fetch_reuses_cache_without_network(server, tmp_path):
+    server.routes["/f.bin"] = ("ok", PAYLOAD)
+    url, dest = server.url("/f.bin"), tmp_path / "f.bin"
+    fetch(url, dest, size=len(PAYLOAD), sha256=PAYLOAD_SHA, progress=False)
+    server.stop()
+    assert fetch(url, dest, size=len(PAYLOAD), sha256=PAYLOAD_SHA, progress=False) == dest
+    assert server.requests == ["/f.bin"]
+
+
+def test_fetch_existing_file_checked_once(tmp_path, monkeypatch):
+    dest = tmp_path / "f.bin"
+    dest.write_bytes(PAYLOAD)  # put there by hand: no sidecar yet
+    url = closed_port_url("/f.bin")
+    fetch(url, dest, size=len(PAYLOAD), sha256=PAYLOAD_SHA, progress=False)
+    assert (tmp_path / "f.bin.sha256").read_text().split()[0] == PAYLOAD_SHA
+    calls = []
+    monkeypatch.setattr(download, "_sha256_of", lambda *a: calls.append(a) or PAYLOAD_SHA)
+    fetch(url, dest, size=len(PAYLOAD), sha256=PAYLOAD_SHA, progress=False)
+    assert calls == []  # remembered by the sidecar
+
+
+def test_fetch_existing_file_wrong(tmp_path):
+    dest = tmp_path / "f.bin"
+    url = closed_port_url("/f.bin")
+    dest.write_bytes(PAYLOAD[:-1])
+    with pytest.raises(DownloadError, match=rf"f.bin: expected {len(PAYLOAD):,} bytes, found "
+                                            rf"{len(PAYLOAD) - 1:,}; delete the file"):
+        fetch(url, dest, size=len(PAYLOAD), sha256=PAYLOAD_SHA, progress=False)
+    dest.write_bytes(b"x" + PAYLOAD[1:])  # same size, other bytes
+    with pytest.raises(DownloadError, match=f"expected SHA-256 {PAYLOAD_SHA}, got "):
+        fetch(url, dest, size=len(PAYLOAD), sha256=PAYLOAD_SHA, progress=False)
+    assert dest.read_bytes()[:1] == b"x"  # a file we did not write is never deleted
+
+
+def test_fetch_tampered_after_verification(server, tmp_path):
+    server.routes["/f.bin"] = ("ok", PAYLOAD)
+    url, dest = server.url("/f.bin"), tmp_path / "f.bin"
+    fetch(url, dest, size=len(PAYLOAD), sha256=PAYLOAD_SHA, progress=False)
+    dest.write_bytes(PAYLOAD[::-1])  # same size, new mtime: the sidecar no longer applies
+    with pytest.raises(DownloadError, match="expected SHA-256"):
+        fetch(url, dest, size=len(PAYLOAD), sha256=PAYLOAD_SHA, progress=False)
+
+
+def test_fetch_bad_arguments(tmp_path):
+    with pytest.raises(ValueError, match="sha256 must be 64 hex digits, got 'abc'"):
+        fetch("http://127.0.0.1:9/x", tmp_path / "x", size=1, sha256="abc")
+    with pytest.raises(ValueError, match="size must be >= 0, got -1"):
+        fetch("http://127.0.0.1:9/x", tmp_path / "x", size=-1, sha256="0" * 64)
+
+
+# --- extract_tar ------------------------------------------------------------------------------
+
+def _tar_with(tmp_path, name, kind=tarfile.REGTYPE, linkname="", prefix_ok=True):
+    path = tmp_path / "evil.tar.gz"
+    with tarfile.open(path, "w:gz") as tar:
+        if prefix_ok:
+            ok = tarfile.TarInfo("aclImdb/train/pos/1_9.txt")
+            ok.size = 4
+            tar.addfile(ok, io.BytesIO(b"good"))
+        info = tarfile.TarInfo(name)
+        info.type, info.linkname = kind, linkname
+        if kind == tarfile.REGTYPE:
+            info.size = 3
+            tar.addfile(info, io.BytesIO(b"bad"))
+        else:
+            tar.addfile(info)
+    return path
+
+
+@pytest.mark.parametrize("name, kind, linkname, message", [
+    ("aclImdb/../../escape.txt", tarfile.REGTYPE, "", "escapes the target folder"),
+    ("/tmp/absolute.txt", tarfile.REGTYPE, "", "has an absolute path"),
+    ("aclImdb/train/neg/2_1.txt", tarfile.SYMTYPE, "../../../../etc/passwd",
+     "is a symbolic link"),
+    ("aclImdb/train/neg/3_1.txt", tarfile.LNKTYPE, "aclImdb/train/pos/1_9.txt", "is a hard link"),
+    ("aclImdb/dev", tarfile.CHRTYPE, "", "is a device"),
+    ("aclImdb/pipe", tarfile.FIFOTYPE, "", "is a FIFO"),
+    ("other/1_1.txt", tarfile.REGTYPE, "", "lies outside 'aclImdb/'"),
+])
+def test_extract_tar_refuses(tmp_path, name, kind, linkname, message):
+    archive = _tar_with(tmp_path, name, kind, linkname)
+    dest = tmp_path / "out" / "aclImdb"
+    with pytest.raises(ArchiveError) as info:
+        extract_tar(archive, dest, root="aclImdb")
+    assert str(info.value).startswith(f"{archive}: member {name!r} ")
+    assert message in str(info.value)
+    assert leftovers(tmp_path / "out") == []
+    assert not (tmp_path / "escape.txt").exists()
+
+
+def test_extract_tar_success_and_existing_dest(tiny_aclimdb, tmp_path):
+    archive = make_tarball(tiny_aclimdb, tmp_path / "a.tar.gz")
+    dest = extract_tar(archive, tmp_path / "out" / "aclImdb", root="aclImdb")
+    assert leftovers(dest.parent) == ["aclImdb"]
+    assert (dest / ".textseq-complete").is_file()
+    assert read_split(dest).texts == read_split(tiny_aclimdb).texts
+    with pytest.raises(FileExistsError, match="already exists"):
+        extract_tar(archive, dest, root="aclImdb")
+    plain = extract_tar(archive, tmp_path / "plain")
+    assert (plain / "aclImdb" / "train" / "pos").is_dir()
+
+
+def test_extract_tar_damaged(tiny_aclimdb, tmp_path):
+    archive = make_tarball(tiny_aclimdb, tmp_path / "a.tar.gz")
+    archive.write_bytes(archive.read_bytes()[:-200])
+    with pytest.raises(ArchiveError, match="damaged or not a tar archive"):
+        extract_tar(archive, tmp_path / "out" / "aclImdb", root="aclImdb")
+    assert leftovers(tmp_path / "out") == []
+
+
+# --- verify_zip -------------------------------------------------------------------------------
+
+def _zip(path, members, method=zipfile.ZIP_STORED):
+    with zipfile.ZipFile(path, "w", method) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return path
+
+
+def test_verify_zip(tmp_path):
+    path = _zip(tmp_path / "g.zip", {"g.50d.txt": b"the 0.1 0.2\n", "g.100d.txt": b"a 1 2\n"})
+    assert verify_zip(path) == ["g.50d.txt", "g.100d.txt"]
+    data = bytearray(path.read_bytes())
+    at = data.index(b"a 1 2")
+    data[at] = ord("b")  # flip one byte of the second member
+    path.write_bytes(bytes(data))
+    with pytest.raises(ArchiveError, match="member 'g.100d.txt' fails its CRC-32 check"):
+        verify_zip(path)
+    (tmp_path / "no.zip").write_bytes(b"nope")
+    with pytest.raises(ArchiveError, match="damaged or not a zip archive"):
+        verify_zip(tmp_path / "no.zip")
+
+
+# --- ensure_aclimdb / ensure_glove6b ----------------------------------------------------------
+
+def _pin(monkeypatch, name, data, urls):
+    res = Resource(getattr(download, name).filename, tuple(urls), len(data),
+                   hashlib.sha256(data).hexdigest())
+    monkeypatch.setattr(download, name, res)
+    return res
+
+
+def test_ensure_aclimdb_downloads_extracts_then_works_offline(
+        server, tmp_path, tiny_aclimdb_tarball, tiny_aclimdb, monkeypatch):
+    data = tiny_aclimdb_tarball.read_bytes()
+    server.routes["/aclImdb_v1.tar.gz"] = ("ok", data)
+    _pin(monkeypatch, "ACLIMDB", data, [server.url("/aclImdb_v1.tar.gz")])
+    cache = tmp_path / "cache"
+    tree = ensure_aclimdb(cache, progress=False)
+    assert tree == cache / "aclImdb"
+    assert leftovers(cache) == ["aclImdb", "aclImdb_v1.tar.gz", "aclImdb_v1.tar.gz.sha256"]
+    got = read_split(tree, include_unsup=True)
+    assert len(got) == sum(len(TINY_REVIEWS["train", lab]) for lab in ("neg", "pos", "unsup"))
+    assert got.texts == read_split(tiny_aclimdb, include_unsup=True).texts
+    server.stop()
+    assert ensure_aclimdb(cache, progress=False) == tree
+    assert server.requests == ["/aclImdb_v1.tar.gz"]
+
+
+def test_ensure_aclimdb_refuses_unsafe_archive(server, tmp_path, monkeypatch):
+    data = _tar_with(tmp_path, "aclImdb/../evil.txt").read_bytes()
+    server.routes["/a.tar.gz"] = ("ok", data)
+    _pin(monkeypatch, "ACLIMDB", data, [server.url("/a.tar.gz")])
+    with pytest.raises(ArchiveError, match="'aclImdb/../evil.txt' escapes the target folder"):
+        ensure_aclimdb(tmp_path / "cache", progress=False)
+    assert not (tmp_path / "cache" / "aclImdb").exists()
+
+
+def test_ensure_aclimdb_offline_message(tmp_path, monkeypatch):
+    res = _pin(monkeypatch, "ACLIMDB", b"x" * 1234, [closed_port_url("/aclImdb_v1.tar.gz")])
+    cache = tmp_path / "cache"
+    with pytest.raises(OfflineError) as info:
+        ensure_aclimdb(cache, progress=False)
+    text = str(info.value)
+    for fact in ("No network", res.urls[0], "size:    1,234 bytes", f"SHA-256: {res.sha256}",
+                 str(cache / "aclImdb_v1.tar.gz")):
+        assert fact in text
+    assert leftovers(cache) == []
+
+
+def test_offline_mode_never_connects(server, tmp_path, monkeypatch):
+    _pin(monkeypatch, "ACLIMDB", b"x", [server.url("/a.tar.gz")])
+    monkeypatch.setenv("TEXTSEQ_DATA_DIR", str(tmp_path / "envcache"))
+    with pytest.raises(OfflineError, match="offline mode is on") as info:
+        ensure_aclimdb(offline=True)
+    assert str(tmp_path / "envcache" / "aclImdb_v1.tar.gz") in str(info.value)
+    monkeypatch.setenv("TEXTSEQ_OFFLINE", "1")
+    with pytest.raises(OfflineError, match="offline mode is on"):
+        ensure_aclimdb()
+    assert server.requests == []
+
+
+def test_ensure_aclimdb_uses_a_hand_extracted_tree(tmp_path, tiny_aclimdb, monkeypatch):
+    _pin(monkeypatch, "ACLIMDB", b"x", [closed_port_url("/a.tar.gz")])
+    assert ensure_aclimdb(tiny_aclimdb.parent, offline=True) == tiny_aclimdb
+    (tiny_aclimdb / "test").rename(tmp_path / "moved")
+    with pytest.raises(DownloadError, match=r"missing test/; delete it"):
+        ensure_aclimdb(tiny_aclimdb.parent, offline=True)
+
+
+def test_ensure_glove6b_falls_back_to_the_mirror(server, tmp_path, monkeypatch):
+    data = _zip(tmp_path / "src.zip", {"glove.6B.50d.txt": b"the 0.1 0.2\n"}).read_bytes()
+    server.routes["/mirror/glove.6B.zip"] = ("ok", data)
+    _pin(monkeypatch, "GLOVE6B", data, [server.url("/gone/glove.6B.zip"),
+                                        server.url("/mirror/glove.6B.zip")])
+    path = ensure_glove6b(tmp_path / "cache", progress=False)
+    assert path == tmp_path / "cache" / "glove.6B.zip"
+    assert verify_zip(path) == ["glove.6B.50d.txt"]
+    assert server.requests == ["/gone/glove.6B.zip", "/mirror/glove.6B.zip"]
+
+
+def test_ensure_glove6b_all_failing(server, tmp_path, monkeypatch):
+    res = _pin(monkeypatch, "GLOVE6B", b"zip", [server.url("/a.zip"), server.url("/b.zip")])
+    with pytest.raises(DownloadError) as info:
+        ensure_glove6b(tmp_path / "cache", progress=False)
+    assert not isinstance(info.value, OfflineError)
+    for fact in ("Download failed", "/a.zip: HTTP 404", "/b.zip: HTTP 404", res.sha256):
+        assert fact in str(info.value)
+    assert leftovers(tmp_path / "cache") == []
+
+
+def test_pinned_metadata():
+    assert download.ACLIMDB.size == 84_125_825
+    assert download.ACLIMDB.sha256.startswith("c40f74a18d3b")
+    assert download.GLOVE6B.size == 862_182_613
+    assert len(download.GLOVE6B.urls) == 2
+    assert all(u.startswith("https://") for r in (download.ACLIMDB, download.GLOVE6B)
+               for u in r.urls)

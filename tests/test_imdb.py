@@ -1,0 +1,225 @@
+"""Tests for textseq.imdb: tokenizer, word index, load_data (checked against Keras's own)."""
+
+from __future__ import annotations
+
+import sys
+import types
+
+import numpy as np
+import pytest
+from conftest import random_reviews, write_tree
+
+import textseq
+from textseq import imdb
+from textseq.imdb import get_word_index, load_data, read_split, tokenize_review
+
+
+@pytest.fixture
+def salad(tmp_path):
+    """40 reviews per labelled folder (+ 15 unsup) of deterministic word salad."""
+    return write_tree(tmp_path / "aclImdb", random_reviews(40, seed=1, unsup=15))
+
+
+# --- tokenizer and word index -----------------------------------------------------------------
+
+@pytest.mark.parametrize("text, tokens", [
+    ("Don't miss it!<br /><br />10/10", ["don't", "miss", "it", "10", "10"]),
+    ("A<br/>B<BR>c", ["a", "b", "c"]),
+    ("'quoted' rock'n'roll ''", ["quoted", "rock'n'roll"]),
+    ("snake_case and-dash", ["snake", "case", "and", "dash"]),
+    ("Café ÉLAN naïve", ["café", "élan", "naïve"]),
+    ("", []),
+])
+def test_tokenize_review(text, tokens):
+    assert tokenize_review(text) == tokens
+
+
+def test_word_index_ranks_and_ties(tmp_path):
+    tree = write_tree(tmp_path / "aclImdb", {
+        ("train", "neg"): [(0, 1, "b b a")],
+        ("train", "pos"): [(0, 9, "c a B")],
+        ("train", "unsup"): [(0, 0, "zzz zzz zzz zzz")],  # never counted
+        ("test", "neg"): [(0, 2, "d<br />A")],
+        ("test", "pos"): [(0, 8, "e")],
+    })
+    # a: 3, b: 3 (tie -> code-point order), c, d, e: 1 each (tie -> code-point order)
+    assert get_word_index(tree) == {"a": 1, "b": 2, "c": 3, "d": 4, "e": 5}
+
+
+def test_word_index_matches_counts(salad):
+    index = get_word_index(salad)
+    counts = {}
+    for split in ("train", "test"):
+        for text in read_split(salad, split).texts:
+            for w in tokenize_review(text):
+                counts[w] = counts.get(w, 0) + 1
+    assert sorted(index.values()) == list(range(1, len(counts) + 1))
+    ranked = sorted(index, key=index.get)
+    assert [counts[w] for w in ranked] == sorted(counts.values(), reverse=True)
+
+
+# --- load_data against keras.datasets.imdb.load_data ------------------------------------------
+
+@pytest.fixture
+def keras_on(tmp_path, monkeypatch):
+    """Run Keras's own load_data on an imdb.npz holding our unshuffled rank sequences."""
+    import keras.src.datasets.imdb as keras_imdb
+
+    def run(tree, **kwargs):
+        arrays = imdb._encoded(tree)
+        npz = {}
+        for split in ("train", "test"):
+            seqs = np.split(arrays[f"{split}_flat"].astype(np.int64),
+                            np.cumsum(arrays[f"{split}_lengths"])[:-1])
+            x = np.empty(len(seqs), dtype=object)
+            for i, s in enumerate(seqs):
+                x[i] = s.tolist()
+            npz[f"x_{split}"], npz[f"y_{split}"] = x, arrays[f"{split}_labels"].astype(np.int64)
+        path = tmp_path / "imdb.npz"
+        np.savez(path, **npz)
+        monkeypatch.setattr(keras_imdb, "get_file", lambda *a, **k: str(path))
+        return keras_imdb.load_data(**kwargs)
+
+    return run
+
+
+@pytest.mark.parametrize("kwargs", [
+    {},
+    {"num_words": 20},
+    {"num_words": 25, "skip_top": 5, "seed": 7},
+    {"maxlen": 20},
+    {"num_words": 15, "maxlen": 30, "oov_char": None},
+    {"start_char": None, "index_from": 0, "skip_top": 2},
+    {"start_char": None, "oov_char": None, "num_words": 10},
+    {"start_char": 5, "oov_char": 7, "index_from": 10, "skip_top": 1, "num_words": 40},
+])
+def test_load_data_matches_keras(salad, keras_on, kwargs):
+    (kx_train, ky_train), (kx_test, ky_test) = keras_on(salad, **kwargs)
+    (x_train, y_train), (x_test, y_test) = load_data(salad, **kwargs)
+    for ours, theirs in ((x_train, kx_train), (x_test, kx_test)):
+        assert ours.dtype == object and ours.ndim == 1
+        assert [list(s) for s in ours] == [list(s) for s in theirs]
+        assert all(type(w) is int for s in ours for w in s)
+    for ours, theirs in ((y_train, ky_train), (y_test, ky_test)):
+        assert ours.dtype == np.int64
+        np.testing.assert_array_equal(ours, np.asarray(theirs))
+
+
+def test_load_data_decodes_to_the_reviews(salad):
+    """Independent of Keras: with every word kept, each sequence decodes to its review."""
+    (x_train, y_train), (x_test, y_test) = load_data(salad, num_words=10**6)
+    reverse = {i + 3: w for w, i in get_word_index(salad).items()}
+    for x, y, split in ((x_train, y_train, "train"), (x_test, y_test, "test")):
+        reviews = read_split(salad, split)
+        assert all(s[0] == 1 for s in x)
+        decoded = sorted((int(label), " ".join(reverse[i] for i in s[1:]))
+                         for s, label in zip(x, y, strict=True))
+        wanted = sorted((int(label), " ".join(tokenize_review(t)))
+                        for t, label in zip(reviews.texts, reviews.labels, strict=True))
+        assert decoded == wanted
+        assert sorted(y.tolist()) == sorted(reviews.labels.tolist())
+        assert y.tolist() != reviews.labels.tolist()  # shuffled
+
+
+def test_load_data_review_without_words(tmp_path):
+    tree = write_tree(tmp_path / "aclImdb", {
+        ("train", "neg"): [(0, 1, "!!! ..."), (1, 2, "bad bad film")],
+        ("train", "pos"): [(0, 9, "good film")],
+        ("test", "neg"): [(0, 1, "bad")],
+        ("test", "pos"): [(0, 9, "good good good")],
+    })
+    # ranks: good 1, bad 2, film 3; shifted by index_from=3 -> 4, 5, 6
+    (x_train, y_train), (x_test, y_test) = load_data(tree, num_words=100)
+    assert sorted(map(list, x_train)) == [[1], [1, 4, 6], [1, 5, 5, 6]]
+    assert sorted(map(list, x_test)) == [[1, 4, 4, 4], [1, 5]]
+    (x_train, _), _ = load_data(tree, start_char=None, oov_char=None, num_words=6)
+    assert sorted(map(list, x_train)) == [[], [4], [5, 5]]  # film (6) dropped
+
+
+def test_load_data_num_words_bound_and_seed(salad):
+    (x_train, _), (x_test, _) = load_data(salad, num_words=10)
+    assert max(max(s) for s in list(x_train) + list(x_test)) <= 9
+    a = load_data(salad, seed=1)[0][1]
+    b = load_data(salad, seed=2)[0][1]
+    assert a.tolist() != b.tolist()
+    assert a.tolist() == load_data(salad, seed=1)[0][1].tolist()
+
+
+def test_load_data_bad_arguments(salad):
+    with pytest.raises(ValueError, match="num_words must be an integer >= 1 or None, got 0"):
+        load_data(salad, num_words=0)
+    with pytest.raises(ValueError, match="maxlen must be an integer >= 1 or None, got -3"):
+        load_data(salad, maxlen=-3)
+    with pytest.raises(ValueError, match="skip_top must be an integer >= 0, got -1"):
+        load_data(salad, skip_top=-1)
+    with pytest.raises(ValueError, match="oov_char must be an integer or None, got 2.5"):
+        load_data(salad, oov_char=2.5)
+    with pytest.raises(ValueError, match="maxlen=2, no train sequence was kept"):
+        load_data(salad, maxlen=2)
+
+
+def test_path_none_uses_the_data_switch(salad, monkeypatch):
+    fake = types.SimpleNamespace(imdb_dir=lambda: salad)
+    monkeypatch.setitem(sys.modules, "textseq.datasets", fake)
+    monkeypatch.setattr(textseq, "datasets", fake, raising=False)
+    assert get_word_index() == get_word_index(salad)
+    assert load_data()[0][1].tolist() == load_data(salad)[0][1].tolist()
+
+
+def test_tarball_source_same_as_folder(salad, tmp_path):
+    from conftest import make_tarball
+
+    tarball = make_tarball(salad, tmp_path / "aclImdb_v1.tar.gz")
+    assert get_word_index(tarball) == get_word_index(salad)
+    a, b = load_data(tarball, num_words=30), load_data(salad, num_words=30)
+    assert [list(s) for s in a[1][0]] == [list(s) for s in b[1][0]]
+
+
+# --- the encoding cache -----------------------------------------------------------------------
+
+def _caches(tree):
+    return sorted(p.name for p in tree.parent.glob(".aclImdb.imdb-*.npz"))
+
+
+def test_cache_written_reused_and_invisible(salad):
+    first = load_data(salad, num_words=30)
+    assert len(_caches(salad)) == 1
+    assert not list(salad.parent.glob("*.tmp"))
+    cache = salad.parent / _caches(salad)[0]
+    stamp = cache.stat().st_mtime_ns
+    second = load_data(salad, num_words=30)
+    assert cache.stat().st_mtime_ns == stamp  # read, not rewritten
+    cache.unlink()
+    third = load_data(salad, num_words=30)
+    for a, b, c in zip(first, second, third, strict=True):
+        assert [list(s) for s in a[0]] == [list(s) for s in b[0]] == [list(s) for s in c[0]]
+        assert a[1].tolist() == b[1].tolist() == c[1].tolist()
+
+
+def test_cache_invalidated_when_a_review_changes(salad):
+    before = get_word_index(salad)
+    old = _caches(salad)
+    review = next((salad / "test" / "pos").iterdir())
+    review.write_text(review.read_text() + " brandnewword")
+    after = get_word_index(salad)
+    assert "brandnewword" in after and "brandnewword" not in before
+    assert _caches(salad) != old and len(_caches(salad)) == 1  # the stale cache is gone
+    (salad / "train" / "neg" / "999_1.txt").write_text("anotherword")
+    assert "anotherword" in get_word_index(salad)
+
+
+def test_corrupt_cache_is_rebuilt(salad):
+    want = get_word_index(salad)
+    cache = salad.parent / _caches(salad)[0]
+    cache.write_bytes(b"not an npz")
+    assert get_word_index(salad) == want
+    assert cache.read_bytes()[:2] == b"PK"  # rewritten
+
+
+def test_unwritable_parent_still_works(salad, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(salad.parent))
+
+    monkeypatch.setattr(imdb.tempfile, "mkstemp", refuse)
+    assert get_word_index(salad)["w0"] == 1
+    assert _caches(salad) == []
