@@ -1,0 +1,283 @@
+"""The chapter's Keras models, with the book's defaults, built with the Keras 3 API.
+
+Every builder returns a `keras.Sequential` compiled as in the book: ``optimizer="rmsprop"``,
+``loss="binary_crossentropy"``, ``metrics=["acc"]`` (so the history has the book's keys ``acc``
+and ``val_acc``). The models start with ``keras.Input(shape=(maxlen,))`` instead of the Keras 2
+argument ``Embedding(..., input_length=maxlen)``, which Keras 3 removed; ``model.layers[0]`` is
+the Embedding layer, as in the book. Call `textseq.training.seed_everything` before building a
+model to make its initial weights reproducible.
+
+| builder | listing | parameters with the defaults |
+|---|---|---|
+| `embedding_flatten` | 6-7 | 80,000 + 161 = 80,161 |
+| `glove_classifier` | 6-12, 6-13, 6-16 | 1,000,000 + 320,032 + 33 = 1,320,065 |
+| `simple_rnn` | 6-23 | 320,000 + 2,080 + 33 = 322,113 |
+| `stacked_simple_rnn` | 6.2.1 | 320,000 + 4 x 2,080 + 33 = 328,353 |
+| `lstm` | 6-27 | 320,000 + 8,320 + 33 = 328,353 |
+| `gru` | (ours) | 320,000 + 6,336 + 33 = 326,369 |
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import keras
+import numpy as np
+
+__all__ = [
+    "embedding_flatten",
+    "glove_classifier",
+    "simple_rnn",
+    "stacked_simple_rnn",
+    "lstm",
+    "gru",
+    "compile_model",
+]
+
+
+def compile_model(model: keras.Model) -> keras.Model:
+    """Compile ``model`` as the book does (rmsprop, binary cross-entropy, ``acc``) and return it.
+
+    Call it again after changing a layer's ``trainable`` flag: once a model has been trained,
+    Keras 3 ignores such a change until the model is compiled again.
+    """
+    model.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["acc"])
+    return model
+
+
+def embedding_flatten(
+    max_features: int = 10000, maxlen: int = 20, embedding_dim: int = 8, *,
+    name: str = "embedding_flatten",
+) -> keras.Sequential:
+    """Listing 6-7: ``Embedding -> Flatten -> Dense(1, sigmoid)`` on IMDB cut to 20 words.
+
+    Args:
+        max_features: Vocabulary size (words kept by ``imdb.load_data(num_words=...)``).
+        maxlen: Length of the padded sequences.
+        embedding_dim: Size of each word vector.
+        name: Model name.
+
+    Returns:
+        The compiled model; input ``(batch, maxlen)`` integers, output ``(batch, 1)``.
+
+    Raises:
+        ValueError: If an argument is not a positive integer.
+
+    Example:
+        >>> embedding_flatten().count_params()
+        80161
+    """
+    _check_positive(max_features=max_features, maxlen=maxlen, embedding_dim=embedding_dim)
+    return compile_model(keras.Sequential([
+        keras.Input(shape=(maxlen,)),
+        keras.layers.Embedding(max_features, embedding_dim),
+        keras.layers.Flatten(),
+        keras.layers.Dense(1, activation="sigmoid"),
+    ], name=name))
+
+
+def glove_classifier(
+    max_words: int = 10000,
+    maxlen: int = 100,
+    embedding_dim: int = 100,
+    embedding_matrix: np.ndarray | None = None,
+    trainable: bool | None = None,
+    *,
+    hidden_units: int = 32,
+    name: str = "glove_classifier",
+) -> keras.Sequential:
+    """Listings 6-12 and 6-13 (and 6-16 without ``embedding_matrix``): a classifier on GloVe.
+
+    ``Embedding(max_words, embedding_dim) -> Flatten -> Dense(32, relu) -> Dense(1, sigmoid)``.
+    When ``embedding_matrix`` is given it is loaded into the Embedding layer, which is frozen
+    unless ``trainable=True``. The book's own way also works, as long as the model is compiled
+    *after* the change (once a model has been trained, Keras 3 ignores a ``trainable`` change
+    until the next ``compile``)::
+
+        model = glove_classifier()
+        model.layers[0].set_weights([embedding_matrix])
+        model.layers[0].trainable = False
+        compile_model(model)  # or model.compile(...) as in Listing 6-14
+
+    Args:
+        max_words: Vocabulary size (rows of the embedding matrix).
+        maxlen: Length of the padded sequences.
+        embedding_dim: Size of each word vector (100 for ``glove.6B.100d``).
+        embedding_matrix: Optional ``(max_words, embedding_dim)`` array, row ``i`` = vector of
+            the word with index ``i`` (Listing 6-11).
+        trainable: Whether the Embedding layer is trained; default ``False`` when a matrix is
+            given (Listing 6-13), ``True`` otherwise (Listing 6-16).
+        hidden_units: Units of the hidden ``Dense`` layer.
+        name: Model name.
+
+    Returns:
+        The compiled model; input ``(batch, maxlen)`` integers, output ``(batch, 1)``.
+
+    Raises:
+        ValueError: If an argument is out of range or the matrix has the wrong shape.
+
+    Example:
+        >>> glove_classifier().count_params()
+        1320065
+    """
+    _check_positive(max_words=max_words, maxlen=maxlen, embedding_dim=embedding_dim,
+                    hidden_units=hidden_units)
+    if trainable is not None and not isinstance(trainable, bool):
+        raise ValueError(f"trainable must be True, False or None, got {trainable!r}")
+    model = keras.Sequential([
+        keras.Input(shape=(maxlen,)),
+        keras.layers.Embedding(max_words, embedding_dim),
+        keras.layers.Flatten(),
+        keras.layers.Dense(hidden_units, activation="relu"),
+        keras.layers.Dense(1, activation="sigmoid"),
+    ], name=name)
+    if embedding_matrix is not None:
+        matrix = np.asarray(embedding_matrix)
+        if matrix.shape != (max_words, embedding_dim):
+            raise ValueError(
+                f"embedding_matrix must have shape (max_words, embedding_dim) = "
+                f"({max_words}, {embedding_dim}), got {matrix.shape}"
+            )
+        model.layers[0].set_weights([matrix])
+    model.layers[0].trainable = (embedding_matrix is None) if trainable is None else trainable
+    return compile_model(model)
+
+
+def simple_rnn(
+    max_features: int = 10000, units: int = 32, *, embedding_dim: int = 32,
+    maxlen: int | None = None, name: str = "simple_rnn",
+) -> keras.Sequential:
+    """Listing 6-23: ``Embedding(10000, 32) -> SimpleRNN(32) -> Dense(1, sigmoid)``.
+
+    Args:
+        max_features: Vocabulary size.
+        units: Units of the SimpleRNN layer.
+        embedding_dim: Size of each word vector.
+        maxlen: Sequence length, or ``None`` (the book's choice) for any length.
+        name: Model name.
+
+    Returns:
+        The compiled model; input ``(batch, maxlen)`` integers, output ``(batch, 1)``.
+
+    Raises:
+        ValueError: If an argument is not a positive integer.
+
+    Example:
+        >>> simple_rnn().count_params()  # 320,000 + 2,080 + 33
+        322113
+    """
+    return _recurrent_classifier(keras.layers.SimpleRNN, [units], max_features, embedding_dim,
+                                 maxlen, name, units=units)
+
+
+def stacked_simple_rnn(
+    max_features: int = 10000, units: int = 32, depth: int = 4, *, embedding_dim: int = 32,
+    maxlen: int | None = None, name: str = "stacked_simple_rnn",
+) -> keras.Sequential:
+    """Section 6.2.1's stacked SimpleRNNs: every layer but the last returns full sequences.
+
+    The book's example stacks four ``SimpleRNN(32)`` after ``Embedding(10000, 32)`` and shows its
+    summary (328,320 parameters); here a ``Dense(1, sigmoid)`` head (33 more) is added so the model
+    can be trained on IMDB like the others.
+
+    Args:
+        max_features: Vocabulary size.
+        units: Units of each SimpleRNN layer.
+        depth: Number of SimpleRNN layers.
+        embedding_dim: Size of each word vector.
+        maxlen: Sequence length, or ``None`` for any length.
+        name: Model name.
+
+    Returns:
+        The compiled model; output ``(batch, 1)``.
+
+    Raises:
+        ValueError: If an argument is not a positive integer.
+
+    Example:
+        >>> stacked_simple_rnn().count_params()  # 320,000 + 4 * 2,080 + 33
+        328353
+    """
+    _check_positive(depth=depth)
+    return _recurrent_classifier(keras.layers.SimpleRNN, [units] * depth, max_features,
+                                 embedding_dim, maxlen, name, units=units)
+
+
+def lstm(
+    max_features: int = 10000, units: int = 32, *, embedding_dim: int = 32,
+    maxlen: int | None = None, name: str = "lstm",
+) -> keras.Sequential:
+    """Listing 6-27: ``Embedding(10000, 32) -> LSTM(32) -> Dense(1, sigmoid)``.
+
+    Args:
+        max_features: Vocabulary size.
+        units: Units of the LSTM layer.
+        embedding_dim: Size of each word vector.
+        maxlen: Sequence length, or ``None`` for any length.
+        name: Model name.
+
+    Returns:
+        The compiled model; output ``(batch, 1)``.
+
+    Raises:
+        ValueError: If an argument is not a positive integer.
+
+    Example:
+        >>> lstm().count_params()  # 320,000 + 8,320 + 33
+        328353
+    """
+    return _recurrent_classifier(keras.layers.LSTM, [units], max_features, embedding_dim,
+                                 maxlen, name, units=units)
+
+
+def gru(
+    max_features: int = 10000, units: int = 32, *, embedding_dim: int = 32,
+    maxlen: int | None = None, name: str = "gru",
+) -> keras.Sequential:
+    """``Embedding(10000, 32) -> GRU(32) -> Dense(1, sigmoid)``, the GRU twin of Listing 6-27.
+
+    Keras 3's GRU uses ``reset_after=True``: two bias vectors, so ``3 * (2 * 32 * 32 + 2 * 32) =
+    6,336`` parameters for 32 units.
+
+    Args:
+        max_features: Vocabulary size.
+        units: Units of the GRU layer.
+        embedding_dim: Size of each word vector.
+        maxlen: Sequence length, or ``None`` for any length.
+        name: Model name.
+
+    Returns:
+        The compiled model; output ``(batch, 1)``.
+
+    Raises:
+        ValueError: If an argument is not a positive integer.
+
+    Example:
+        >>> gru().count_params()  # 320,000 + 6,336 + 33
+        326369
+    """
+    return _recurrent_classifier(keras.layers.GRU, [units], max_features, embedding_dim,
+                                 maxlen, name, units=units)
+
+
+def _recurrent_classifier(layer_cls, layer_units, max_features, embedding_dim, maxlen, name,
+                          **to_check):
+    """``Embedding -> recurrent layers -> Dense(1, sigmoid)``, compiled."""
+    _check_positive(max_features=max_features, embedding_dim=embedding_dim, **to_check)
+    if maxlen is not None:
+        _check_positive(maxlen=maxlen)
+    recurrent = [layer_cls(n, return_sequences=i < len(layer_units) - 1)
+                 for i, n in enumerate(layer_units)]
+    return compile_model(keras.Sequential([
+        keras.Input(shape=(maxlen,)),
+        keras.layers.Embedding(max_features, embedding_dim),
+        *recurrent,
+        keras.layers.Dense(1, activation="sigmoid"),
+    ], name=name))
+
+
+def _check_positive(**values: object) -> None:
+    """Raise ValueError naming the first argument that is not a positive integer."""
+    for key, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+            raise ValueError(f"{key} must be a positive integer, got {value!r}")

@@ -1,0 +1,207 @@
+"""Seeded training and a summary of the result, for the chapter's notebooks.
+
+`train` is ``model.fit`` after `seed_everything`, with a one-line-per-epoch report that has no
+timings (so re-running a notebook changes no text but the metrics). `summarize_history` reduces a
+history to the figures the book quotes: best and last validation accuracy, and the best epoch.
+
+Keras (and TensorFlow) are imported on first use only, so `summarize_history` and
+`history_dict` work without them (`textseq.plots` uses them).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import keras
+
+__all__ = ["seed_everything", "train", "summarize_history", "history_dict", "accuracy_key"]
+
+
+def seed_everything(seed: int) -> None:
+    """Seed Python, NumPy and the Keras backend, and ask TensorFlow for deterministic ops.
+
+    Calls `keras.utils.set_random_seed` and, on the TensorFlow backend,
+    ``tf.config.experimental.enable_op_determinism()`` (a process-wide switch that stays on).
+    Call it before building a model to make its initial weights reproducible.
+
+    Args:
+        seed: Integer in ``[0, 2**32)``.
+
+    Raises:
+        ValueError: If ``seed`` is not such an integer.
+    """
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or not 0 <= seed < 2**32:
+        raise ValueError(f"seed must be an integer in [0, 2**32), got {seed!r}")
+    import keras
+
+    keras.utils.set_random_seed(int(seed))
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        enable = getattr(tf.config.experimental, "enable_op_determinism", None)
+        if enable is not None:  # TensorFlow >= 2.9
+            enable()
+
+
+def train(
+    model: keras.Model,
+    x: Any,
+    y: Any,
+    *,
+    epochs: int,
+    batch_size: int,
+    validation_split: float | None = None,
+    validation_data: tuple[Any, Any] | None = None,
+    seed: int | None = 0,
+    verbose: int = 0,
+    progress: bool | None = None,
+    callbacks: Sequence[keras.callbacks.Callback] | None = None,
+) -> keras.callbacks.History:
+    """Fit ``model`` reproducibly and return its history (``history.history["val_acc"]`` ...).
+
+    Args:
+        model: A compiled Keras model (e.g. from `textseq.models`).
+        x: Training inputs (e.g. padded integer sequences, ``(samples, maxlen)``).
+        y: Training labels, ``(samples,)``.
+        epochs: Number of epochs (the book uses 10).
+        batch_size: Samples per gradient update (32 or 128 in the book).
+        validation_split: Fraction of the training data held out for validation, in ``(0, 1)``
+            (Listings 6-7, 6-23, 6-27 use 0.2). Keras takes it from the end of ``x``.
+        validation_data: ``(x_val, y_val)`` instead of a split (Listing 6-14).
+        seed: Passed to `seed_everything` before training (shuffling is then reproducible);
+            ``None`` leaves the random state alone.
+        verbose: Keras's ``fit`` verbosity (0 silent, 1 progress bar, 2 one line per epoch; the
+            last two print timings).
+        progress: Print one line per epoch with the metrics and no timings, e.g.
+            ``epoch 2/10 - loss 0.6813 - acc 0.5650 - val_loss 0.6779 - val_acc 0.5740``.
+            Default: on when ``verbose`` is 0.
+        callbacks: Extra Keras callbacks (e.g. ``keras.callbacks.ModelCheckpoint``).
+
+    Returns:
+        The `keras.callbacks.History` returned by ``model.fit``.
+
+    Raises:
+        ValueError: If an argument is out of range, both validation arguments are given, or
+            ``x`` and ``y`` have different lengths.
+    """
+    import keras
+
+    for key, value in {"epochs": epochs, "batch_size": batch_size}.items():
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+            raise ValueError(f"{key} must be a positive integer, got {value!r}")
+    if validation_split is not None and validation_data is not None:
+        raise ValueError("give validation_split or validation_data, not both")
+    if validation_split is not None and not 0 < validation_split < 1:
+        raise ValueError(f"validation_split must be in (0, 1), got {validation_split!r}")
+    if validation_data is not None and len(validation_data) != 2:
+        raise ValueError(
+            f"validation_data must be (x_val, y_val), got {len(validation_data)} items"
+        )
+    if len(x) != len(y):
+        raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
+    if seed is not None:
+        seed_everything(seed)
+    extra = list(callbacks or [])
+    if progress if progress is not None else verbose == 0:
+        extra.append(_epoch_line_callback(keras, epochs))
+    return model.fit(
+        x, y, epochs=int(epochs), batch_size=int(batch_size),
+        validation_split=validation_split or 0.0, validation_data=validation_data,
+        verbose=verbose, callbacks=extra,
+    )
+
+
+def history_dict(history: Any) -> dict[str, list[float]]:
+    """Return the metrics of a `keras.callbacks.History` (or a dict of lists) as a dict of lists.
+
+    Raises:
+        TypeError: If ``history`` is neither.
+    """
+    data = getattr(history, "history", history)
+    if not isinstance(data, Mapping):
+        raise TypeError(
+            f"history must be a keras.callbacks.History or a dict of lists, got "
+            f"{type(history).__name__}"
+        )
+    return {str(k): [float(v) for v in values] for k, values in data.items()}
+
+
+def accuracy_key(history: Mapping[str, Any]) -> str:
+    """The name of the accuracy metric in ``history``: ``"acc"`` (the book's) or ``"accuracy"``.
+
+    Raises:
+        ValueError: If neither (nor its ``val_`` twin) is there; lists the keys found.
+    """
+    for key in ("acc", "accuracy"):
+        if key in history and "val_" + key in history:
+            return key
+    raise ValueError(
+        "history needs 'acc' and 'val_acc' (compile with metrics=['acc'] and train with "
+        f"validation data); keys found: {sorted(history)}"
+    )
+
+
+def summarize_history(history: Any) -> dict[str, float | int]:
+    """Best and last validation accuracy, as the book quotes them.
+
+    Args:
+        history: A `keras.callbacks.History` or a dict of lists with ``acc`` and ``val_acc``
+            (``loss`` and ``val_loss`` are summarized too when present).
+
+    Returns:
+        Dict with ``epochs``, ``best_epoch`` (1-based, first epoch of the best ``val_acc``),
+        ``best_val_acc``, ``last_val_acc``, ``last_acc`` and, when present, ``min_val_loss``.
+
+    Raises:
+        ValueError: If ``acc``/``val_acc`` are missing, empty or of different lengths.
+
+    Example:
+        >>> summarize_history({"acc": [0.6, 0.8, 0.9], "val_acc": [0.70, 0.76, 0.75]})
+        {'epochs': 3, 'best_epoch': 2, 'best_val_acc': 0.76, 'last_val_acc': 0.75, 'last_acc': 0.9}
+    """
+    data = history_dict(history)
+    key = accuracy_key(data)
+    acc, val_acc = data[key], data["val_" + key]
+    if not val_acc or len(acc) != len(val_acc):
+        raise ValueError(
+            f"history['{key}'] and history['val_{key}'] must be non-empty and of equal length, "
+            f"got {len(acc)} and {len(val_acc)}"
+        )
+    best = max(range(len(val_acc)), key=lambda i: (val_acc[i], -i))
+    summary: dict[str, float | int] = {
+        "epochs": len(val_acc),
+        "best_epoch": best + 1,
+        "best_val_acc": val_acc[best],
+        "last_val_acc": val_acc[-1],
+        "last_acc": acc[-1],
+    }
+    if data.get("val_loss"):
+        summary["min_val_loss"] = min(data["val_loss"])
+    return summary
+
+
+def _epoch_line_callback(keras: Any, epochs: int) -> keras.callbacks.Callback:
+    """A callback printing ``epoch n/N - metric value ...`` at the end of each epoch."""
+
+    class EpochLine(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+            items = sorted((logs or {}).items(), key=_log_order)
+            metrics = " - ".join(f"{k} {_fmt(v)}" for k, v in items)
+            print(f"epoch {epoch + 1}/{epochs} - {metrics}", flush=True)
+
+    return EpochLine()
+
+
+def _log_order(item: tuple[str, Any]) -> tuple[bool, bool, str]:
+    """Order as Keras prints: loss, other metrics, then the same for validation."""
+    name = item[0]
+    return name.startswith("val_"), name.removeprefix("val_") != "loss", name
+
+
+def _fmt(value: Any) -> str:
+    value = float(value)
+    return f"{value:.4f}" if math.isfinite(value) else str(value)

@@ -1,0 +1,135 @@
+"""The chapter's model builders: the book's parameter counts, shapes, compile settings, freezing."""
+
+from __future__ import annotations
+
+import doctest
+import os
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+keras = pytest.importorskip("keras")
+
+from textseq import models  # noqa: E402
+from textseq.training import seed_everything  # noqa: E402
+
+
+def simple_rnn_params(features: int, units: int, gates: int = 1, biases: int = 1) -> int:
+    """kernel + recurrent kernel + bias(es) of a recurrent layer, written from the formulas."""
+    return gates * (features * units + units * units + biases * units)
+
+
+# Per-layer counts from the book's model summaries (and the formulas behind them).
+BOOK_SUMMARIES = {
+    "embedding_flatten": [10000 * 8, 0, 8 * 20 + 1],  # 6-7: 80,000 + 161
+    "glove_classifier": [10000 * 100, 0, 100 * 100 * 32 + 32, 33],  # 6-12
+    "simple_rnn": [320000, simple_rnn_params(32, 32), 33],  # 6-23: 2,080
+    "stacked_simple_rnn": [320000] + [simple_rnn_params(32, 32)] * 4 + [33],  # 6.2.1
+    "lstm": [320000, simple_rnn_params(32, 32, gates=4), 33],  # 6-27: 8,320
+    "gru": [320000, simple_rnn_params(32, 32, gates=3, biases=2), 33],  # reset_after: 6,336
+}
+
+
+@pytest.mark.parametrize("builder", sorted(BOOK_SUMMARIES))
+def test_parameter_counts_match_the_book(builder):
+    model = getattr(models, builder)()
+    assert [layer.count_params() for layer in model.layers] == BOOK_SUMMARIES[builder]
+    assert model.output_shape == (None, 1)
+    assert isinstance(model.layers[0], keras.layers.Embedding)
+    assert model.name == builder
+
+
+def test_book_totals():
+    assert models.simple_rnn().count_params() == 322113
+    assert models.lstm().count_params() == 320000 + 8320 + 33
+    assert models.embedding_flatten().count_params() == 80161
+    assert models.glove_classifier().count_params() == 1320065
+
+
+def test_shapes_names_and_stacking():
+    model = models.stacked_simple_rnn(100, units=8, depth=3, maxlen=12, name="deep")
+    assert model.name == "deep" and model.input_shape == (None, 12)
+    rnns = model.layers[1:-1]
+    assert [type(layer).__name__ for layer in rnns] == ["SimpleRNN"] * 3
+    assert [layer.return_sequences for layer in rnns] == [True, True, False]
+    assert [tuple(layer.output.shape) for layer in rnns] == [(None, 12, 8)] * 2 + [(None, 8)]
+    assert models.lstm(maxlen=None).input_shape == (None, None)  # any length, as in the book
+    assert models.embedding_flatten().input_shape == (None, 20)
+
+
+@pytest.mark.parametrize("builder", sorted(BOOK_SUMMARIES))
+def test_compiled_as_in_the_book_and_predicts_probabilities(builder):
+    kwargs = {"max_words" if builder == "glove_classifier" else "max_features": 50}
+    if builder in ("embedding_flatten", "glove_classifier"):
+        kwargs["maxlen"] = 7
+    model = getattr(models, builder)(**kwargs)
+    assert type(model.optimizer).__name__ == "RMSprop"
+    assert model.loss == "binary_crossentropy"
+    x = np.random.default_rng(0).integers(0, 50, size=(3, 7))
+    out = model.predict(x, verbose=0)
+    assert out.shape == (3, 1) and np.all((out > 0) & (out < 1))
+
+
+def tiny_data(n: int = 32, maxlen: int = 5, words: int = 30):
+    rng = np.random.default_rng(1)
+    return rng.integers(0, words, size=(n, maxlen)), rng.integers(0, 2, size=n).astype("float32")
+
+
+def test_glove_matrix_is_loaded_and_frozen():
+    seed_everything(0)
+    matrix = np.random.default_rng(2).normal(size=(30, 4)).astype("float32")
+    model = models.glove_classifier(30, 5, 4, embedding_matrix=matrix, hidden_units=3)
+    assert not model.layers[0].trainable
+    np.testing.assert_array_equal(model.layers[0].get_weights()[0], matrix)
+    dense_before = model.layers[2].get_weights()[0].copy()
+    model.fit(*tiny_data(), epochs=1, batch_size=32, verbose=0)
+    np.testing.assert_array_equal(model.layers[0].get_weights()[0], matrix)
+    assert not np.array_equal(model.layers[2].get_weights()[0], dense_before)
+
+
+def test_glove_matrix_trainable_on_request():
+    matrix = np.random.default_rng(2).normal(size=(30, 4)).astype("float32")
+    model = models.glove_classifier(30, 5, 4, embedding_matrix=matrix, trainable=True)
+    model.fit(*tiny_data(), epochs=1, batch_size=32, verbose=0)
+    assert not np.array_equal(model.layers[0].get_weights()[0], matrix)
+    assert models.glove_classifier(30, 5, 4).layers[0].trainable  # 6-16: no matrix, trained
+
+
+def test_book_way_of_freezing_needs_a_compile_after_training():
+    """Listing 6-13's set_weights + trainable = False, on a model already trained once."""
+    model = models.glove_classifier(30, 5, 4)
+    model.fit(*tiny_data(), epochs=1, batch_size=32, verbose=0)
+    matrix = np.random.default_rng(3).normal(size=(30, 4)).astype("float32")
+    model.layers[0].set_weights([matrix])
+    model.layers[0].trainable = False
+    models.compile_model(model)
+    model.fit(*tiny_data(), epochs=1, batch_size=32, verbose=0)
+    np.testing.assert_array_equal(model.layers[0].get_weights()[0], matrix)
+
+
+@pytest.mark.parametrize(
+    "call,message",
+    [
+        (lambda: models.simple_rnn(max_features=0), r"max_features must be a positive integer, "
+                                                    r"got 0"),
+        (lambda: models.lstm(units=-1), r"units must be a positive integer, got -1"),
+        (lambda: models.gru(maxlen=2.5), r"maxlen must be a positive integer, got 2.5"),
+        (lambda: models.stacked_simple_rnn(depth=0), r"depth must be a positive integer, got 0"),
+        (lambda: models.embedding_flatten(embedding_dim=True),
+         r"embedding_dim must be a positive integer, got True"),
+        (lambda: models.glove_classifier(embedding_matrix=np.zeros((5000, 100))),
+         r"embedding_matrix must have shape \(max_words, embedding_dim\) = \(10000, 100\), "
+         r"got \(5000, 100\)"),
+        (lambda: models.glove_classifier(trainable="no"),
+         r"trainable must be True, False or None, got 'no'"),
+    ],
+)
+def test_bad_arguments(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_docstring_examples_run():
+    failures, tried = doctest.testmod(models)
+    assert tried >= 6 and failures == 0

@@ -1,0 +1,126 @@
+"""Listing 6-15's curves: the data drawn, dots vs line, the saved PNG, and bad histories."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import types
+
+import matplotlib
+
+matplotlib.use("Agg")  # before pyplot is imported by textseq.plots
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from textseq.plots import STYLE, plot_history, save_figure  # noqa: E402
+
+HISTORY = {
+    "loss": [0.69, 0.52, 0.41, 0.33],
+    "acc": [0.55, 0.74, 0.82, 0.87],
+    "val_loss": [0.60, 0.48, 0.47, 0.51],
+    "val_acc": [0.66, 0.78, 0.80, 0.79],
+}
+
+
+@pytest.fixture(autouse=True)
+def figures_in_tmp(tmp_path, monkeypatch):
+    monkeypatch.setenv("TEXTSEQ_FIGURES_DIR", str(tmp_path / "figures"))
+    return tmp_path / "figures"
+
+
+def test_axes_hold_the_history_as_dots_and_lines():
+    fig = plot_history(HISTORY)
+    ax_acc, ax_loss = fig.axes
+    for ax, key, what in ((ax_acc, "acc", "accuracy"), (ax_loss, "loss", "loss")):
+        train_line, val_line = ax.lines
+        np.testing.assert_array_equal(train_line.get_xdata(), [1, 2, 3, 4])
+        np.testing.assert_array_equal(train_line.get_ydata(), HISTORY[key])
+        np.testing.assert_array_equal(val_line.get_ydata(), HISTORY["val_" + key])
+        # 'bo': blue dots and no line; 'b': a blue solid line and no markers
+        assert (train_line.get_marker(), train_line.get_linestyle()) == ("o", "None")
+        assert (val_line.get_marker(), val_line.get_linestyle()) == ("None", "-")
+        blue = matplotlib.colors.to_rgba("b")
+        assert matplotlib.colors.to_rgba(train_line.get_color()) == blue
+        assert matplotlib.colors.to_rgba(val_line.get_color()) == blue
+        assert ax.get_title() == f"Training and validation {what}"
+        assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+            f"Training {key}", f"Validation {key}"]
+    assert fig not in [plt.figure(n) for n in plt.get_fignums()]  # closed: shown once in Jupyter
+
+
+def test_saves_png_under_group(figures_in_tmp):
+    fig = plot_history(HISTORY, title="6-27 LSTM", save_as="lstm_history", group="02_rnn")
+    assert fig._suptitle.get_text() == "6-27 LSTM"
+    png = figures_in_tmp / "02_rnn" / "lstm_history.png"
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    image = plt.imread(png)
+    assert image.shape[1] > image.shape[0] > 200  # two plots side by side
+    assert sorted(p.name for p in png.parent.iterdir()) == ["lstm_history.png"]  # no temp file
+
+
+def test_accepts_a_history_object_and_accuracy_keys():
+    renamed = {("accuracy" if k == "acc" else "val_accuracy" if k == "val_acc" else k): v
+               for k, v in HISTORY.items()}
+    fig = plot_history(types.SimpleNamespace(history=renamed))
+    np.testing.assert_array_equal(fig.axes[0].lines[1].get_ydata(), HISTORY["val_acc"])
+
+
+def test_accepts_a_keras_history():
+    keras = pytest.importorskip("keras")
+    history = keras.callbacks.History()
+    history.history = dict(HISTORY)
+    fig = plot_history(history)
+    np.testing.assert_array_equal(fig.axes[1].lines[0].get_ydata(), HISTORY["loss"])
+
+
+def test_save_figure_paths(figures_in_tmp):
+    fig = plot_history(HISTORY)
+    assert save_figure(fig, "sub/curves.png") == figures_in_tmp / "sub" / "curves.png"
+    assert save_figure(fig, "curves") == figures_in_tmp / "curves.png"
+    assert (figures_in_tmp / "curves.png").stat().st_size > 0
+
+
+@pytest.mark.parametrize("name,group", [("../escape", None), ("", None), ("/abs/x", None),
+                                        ("ok", "../up")])
+def test_save_figure_rejects_paths_outside_figures_dir(name, group, figures_in_tmp):
+    with pytest.raises(ValueError, match=r"must be a relative name inside figures_dir\(\)"):
+        save_figure(plot_history(HISTORY), name, group=group)
+    assert not figures_in_tmp.exists()
+
+
+@pytest.mark.parametrize(
+    "history,error,message",
+    [
+        ({k: v for k, v in HISTORY.items() if k != "val_acc"}, ValueError,
+         r"needs 'acc' and 'val_acc'.*keys found: \['acc', 'loss', 'val_loss'\]"),
+        ({k: v for k, v in HISTORY.items() if k not in ("acc", "val_acc")}, ValueError,
+         r"keys found: \['loss', 'val_loss'\]"),
+        ({k: v for k, v in HISTORY.items() if k != "val_loss"}, ValueError,
+         r"history has no 'val_loss'; keys found: \['acc', 'loss', 'val_acc'\]"),
+        ({**HISTORY, "val_loss": [0.5]}, ValueError, r"equal length.*'val_loss': 1"),
+        ({"acc": [], "val_acc": [], "loss": [], "val_loss": []}, ValueError, r"non-empty"),
+        ("history", TypeError, r"got str"),
+    ],
+)
+def test_bad_history(history, error, message, figures_in_tmp):
+    with pytest.raises(error, match=message):
+        plot_history(history, save_as="never")
+    assert not figures_in_tmp.exists()
+
+
+def test_style_is_applied_to_drawn_and_saved_figures():
+    fig = plot_history(HISTORY)
+    assert STYLE["axes.spines.top"] is False
+    assert not fig.axes[0].spines["top"].get_visible()  # from STYLE, not matplotlib's default
+    assert matplotlib.rcParams["axes.spines.top"]  # global rc left untouched
+
+
+def test_importing_plots_does_not_import_keras():
+    code = ("import sys, textseq.plots; "
+            "print(sorted(m for m in ('tensorflow', 'keras') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "MPLBACKEND": "Agg"})
+    assert out.stdout.strip() == "[]"

@@ -1,0 +1,163 @@
+"""Seeded training (determinism, report lines, argument checks) and the history summary."""
+
+from __future__ import annotations
+
+import doctest
+import os
+import re
+import subprocess
+import sys
+import types
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+keras = pytest.importorskip("keras")
+
+from textseq import models, training  # noqa: E402
+from textseq.training import seed_everything, summarize_history, train  # noqa: E402
+
+
+def tiny_data(n: int = 48, maxlen: int = 6, words: int = 40, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    x = rng.integers(1, words, size=(n, maxlen))
+    y = (x[:, 0] > words // 2).astype("float32")  # learnable, so the metrics move
+    return x, y
+
+
+def tiny_run(seed: int, init_seed: int = 0, **kwargs):
+    seed_everything(init_seed)
+    model = models.simple_rnn(40, units=4, embedding_dim=3, maxlen=6)
+    x, y = tiny_data()
+    return train(model, x, y, epochs=3, batch_size=8, validation_split=0.25, seed=seed,
+                 progress=False, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def first_run():
+    return tiny_run(seed=5)
+
+
+def test_same_seed_gives_identical_history(first_run):
+    first, second = first_run, tiny_run(seed=5)
+    assert isinstance(first, keras.callbacks.History)
+    assert sorted(first.history) == ["acc", "loss", "val_acc", "val_loss"]
+    assert first.history == second.history
+    assert len(first.history["val_acc"]) == 3
+
+
+def test_a_different_seed_gives_a_different_history(first_run):
+    # same initial weights (init_seed), different shuffling
+    assert first_run.history["loss"] != tiny_run(seed=6).history["loss"]
+
+
+def test_seed_everything_turns_on_op_determinism():
+    from tensorflow.python.framework import config
+
+    seed_everything(3)
+    assert config.is_op_determinism_enabled()
+    a = np.random.rand(3)
+    seed_everything(3)
+    np.testing.assert_array_equal(np.random.rand(3), a)
+
+
+def test_progress_lines_have_metrics_and_no_timings(capsys):
+    seed_everything(0)
+    model = models.embedding_flatten(40, 6, 2)
+    x, y = tiny_data()
+    history = train(model, x, y, epochs=2, batch_size=16, validation_data=tiny_data(seed=1))
+    lines = capsys.readouterr().out.splitlines()
+    number = r"\d+\.\d{4}"
+    pattern = (rf"epoch (\d)/2 - loss ({number}) - acc ({number}) - val_loss ({number}) - "
+               rf"val_acc ({number})")
+    assert len(lines) == 2
+    for epoch, line in enumerate(lines):
+        match = re.fullmatch(pattern, line)
+        assert match, line
+        assert int(match[1]) == epoch + 1
+        assert float(match[5]) == pytest.approx(history.history["val_acc"][epoch], abs=1e-4)
+
+
+def test_quiet_when_asked_and_callbacks_are_called(capsys):
+    ends = []
+    seed_everything(0)
+    model = models.embedding_flatten(40, 6, 2)
+    callback = keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: ends.append(epoch))
+    train(model, *tiny_data(), epochs=2, batch_size=16, progress=False, callbacks=[callback])
+    assert capsys.readouterr().out == ""
+    assert ends == [0, 1]
+
+
+@pytest.mark.parametrize(
+    "kwargs,message",
+    [
+        ({"epochs": 0}, r"epochs must be a positive integer, got 0"),
+        ({"batch_size": 1.5}, r"batch_size must be a positive integer, got 1.5"),
+        ({"validation_split": 1.0}, r"validation_split must be in \(0, 1\), got 1.0"),
+        ({"validation_split": 0.2, "validation_data": ([1], [1])},
+         r"give validation_split or validation_data, not both"),
+        ({"validation_data": ([1],)}, r"validation_data must be \(x_val, y_val\), got 1 items"),
+        ({"y": np.zeros(3)}, r"x and y must have the same length, got 48 and 3"),
+    ],
+)
+def test_bad_arguments(kwargs, message):
+    x, y = tiny_data()
+    args = {"x": x, "y": y, "epochs": 1, "batch_size": 8, **kwargs}
+    with pytest.raises(ValueError, match=message):
+        train(models.embedding_flatten(40, 6, 2), **args)
+
+
+@pytest.mark.parametrize("seed", [-1, 2**32, 1.0, True, "0"])
+def test_bad_seed(seed):
+    with pytest.raises(ValueError, match=r"seed must be an integer in \[0, 2\*\*32\)"):
+        seed_everything(seed)
+
+
+def test_summarize_history():
+    history = {"loss": [0.7, 0.5, 0.4, 0.3], "acc": [0.5, 0.7, 0.8, 0.9],
+               "val_loss": [0.6, 0.45, 0.5, 0.55], "val_acc": [0.6, 0.8, 0.8, 0.75]}
+    assert summarize_history(history) == {
+        "epochs": 4, "best_epoch": 2, "best_val_acc": 0.8, "last_val_acc": 0.75,
+        "last_acc": 0.9, "min_val_loss": 0.45,
+    }
+    as_object = types.SimpleNamespace(history=history)  # anything with .history, like History
+    assert summarize_history(as_object)["best_epoch"] == 2
+    renamed = {"accuracy": [0.5, 0.6], "val_accuracy": [0.7, 0.65]}
+    assert summarize_history(renamed)["best_val_acc"] == 0.7
+
+
+def test_summarize_real_history(first_run):
+    history = first_run
+    summary = summarize_history(history)
+    val_acc = history.history["val_acc"]
+    assert summary["best_val_acc"] == max(val_acc)
+    assert val_acc[summary["best_epoch"] - 1] == max(val_acc)
+    assert summary["last_val_acc"] == val_acc[-1]
+
+
+@pytest.mark.parametrize(
+    "history,error,message",
+    [
+        ({"loss": [0.5], "acc": [0.5]}, ValueError,
+         r"history needs 'acc' and 'val_acc'.*keys found: \['acc', 'loss'\]"),
+        ({"acc": [0.5, 0.6], "val_acc": [0.5]}, ValueError, r"got 2 and 1"),
+        ({"acc": [], "val_acc": []}, ValueError, r"non-empty"),
+        ([0.5, 0.6], TypeError, r"History or a dict of lists, got list"),
+    ],
+)
+def test_summarize_bad_history(history, error, message):
+    with pytest.raises(error, match=message):
+        summarize_history(history)
+
+
+def test_docstring_examples_run():
+    failures, tried = doctest.testmod(training)
+    assert tried >= 1 and failures == 0
+
+
+def test_importing_training_does_not_import_keras():
+    code = ("import sys, textseq.training; "
+            "print(sorted(m for m in ('tensorflow', 'keras') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
