@@ -2,7 +2,7 @@
 
 import pytest
 
-from textseq.results import BOOK, load_records, record, results_table, write_table
+from textseq.results import BOOK, find_record, load_records, record, results_table, write_table
 
 
 @pytest.fixture(autouse=True)
@@ -21,6 +21,8 @@ def test_record_and_table(tmp_path):
     assert "| 6-27 LSTM | 0.893 / 0.876 | embedded | 0.900 / 0.850 | 3 | n=4000 |" in table
     assert "| 6-7 Embedding + Flatten (maxlen 20) | 0.759 / 0.755 | - | not run |" in table
     assert len(table.strip().splitlines()) == 2 + len(BOOK)
+    assert find_record("6-27 LSTM", "embedded")["best"] == 0.9
+    assert find_record("6-27 LSTM", "real") is None
     out = write_table()
     assert out == tmp_path / "results.md"
     assert "0.900 / 0.850" in out.read_text()

@@ -21,7 +21,6 @@ carry what it read far back; about one review in eight is mixed, so no model is 
 
 from __future__ import annotations
 
-import argparse
 import bisect
 import itertools
 import json
@@ -280,21 +279,3 @@ def corpus_stats(root: str | os.PathLike) -> dict[str, float | int]:
         "distinct_words": len(vocab),
         "zipf_slope": round(slope, 3),
     }
-
-
-def main(argv: list[str] | None = None) -> None:
-    """``python -m textseq.corpus [--stats]``: make sure the embedded corpus exists."""
-    from textseq import datasets
-
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--stats", action="store_true", help="print the corpus statistics")
-    args = parser.parse_args(argv)
-    root = datasets.imdb_dir("embedded")
-    print(f"embedded corpus: {root}")
-    if args.stats:
-        for key, value in corpus_stats(root).items():
-            print(f"  {key:22} {value}")
-
-
-if __name__ == "__main__":
-    main()

@@ -8,7 +8,9 @@ uses ``aclImdb_v1.tar.gz`` and ``glove.6B.zip``, downloaded once into the data f
 
 from __future__ import annotations
 
+import argparse
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -126,3 +128,33 @@ def describe(source: str | None = None) -> str:
         return ("Data: embedded default (generated reviews in the aclImdb layout, GloVe vectors "
                 "trained on them). Set TEXTSEQ_DATA=real for the real aclImdb and glove.6B.")
     return "Data: real aclImdb_v1 and glove.6B (downloaded once into the data folder)."
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m textseq.datasets [--stats]``: prepare the data in use (``make data``).
+
+    Generates (embedded) or downloads (real) the IMDB reviews and the 100-dimensional GloVe
+    vectors once; with ``--stats`` prints `textseq.corpus.corpus_stats`.
+    """
+    parser = argparse.ArgumentParser(description="Prepare textseq's IMDB and GloVe data.")
+    parser.add_argument("--source", choices=SOURCES, default=None,
+                        help="embedded or real (default: TEXTSEQ_DATA, else embedded)")
+    parser.add_argument("--stats", action="store_true", help="print the corpus statistics")
+    args = parser.parse_args(argv)
+    print(describe(args.source))
+    start = time.perf_counter()
+    root = imdb_dir(args.source)
+    print(f"aclImdb: {root} ({time.perf_counter() - start:.1f} s)")
+    start = time.perf_counter()
+    glove = glove_file(100, args.source)
+    print(f"GloVe:   {glove.path}{':' + glove.member if glove.member else ''} "
+          f"({time.perf_counter() - start:.1f} s)")
+    if args.stats:
+        from textseq.corpus import corpus_stats
+
+        for key, value in corpus_stats(root).items():
+            print(f"  {key:22} {value}")
+
+
+if __name__ == "__main__":
+    main()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from textseq.paths import results_dir
 
-__all__ = ["BOOK", "record", "load_records", "results_table", "write_table"]
+__all__ = ["BOOK", "record", "load_records", "find_record", "results_table", "write_table"]
 
 # What the book's own notebooks printed on the full IMDB (validation accuracy, best / last).
 BOOK: dict[str, dict[str, str]] = {
@@ -64,9 +64,19 @@ def record(model: str, history: Mapping[str, list[float]] | object, *, data: str
 def load_records(folder: Path | None = None) -> list[dict]:
     """Return every record in the results folder, in the order of `BOOK`."""
     folder = folder or results_dir()
+    if not folder.is_dir():
+        return []
     recs = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))]
     order = list(BOOK)
     return sorted(recs, key=lambda r: (order.index(r["model"]), r["data"]))
+
+
+def find_record(model: str, data: str) -> dict | None:
+    """Return the record of ``model`` on ``data`` (e.g. written by an earlier notebook), or None."""
+    for rec in load_records():
+        if rec["model"] == model and rec["data"] == data:
+            return rec
+    return None
 
 
 def results_table(records: list[dict]) -> str:
