@@ -1,0 +1,222 @@
+"""GloVe reading speed and memory: textseq.glove against Listings 6-10 and 6-11 of the book.
+
+Generates (once, deterministically) a file shaped like ``glove.6B.100d.txt``: 400,000 words x 100
+values, about 340 MB, values written as GloVe writes them (5 significant digits, ``%.5g``, so
+``0.418``, ``-0.044457``, ``-6.6023e-05``), words of invented letters with some dots and accents.
+Each case then runs in its own subprocess, which reports its wall time (the work only, imports
+excluded) and its peak resident memory (``resource.getrusage``):
+
+    book-6-10            the loop of Listing 6-10 (a dict of per-line numpy arrays)
+    load                 textseq.glove.load_vectors(cache=False)
+    load+write-cache     load_vectors(cache=folder): parse, then write the .npy cache
+    load-cached          load_vectors again, from that cache
+    book-6-10+6-11       Listing 6-10, then Listing 6-11 for a 10,000-word word_index
+    embedding_matrix     textseq.glove.embedding_matrix for the same word_index
+    train_glove          textseq.glove_train.train_glove with the embedded data's settings
+                         (window 10, min_count 5, max_vocab 20000, 25 epochs, dim 100) on the
+                         embedded corpus's training and unlabelled reviews (17,500 reviews,
+                         5.3M tokens), as textseq.datasets trains it
+
+Usage:
+    python benchmarks/bench_glove.py [--words 400000] [--dim 100] [--num-words 10000]
+                                     [--epochs 25] [--skip-train]
+
+The generated file lives in ``<data dir>/bench`` (``TEXTSEQ_DATA_DIR``, default ``data/``).
+Goals: load >= 4x faster than Listing 6-10 with <= 1.1x its peak memory; cached load <= 0.3 s;
+embedding_matrix >= 10x faster than Listings 6-10 + 6-11 with <= 1/4 of their peak memory;
+train_glove (counting + training) <= 60 s on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+CHILD = r'''
+import json, resource, sys, time
+case, path, index_file, cache = sys.argv[1:5]
+import numpy as np
+word_index = json.load(open(index_file)) if index_file != "-" else None
+if case.startswith("book"):
+    start = time.perf_counter()
+    embeddings_index = {}
+    f = open(path, encoding="utf8")
+    for line in f:
+        values = line.split()
+        word = values[0]
+        coefs = np.asarray(values[1:], dtype="float32")
+        embeddings_index[word] = coefs
+    f.close()
+    if case == "book-6-10+6-11":
+        max_words, embedding_dim = len(word_index) + 1, 100
+        embedding_matrix = np.zeros((max_words, embedding_dim))
+        for word, i in word_index.items():
+            if i < max_words:
+                embedding_vector = embeddings_index.get(word)
+                if embedding_vector is not None:
+                    embedding_matrix[i] = embedding_vector
+        check = float(embedding_matrix.sum())
+    else:
+        check = float(sum(embeddings_index[w].sum() for w in list(embeddings_index)[::997]))
+else:
+    from textseq.glove import embedding_matrix, load_vectors
+    start = time.perf_counter()
+    if case == "embedding_matrix":
+        matrix, coverage = embedding_matrix(word_index, len(word_index) + 1, path, cache=False)
+        check = float(matrix.astype(np.float64).sum())
+    else:
+        glove = load_vectors(path, cache=False if cache == "-" else cache)
+        check = float(sum(glove.vectors[i].sum() for i in range(0, len(glove), 997)))
+wall = time.perf_counter() - start
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"wall": wall, "rss_mb": rss, "check": check,
+                  "tensorflow": "tensorflow" in sys.modules}))
+'''
+
+
+def _word(rank: int) -> str:
+    """An invented word, unique per rank; some with dots or accents, as GloVe's vocabulary."""
+    consonants, vowels = "bcdfghjklmnprstvwz", "aeiou"
+    letters, r = [], rank
+    while True:
+        letters.append(consonants[r % 18] + vowels[(r // 18) % 5])
+        r //= 90
+        if r == 0:
+            break
+    word = "".join(letters)
+    if rank % 53 == 7:
+        word = word[0] + "." + word[1:] + "."
+    if rank % 97 == 11:
+        word = word.replace("e", "é") + "é"
+    return word
+
+
+def generate(path: Path, n_words: int, dim: int, seed: int = 0) -> Path:
+    """Write the benchmark file once (deterministic); values drawn from a pool of formatted
+    numbers so that writing takes seconds, not minutes."""
+    if path.is_file():
+        return path
+    rng = random.Random(seed)
+    pool = [f"{rng.gauss(0.0, 0.4):.5g}" for _ in range(1 << 20)]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False,
+                                     suffix=".tmp") as f:
+        for rank in range(n_words):
+            base = rng.randrange(len(pool) - dim)
+            f.write(_word(rank) + " " + " ".join(pool[base:base + dim]) + "\n")
+    os.replace(f.name, path)
+    return path
+
+
+def make_word_index(n_words: int, size: int, seed: int = 1) -> dict[str, int]:
+    """A Tokenizer-like word_index: mostly frequent GloVe words (a noisy frequency order), with
+    about 8% invented words that the file does not have."""
+    rng = random.Random(seed)
+    pool = range(min(n_words, 6 * size))
+    ranks = sorted(pool, key=lambda r: (r + 1) * rng.lognormvariate(0.0, 1.0))
+    invented = int(0.08 * size)
+    chosen = [_word(r) for r in ranks[:size - invented]]
+    for k in range(invented):
+        chosen.insert(rng.randrange(len(chosen) + 1), f"zq{k}x")
+    return {word: i for i, word in enumerate(chosen, start=1)}
+
+
+def time_training(epochs: int) -> dict:
+    """Time train_glove in a subprocess, on the embedded corpus (written to a temporary folder
+    by textseq.corpus, tokenized as textseq.datasets does), with the embedded data's settings."""
+    code = (
+        "import json, sys, tempfile, time\n"
+        "from pathlib import Path\n"
+        "from textseq.corpus import generate_corpus\n"
+        "from textseq.aclimdb import read_split\n"
+        "from textseq.text import text_to_word_sequence\n"
+        "from textseq.glove_train import train_glove\n"
+        "with tempfile.TemporaryDirectory() as tmp:\n"
+        "    root = generate_corpus(Path(tmp) / 'aclImdb', seed=0, n_train=12500, n_test=2,\n"
+        "                           n_unsup=5000)\n"
+        "    texts = read_split(root, 'train', include_unsup=True).texts\n"
+        "docs = [text_to_word_sequence(t) for t in texts]\n"
+        "start, cpu = time.perf_counter(), time.process_time()\n"
+        "g = train_glove(docs, dim=100, window=10, min_count=5, max_vocab=20000, "
+        f"epochs={epochs}, seed=0)\n"
+        "print(json.dumps({'wall': time.perf_counter() - start, 'cpu': time.process_time() - cpu,"
+        " 'tokens': sum(map(len, docs)), 'words': len(g.words)}))\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=False)
+    if result.returncode:
+        raise RuntimeError(f"train_glove failed:\n{result.stderr}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def run(case: str, path: Path, index_file: str = "-", cache: str = "-") -> dict:
+    result = subprocess.run([sys.executable, "-c", CHILD, case, str(path), index_file, cache],
+                            capture_output=True, text=True, check=False)
+    if result.returncode:
+        raise RuntimeError(f"{case} failed:\n{result.stderr}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--words", type=int, default=400_000)
+    parser.add_argument("--dim", type=int, default=100)
+    parser.add_argument("--num-words", type=int, default=10_000)
+    parser.add_argument("--epochs", type=int, default=25)
+    parser.add_argument("--skip-train", action="store_true")
+    args = parser.parse_args(argv)
+    from textseq.paths import data_dir
+
+    path = data_dir() / "bench" / f"glove.bench.{args.words}x{args.dim}.txt"
+    t0 = time.perf_counter()
+    generate(path, args.words, args.dim)
+    print(f"file: {path} ({path.stat().st_size / 1e6:.0f} MB, ready in "
+          f"{time.perf_counter() - t0:.1f} s)")
+    results, ok = {}, True
+    with tempfile.TemporaryDirectory() as tmp:
+        index_file = os.path.join(tmp, "word_index.json")
+        with open(index_file, "w") as f:
+            json.dump(make_word_index(args.words, args.num_words), f)
+        for case, extra in [("book-6-10", ()), ("load", ()), ("load+write-cache", (tmp,)),
+                            ("load-cached", (tmp,)), ("book-6-10+6-11", ()),
+                            ("embedding_matrix", ())]:
+            cache = extra[0] if extra else "-"
+            name = "load" if case.startswith("load") else case
+            results[case] = r = run(name, path, index_file, cache)
+            print(f"  {case:18s} {r['wall']:7.2f} s  peak RSS {r['rss_mb']:6.0f} MB"
+                  + ("  (imported tensorflow!)" if r["tensorflow"] else ""))
+    book, load = results["book-6-10"], results["load"]
+    book2, emb = results["book-6-10+6-11"], results["embedding_matrix"]
+    checks = [
+        ("load speed-up vs Listing 6-10", book["wall"] / load["wall"], ">=", 4.0),
+        ("load peak memory / Listing 6-10", load["rss_mb"] / book["rss_mb"], "<=", 1.1),
+        ("cached load, seconds", results["load-cached"]["wall"], "<=", 0.3),
+        ("embedding_matrix speed-up vs 6-10 + 6-11", book2["wall"] / emb["wall"], ">=", 10.0),
+        ("embedding_matrix memory / 6-10 + 6-11", emb["rss_mb"] / book2["rss_mb"], "<=", 0.25),
+    ]
+    if not args.skip_train:
+        trained = time_training(args.epochs)
+        print(f"  {'train_glove':18s} {trained['wall']:7.2f} s  (CPU {trained['cpu']:.1f} s; "
+              f"{trained['tokens']:,} tokens, {trained['words']:,} words, {args.epochs} epochs)")
+        checks.append(("train_glove, seconds (counting + training)", trained["wall"], "<=",
+                       60.0))
+    print()
+    for label, value, op, goal in checks:
+        met = value >= goal if op == ">=" else value <= goal
+        ok &= met
+        print(f"  {label:42s} {value:6.2f}  (goal {op} {goal})  {'ok' if met else 'MISSED'}")
+    same = abs(book["check"] - load["check"]) <= 1e-3 * max(1.0, abs(book["check"]))
+    same2 = abs(book2["check"] - emb["check"]) <= 1e-3 * max(1.0, abs(book2["check"]))
+    print(f"  same values as the book's code: {same and same2}")
+    print(f"  (load used {os.cpu_count()} CPU(s); numbers vary with machine load)")
+    return 0 if ok and same and same2 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,274 @@
+"""Pretrained GloVe vectors: read them fast, cache them, and build an embedding matrix.
+
+Listing 6-10 of the book reads ``glove.6B.100d.txt`` line by line into a dict of numpy arrays;
+Listing 6-11 copies the vectors of the tokenizer's words into a ``(max_words, 100)`` matrix.
+`load_vectors` does the first in about two seconds for the 400,000-word file (numpy on blocks of
+lines, `textseq.glove_format`, on two threads) and keeps a ``.npy`` cache for the next time
+(`textseq.glove_io`); `embedding_matrix` does both at once while streaming the file, parsing only
+the lines it needs, and reports how many words it found (`Coverage`). Neither imports
+TensorFlow.
+
+Sources: a ``.txt`` file, a ``.gz`` of one, or a member of a ``.zip`` such as ``glove.6B.zip``
+(its CRC is checked as the member is read). Words are decoded as UTF-8 unless told otherwise
+(any encoding that keeps ASCII bytes as they are, such as ``latin-1``).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+
+from textseq import glove_io
+from textseq.glove_format import (
+    PAD,
+    BlockReader,
+    GloveFormatError,
+    block_words,
+    fix_failed,
+    parse_block,
+    parse_lines,
+)
+
+__all__ = ["GloveVectors", "GloveFormatError", "Coverage", "load_vectors", "embedding_matrix"]
+
+
+@dataclass(repr=False, eq=False)
+class GloveVectors:
+    """Words and their vectors: row ``i`` of ``vectors`` belongs to ``words[i]``.
+
+    Attributes:
+        words: The vocabulary, in file order (for GloVe releases, most frequent first).
+        vectors: float32 array of shape ``(len(words), dim)``; read-only when it comes from the
+            cache (a memory map).
+        source: Where the vectors came from, for messages.
+    """
+
+    words: list[str]
+    vectors: np.ndarray
+    source: str = ""
+
+    @cached_property
+    def index(self) -> dict[str, int]:
+        """Word -> row (built on first use; a word listed twice maps to its last row)."""
+        return {word: row for row, word in enumerate(self.words)}
+
+    @property
+    def dim(self) -> int:
+        """Length of each vector."""
+        return self.vectors.shape[1]
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.index
+
+    def __getitem__(self, word: str) -> np.ndarray:
+        try:
+            return self.vectors[self.index[word]]
+        except KeyError:
+            raise KeyError(f"{word!r} is not in the vocabulary of {self.source or 'these vectors'}"
+                           f" ({len(self):,} words)") from None
+
+    def __repr__(self) -> str:
+        return f"GloveVectors({len(self):,} words x {self.dim} dims from {self.source})"
+
+
+@dataclass(frozen=True, repr=False)
+class Coverage:
+    """How many of the wanted words `embedding_matrix` found vectors for.
+
+    Attributes:
+        found: Words with an index in ``1..num_words-1`` that have a vector.
+        total: Words with an index in ``1..num_words-1``.
+        missing: The most frequent words without a vector (lowest index first), at most 20.
+        source: The vectors' source.
+    """
+
+    found: int
+    total: int
+    missing: tuple[str, ...] = field(default=())
+    source: str = ""
+
+    @property
+    def ratio(self) -> float:
+        """``found / total`` (0.0 when nothing was wanted)."""
+        return self.found / self.total if self.total else 0.0
+
+    def __str__(self) -> str:
+        text = (f"{self.found:,} of {self.total:,} words ({self.ratio:.1%}) have a vector in "
+                f"{self.source}")
+        if self.missing:
+            text += "; most frequent missing: " + ", ".join(self.missing[:10])
+        return text
+
+    def __repr__(self) -> str:
+        return (f"Coverage(found={self.found:,}, total={self.total:,}, ratio={self.ratio:.1%}, "
+                f"missing={list(self.missing[:10])!r})")
+
+
+def load_vectors(source, *, dim: int | None = None, member: str | None = None,
+                 encoding: str = "utf-8", cache: bool | str | os.PathLike = True) -> GloveVectors:
+    """Read GloVe vectors (Listing 6-10) into a `GloveVectors`.
+
+    Lines are ``word v1 ... vd``; the word is what remains after the last ``dim`` fields, so
+    words with spaces survive. Blank lines and trailing whitespace are ignored.
+
+    Args:
+        source: A ``.txt``, ``.gz`` or ``.zip`` path, or a `textseq.datasets.GloveFile`.
+        dim: Expected vector length; ``None`` takes it from the first line.
+        member: The file inside a ``.zip``; ``None`` picks the only one, or the one ending in
+            ``.<dim>d.txt``.
+        encoding: Encoding of the words (ASCII-compatible).
+        cache: ``True`` keeps a float32 ``.npy`` and a ``.vocab.txt`` next to the source (or under
+            ``<data dir>/glove-cache`` when that folder is read-only), rebuilt when the source's
+            size or modification time changes; a folder keeps them there; ``False`` disables it.
+
+    Returns:
+        A `GloveVectors`.
+
+    Raises:
+        GloveFormatError: for a malformed line (naming the file, member and line), a word that is
+            not valid in ``encoding``, an empty file, a dimension other than ``dim``, a damaged
+            archive, or a ``.zip`` without the member (listing the members).
+        FileNotFoundError: if ``source`` does not exist.
+
+    Example:
+
+    ```python
+    glove = load_vectors("glove.6B.zip", dim=100)  # member glove.6B.100d.txt
+    glove["movie"].shape  # (100,)
+    ```
+    """
+    path, member, dim = glove_io.resolve(source, member, dim)
+    files = glove_io.cache_files(path, member, cache)
+    if files is not None:
+        cached = glove_io.read_cache(path, member, encoding, dim, files)
+        if cached is not None:
+            return GloveVectors(*cached)
+    with glove_io.open_source(path, member, dim) as (stream, where, size):
+        words, vectors = glove_io.read_all(stream, where, dim, encoding, size)
+    if files is not None:
+        glove_io.write_cache(path, member, encoding, files, words, vectors)
+    return GloveVectors(words, vectors, where)
+
+
+def embedding_matrix(word_index: dict[str, int], num_words: int, source, *,
+                     dim: int | None = None, member: str | None = None, encoding: str = "utf-8",
+                     cache: bool | str | os.PathLike = True) -> tuple[np.ndarray, Coverage]:
+    """Build the ``(num_words, dim)`` matrix of Listing 6-11 while streaming the vectors.
+
+    Row ``i`` holds the vector of the word whose index is ``i``, for ``1 <= i < num_words``; row
+    0 (padding) and the rows of words without a vector stay zero. Only the lines of wanted words
+    are parsed, so memory grows with ``num_words``, not with the file. A cache written by
+    `load_vectors` is used when it is up to date.
+
+    Args:
+        word_index: Word -> index, as ``Tokenizer.word_index`` (indices from 1, most frequent
+            first). Indices ``>= num_words`` are ignored, as in the book.
+        num_words: Rows of the matrix (the book's ``max_words``).
+        source, dim, member, encoding, cache: As for `load_vectors` (``cache`` is only read).
+
+    Returns:
+        ``(matrix, coverage)``: the float32 matrix and a `Coverage`.
+
+    Raises:
+        ValueError: for ``num_words < 1`` or an index below 1.
+        GloveFormatError: as `load_vectors`.
+
+    Example:
+
+    ```python
+    matrix, coverage = embedding_matrix(tokenizer.word_index, 10000, "glove.6B.zip", dim=100)
+    matrix.shape  # (10000, 100)
+    print(coverage)  # e.g. "9,790 of 9,999 words (97.9%) have a vector in ..."
+    ```
+    """
+    if not isinstance(num_words, int | np.integer) or num_words < 1:
+        raise ValueError(f"num_words must be an integer >= 1, got {num_words!r}")
+    wanted = {}
+    for word, i in word_index.items():
+        if not isinstance(i, int | np.integer) or i < 1:
+            raise ValueError(f"word_index maps {word!r} to {i!r}; indices must be integers >= 1 "
+                             "(0 is reserved for padding)")
+        if i < num_words:
+            wanted[word] = int(i)
+    path, member, dim = glove_io.resolve(source, member, dim)
+    files = glove_io.cache_files(path, member, cache)
+    cached = glove_io.read_cache(path, member, encoding, dim, files) if files is not None else None
+    if cached is not None:
+        words, vectors, where = cached
+        matrix = np.zeros((num_words, vectors.shape[1]), np.float32)
+        hits = {}
+        for row, word in enumerate(words):
+            i = wanted.get(word)
+            if i is not None:
+                hits[i] = row
+        matrix[list(hits)] = vectors[list(hits.values())]
+    else:
+        with glove_io.open_source(path, member, dim) as (stream, where, _):
+            matrix, hits = _stream_rows(stream, where, dim, encoding, wanted, num_words)
+    missing = tuple(w for w, i in sorted(wanted.items(), key=lambda kv: kv[1]) if i not in hits)
+    return matrix, Coverage(len(hits), len(wanted), missing[:20], where)
+
+
+def _stream_rows(stream, where, dim, encoding, wanted: dict[str, int], num_words: int):
+    """Fill the embedding matrix from the lines whose word is wanted, parsing only those."""
+    spaced = any(" " in word for word in wanted)  # then words are only known after rsplit
+    matrix, hits, line_no, dim_origin = None, {}, 1, ""
+    for buf, newlines in BlockReader(stream):
+        if matrix is None:
+            dim, dim_origin = glove_io.first_dim(buf, newlines, where, dim, line_no)
+            matrix = np.zeros((num_words, dim), np.float32) if dim else None
+        if matrix is not None:
+            if spaced:
+                lines = bytes(buf[PAD:newlines[-1]]).split(b"\n")
+                words, values = parse_lines(lines, dim, encoding, where, line_no, dim_origin)
+                for word, row in zip(words, values, strict=True):
+                    if word in wanted:
+                        matrix[wanted[word]], hits[wanted[word]] = row, True
+            else:
+                _block_hits(buf, newlines, dim, encoding, where, line_no, dim_origin, wanted,
+                            matrix, hits)
+        line_no += newlines.size
+    if matrix is None:
+        raise GloveFormatError(f"{where} is empty: no vectors found")
+    return matrix, hits
+
+
+def _block_hits(buf, newlines, dim, encoding, where, line_no, dim_origin, wanted, matrix, hits):
+    """Find the wanted words of a block by their first field; parse only their lines."""
+    starts = np.empty_like(newlines)
+    starts[0], starts[1:] = PAD, newlines[:-1] + 1
+    ends = starts.copy()  # first space of each line (or its end)
+    todo = np.flatnonzero(buf[ends] != 32)
+    while todo.size:
+        todo = todo[ends[todo] < newlines[todo]]
+        ends[todo] += 1
+        todo = todo[buf[ends[todo]] != 32]
+    words = block_words(buf, starts, ends, encoding, where, line_no)
+    lines = [k for k, word in enumerate(words) if word in wanted]
+    if not lines:
+        return
+    picked = [buf[:PAD]] + [buf[starts[k]:newlines[k] + 1] for k in lines]
+    sub = np.concatenate(picked)
+    sub_newlines = np.flatnonzero(sub == 10)
+    values = np.empty((len(lines), dim), np.float32)
+    parsed = parse_block(sub, sub_newlines, dim, values)
+    if parsed is not None and parsed[2].size:
+        try:
+            fix_failed(sub, parsed[3], parsed[4], parsed[2], values, where, line_no)
+        except GloveFormatError:  # report it with the line number in the file
+            parsed = None
+    if parsed is None:  # a word with spaces, or a malformed line: check them one by one
+        for k in lines:
+            line = bytes(buf[starts[k]:newlines[k]])
+            got_words, got = parse_lines([line], dim, encoding, where, line_no + k, dim_origin)
+            if got_words and got_words[0] == words[k]:
+                matrix[wanted[words[k]]], hits[wanted[words[k]]] = got[0], True
+        return
+    for k, row in zip(lines, values, strict=True):
+        matrix[wanted[words[k]]], hits[wanted[words[k]]] = row, True

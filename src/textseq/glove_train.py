@@ -1,0 +1,385 @@
+"""GloVe, trained with numpy: co-occurrence counts, weighted least squares, AdaGrad.
+
+The model of Pennington, Socher and Manning (2014), "GloVe: Global Vectors for Word
+Representation", with the choices of the reference implementation (``cooccur.c``, ``glove.c``):
+
+1. **Counts.** Within each document, words outside the vocabulary are dropped; then every pair of
+   words ``d <= window`` positions apart adds ``1/d`` to ``X[i, j]`` and to ``X[j, i]``
+   (symmetric window, distance weighting). `cooccurrence` does this with numpy, one offset ``d``
+   at a time over all documents, and sums equal pairs after one sort.
+2. **Model.** ``w_i . w~_j + b_i + b~_j ~ log X_ij`` for every nonzero ``X_ij``, weighted by
+   ``f(x) = (x / x_max) ** alpha`` below ``x_max`` and 1 above (``x_max=100``, ``alpha=0.75``).
+3. **Training.** AdaGrad with initial learning rate 0.05 and squared-gradient sums starting at 1;
+   parameters drawn uniformly from ``(-0.5, 0.5) / dim``; the output is ``W + W~`` (glove.c's
+   ``model=2``).
+
+How the training is batched (the reference does one entry at a time, on many threads, without
+locks). Each epoch, every word's nonzero entries are shuffled and cut into chunks of 4 or more
+entries (longer for frequent words, so that no word takes more than 256 steps per epoch). A
+batch holds chunks of different words (their "owners"): for each entry ``(i, j)`` of a chunk
+owned by ``i``, the owner's ``w_i, b_i`` get the gradient of the term ``(i, j)`` and the owner's
+``w~_i, b~_i`` the gradient of the mirror term ``(j, i)`` (``X`` is symmetric, so every term still
+sends its gradient to its word vector and to its context vector once per epoch). A chunk's
+gradients are summed into one AdaGrad step (mini-batch AdaGrad: the summed step, squared, is
+added to the sums). A batch writes only its owners' rows, so no update is lost; all its reads come
+before its writes, so with two threads the result is the same as with one. The same tokens and
+seed give the same vectors (``np.random.default_rng(seed)`` draws the initial values and the
+shuffles). None of this imports TensorFlow.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+from textseq.glove import GloveVectors
+
+__all__ = ["build_vocab", "cooccurrence", "train_glove", "save_glove_text"]
+
+_CHUNK_TOKENS = 1 << 21  # tokens counted at a time (bounds the memory of `cooccurrence`)
+_STEPS = 256  # AdaGrad steps per word and epoch, at most (chunks of a word's entries)
+_MIN_CHUNK = 4  # entries per chunk, at least
+
+
+def build_vocab(token_lists: Iterable[Sequence[str]], min_count: int = 5,
+                max_vocab: int | None = None) -> list[str]:
+    """The words seen at least ``min_count`` times, most frequent first (ties alphabetically).
+
+    Args:
+        token_lists: Documents as lists of tokens.
+        min_count: Smallest count kept (>= 1).
+        max_vocab: Keep at most this many words (``None``: no limit).
+
+    Returns:
+        The vocabulary, a list of words.
+    """
+    if min_count < 1:
+        raise ValueError(f"min_count must be >= 1, got {min_count}")
+    if max_vocab is not None and max_vocab < 1:
+        raise ValueError(f"max_vocab must be >= 1 or None, got {max_vocab}")
+    counts: Counter = Counter()
+    for tokens in token_lists:
+        counts.update(tokens)
+    words = sorted((w for w, c in counts.items() if c >= min_count), key=lambda w: (-counts[w], w))
+    return words[:max_vocab] if max_vocab is not None else words
+
+
+def cooccurrence(token_lists: Iterable[Sequence[str]], vocab: Sequence[str],
+                 window: int = 10) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distance-weighted, symmetric co-occurrence counts (``cooccur.c``), as sparse arrays.
+
+    Args:
+        token_lists: Documents as lists of tokens; windows never cross documents.
+        vocab: The words counted; other tokens are dropped before windows are taken.
+        window: Largest distance between two counted words (>= 1).
+
+    Returns:
+        ``(rows, cols, counts)``: int32, int32 and float64 arrays sorted by ``(row, col)``, one
+        entry per nonzero ``X[row, col]``; ``X`` is symmetric.
+
+    Example:
+        >>> rows, cols, counts = cooccurrence([["a", "b", "a"]], ["a", "b"], window=2)
+        >>> [(int(r), int(c), float(x)) for r, c, x in zip(rows, cols, counts)]
+        [(0, 0, 1.0), (0, 1, 2.0), (1, 0, 2.0)]
+    """
+    if window < 1:
+        raise ValueError(f"window must be >= 1, got {window}")
+    index = {word: i for i, word in enumerate(vocab)}
+    if len(index) != len(vocab):
+        raise ValueError("vocab has repeated words")
+    size = len(vocab)
+    parts, ids, docs, pending = [], [], [], 0
+    for doc, tokens in enumerate(token_lists):
+        kept = [i for i in map(index.get, tokens) if i is not None]
+        ids.append(np.array(kept, dtype=np.int64))
+        docs.append(np.full(len(kept), doc, dtype=np.int64))
+        pending += len(kept)
+        if pending >= _CHUNK_TOKENS:
+            parts.append(_count_chunk(np.concatenate(ids), np.concatenate(docs), size, window))
+            ids, docs, pending = [], [], 0
+    if pending:
+        parts.append(_count_chunk(np.concatenate(ids), np.concatenate(docs), size, window))
+    keys, counts = _merge(parts)  # directed counts: earlier word * size + later word
+    transposed = (keys % size) * size + keys // size
+    keys, counts = _merge([(keys, counts), (transposed, counts)])
+    return (keys // size).astype(np.int32), (keys % size).astype(np.int32), counts
+
+
+def _count_chunk(ids: np.ndarray, docs: np.ndarray, size: int, window: int):
+    """Directed counts of one chunk: sorted unique keys ``earlier * size + later`` and weights."""
+    coded = []
+    for d in range(1, window + 1):
+        same = docs[:-d] == docs[d:]
+        coded.append((ids[:-d][same] * size + ids[d:][same]) * 32 + d)  # distance in low bits
+    coded = np.sort(np.concatenate(coded))
+    if coded.size == 0:
+        return np.zeros(0, np.int64), np.zeros(0)
+    starts = np.flatnonzero(np.diff(coded)) + 1
+    starts = np.concatenate([[0], starts])
+    runs = np.diff(np.append(starts, coded.size))  # occurrences of each (pair, distance)
+    coded = coded[starts]
+    weights = runs / (coded & 31)
+    keys = coded >> 5
+    first = np.concatenate([[0], np.flatnonzero(np.diff(keys)) + 1])
+    return keys[first], np.add.reduceat(weights, first)
+
+
+def _merge(parts):
+    """Sum the values of equal keys over several ``(unique keys, values)`` parts."""
+    if len(parts) == 1:
+        return parts[0]
+    keys = np.sort(np.concatenate([k for k, _ in parts]))
+    keys = keys[np.concatenate([[True], keys[1:] != keys[:-1]])]  # (np.unique hashes: slower)
+    total = np.zeros(keys.size)
+    for part_keys, values in parts:
+        total += np.bincount(np.searchsorted(keys, part_keys), values, minlength=keys.size)
+    return keys, total
+
+
+def train_glove(token_lists: Iterable[Sequence[str]], *, dim: int = 100, window: int = 10,
+                min_count: int = 5, max_vocab: int | None = 20000, epochs: int = 25,
+                x_max: float = 100.0, alpha: float = 0.75, lr: float = 0.05,
+                batch_size: int = 16384, seed: int = 0, threads: int | None = None,
+                verbose: bool = False) -> GloveVectors:
+    """Train GloVe vectors on tokenized documents.
+
+    Args:
+        token_lists: Documents as lists of tokens (the caller tokenizes, e.g. with
+            `textseq.text.text_to_word_sequence`). Iterated twice.
+        dim: Vector size.
+        window: Co-occurrence window (words up to ``window`` positions apart, weighted ``1/d``).
+        min_count: Words seen fewer times are left out.
+        max_vocab: At most this many words, the most frequent (``None``: all).
+        epochs: Passes over the nonzero co-occurrence entries.
+        x_max, alpha: The weighting ``f(x) = min(1, (x / x_max) ** alpha)``.
+        lr: AdaGrad's initial learning rate.
+        batch_size: Entries whose updates are computed together (at most).
+        seed: Seeds the initial vectors and the shuffles.
+        threads: 1 or 2 (``None``: 2 when the machine has two CPUs); the vectors are the same.
+        verbose: Print the cost after each epoch.
+
+    Returns:
+        A `GloveVectors` with the vocabulary (most frequent first) and ``W + W~`` (float32).
+
+    Raises:
+        ValueError: for an argument out of range, or a vocabulary of fewer than two words.
+
+    Example:
+        >>> docs = [["good", "film", "loved", "it"], ["bad", "film", "hated", "it"]] * 50
+        >>> vectors = train_glove(docs, dim=8, window=2, min_count=1, epochs=5)
+        >>> vectors.vectors.shape
+        (6, 8)
+    """
+    for name, value in (("dim", dim), ("epochs", epochs), ("batch_size", batch_size)):
+        if not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    if x_max <= 0 or lr <= 0:
+        raise ValueError(f"x_max and lr must be > 0, got x_max={x_max}, lr={lr}")
+    if not isinstance(token_lists, Sequence):
+        token_lists = list(token_lists)
+    vocab = build_vocab(token_lists, min_count, max_vocab)
+    if len(vocab) < 2:
+        raise ValueError(f"only {len(vocab)} word(s) occur at least min_count={min_count} times; "
+                         "GloVe needs at least two")
+    rows, cols, counts = cooccurrence(token_lists, vocab, window)
+    rng = np.random.default_rng(seed)
+    model = _Model(len(vocab), dim, lr, rng)
+    if threads is None:
+        threads = min(2, os.cpu_count() or 1)
+    _train(model, rows, cols, counts, epochs, x_max, alpha, batch_size, rng, verbose, threads)
+    return GloveVectors(vocab, model.w + model.c, f"GloVe trained on {len(token_lists):,} "
+                        "documents")
+
+
+class _Model:
+    """``W, W~, b, b~`` and AdaGrad's sums of squared steps (starting at 1, as glove.c)."""
+
+    def __init__(self, size: int, dim: int, lr: float, rng: np.random.Generator):
+        params = (rng.random((2, size, dim + 1)) - 0.5) / dim  # glove.c: U(-0.5, 0.5) / dim
+        self.w = np.ascontiguousarray(params[0, :, :dim], np.float32)
+        self.c = np.ascontiguousarray(params[1, :, :dim], np.float32)
+        self.bw, self.bc = params[0, :, dim].copy(), params[1, :, dim].copy()
+        self.gw, self.gc = np.ones_like(self.w), np.ones_like(self.c)
+        self.gbw, self.gbc = np.ones(size), np.ones(size)
+        self.lr = lr
+
+    def gather(self, side: int, owner: np.ndarray, partner: np.ndarray):
+        """What one side of a step reads: side 0 updates ``W, b``; side 1 ``W~, b~``."""
+        if side == 0:  # the terms (i, j): w_i . w~_j + b_i + b~_j
+            return self.w[owner], self.bw[owner], self.c[partner], self.bc[partner]
+        return self.c[owner], self.bc[owner], self.w[partner], self.bw[partner]  # mirror terms
+
+    def update(self, side: int, owner, read, weight, log_x) -> float:
+        """Sum each chunk's gradients into one AdaGrad step for the owner's parameters."""
+        vec, bias, sq, bias_sq = ((self.w, self.bw, self.gw, self.gbw) if side == 0 else
+                                  (self.c, self.bc, self.gc, self.gbc))
+        mine, my_bias, theirs, their_bias = read
+        diff = np.einsum("mld,md->ml", theirs, mine) + their_bias - log_x
+        diff += my_bias[:, None]
+        fdiff = weight * diff
+        cost = 0.5 * float(np.sum(fdiff * diff))  # (no BLAS: its threads cost more here)
+        fdiff *= self.lr
+        grad = np.einsum("ml,mld->md", fdiff.astype(np.float32), theirs)
+        bias_grad = fdiff.sum(1)
+        vec[owner] = mine - grad / np.sqrt(sq[owner])
+        sq[owner] += grad * grad  # mini-batch AdaGrad: the chunk's summed step, squared
+        bias[owner] = my_bias - bias_grad / np.sqrt(bias_sq[owner])
+        bias_sq[owner] += bias_grad * bias_grad
+        return cost
+
+    def step(self, owner, partner, weight, log_x, pool=None) -> float:
+        """One batch of chunks ``(owner[m], partner[m, l])`` whose owners are all different.
+
+        Each entry gives the owner's ``w_i, b_i`` the gradient of its term and the owner's
+        ``w~_i, b~_i`` the gradient of the mirror term ``(j, i)`` (``X`` is symmetric), so
+        the batch writes only owner rows. Both sides read first, then write (with a ``pool``,
+        on two threads): the result does not depend on the thread timing.
+        """
+        if pool is None:
+            reads = [self.gather(side, owner, partner) for side in (0, 1)]
+            return sum(self.update(side, owner, reads[side], weight, log_x)
+                       for side in (0, 1)) / 2
+        other = pool.submit(self.gather, 1, owner, partner)
+        read0, read1 = self.gather(0, owner, partner), other.result()
+        other = pool.submit(self.update, 1, owner, read1, weight, log_x)
+        cost = self.update(0, owner, read0, weight, log_x)
+        return (cost + other.result()) / 2
+
+
+def _train(model: _Model, rows, cols, counts, epochs, x_max, alpha, batch_size, rng,
+           verbose=False, threads: int = 1) -> None:
+    """AdaGrad on the weighted least squares, in chunks of entries; see the module docstring."""
+    if threads > 1:
+        with ThreadPoolExecutor(1) as pool:
+            return _train_with(model, rows, cols, counts, epochs, x_max, alpha, batch_size, rng,
+                               verbose, pool)
+    return _train_with(model, rows, cols, counts, epochs, x_max, alpha, batch_size, rng,
+                       verbose, None)
+
+
+def _train_with(model, rows, cols, counts, epochs, x_max, alpha, batch_size, rng, verbose, pool):
+    size, n = model.w.shape[0], rows.size
+    weight = np.append(np.minimum(1.0, (counts / x_max) ** alpha), 0.0)  # [n]: padding
+    log_x = np.append(np.log(counts), 0.0)
+    cols = np.append(cols, 0)
+    row_start = np.searchsorted(rows, np.arange(size + 1))
+    per_row = np.diff(row_start)
+    # a row's entries go in chunks of `length` (a power of two), at most _STEPS chunks per row
+    length = 1 << np.ceil(np.log2(np.maximum(_MIN_CHUNK, -(-per_row // _STEPS)))).astype(np.int64)
+    n_chunks = -(-per_row // length)
+    classes = []
+    for size_class in np.unique(length[n_chunks > 0]):
+        owners = np.flatnonzero((length == size_class) & (n_chunks > 0))
+        chunk_row = np.repeat(owners, n_chunks[owners])
+        first = np.cumsum(n_chunks[owners]) - n_chunks[owners]
+        chunk_pos = np.arange(chunk_row.size) - np.repeat(first, n_chunks[owners])
+        slots = (row_start[chunk_row] + chunk_pos * size_class)[:, None] + np.arange(size_class)
+        slots[slots >= row_start[chunk_row + 1][:, None]] = n  # padding: weight 0
+        classes.append((chunk_row, chunk_pos, slots))
+    for epoch in range(epochs):
+        # each row's entries in a new random order: chunk k of a row gets other entries each epoch
+        shuffled = np.append(_shuffle_within_rows(rows, size, rng), n)
+        phase = rng.random(size)
+        batches = []
+        for chunk_row, chunk_pos, slots in classes:
+            # a row's m chunks go to rounds spread evenly over the epoch, random phase
+            when = ((chunk_pos + phase[chunk_row]) * _STEPS
+                    // n_chunks[chunk_row]).astype(np.int64)
+            order = np.sort((when << 32) | np.arange(when.size)) & 0xFFFFFFFF
+            bounds = np.searchsorted(when[order], np.arange(_STEPS + 1))
+            batches.append((chunk_row[order], shuffled[slots[order]], bounds,
+                            max(1, batch_size // slots.shape[1])))  # chunks per step
+        cost = 0.0
+        for step in range(_STEPS):
+            for owner, entry, bounds, per_step in batches:
+                for start in range(bounds[step], bounds[step + 1], per_step):
+                    stop = min(start + per_step, bounds[step + 1])
+                    e = entry[start:stop]
+                    cost += model.step(owner[start:stop], cols[e], weight[e], log_x[e], pool)
+        if verbose:
+            print(f"epoch {epoch + 1}/{epochs}: cost {cost / n:.5f}", flush=True)
+
+
+def _shuffle_within_rows(rows: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
+    """Entry indices grouped by row (rows ascending), in a random order within each row."""
+    n = rows.size
+    index_bits, row_bits = int(n).bit_length(), int(size).bit_length()
+    random_bits = 63 - index_bits - row_bits
+    if random_bits < 20:  # huge inputs: a permutation, then a sort by row
+        perm = rng.permutation(n)
+        return perm[np.argsort(rows[perm], kind="stable")]
+    key = rows.astype(np.int64) << (random_bits + index_bits)
+    key |= rng.integers(0, 1 << random_bits, n, dtype=np.int64) << index_bits
+    key |= np.arange(n, dtype=np.int64)
+    return np.sort(key) & ((1 << index_bits) - 1)
+
+
+def save_glove_text(path: str | os.PathLike, words: Sequence[str], vectors: np.ndarray, *,
+                    precision: int = 6) -> Path:
+    """Write vectors in the GloVe text format (``word v1 ... vd`` per line, UTF-8), atomically.
+
+    The file is written to a temporary name beside ``path`` and renamed into place, so a reader
+    never sees half a file. `textseq.glove.load_vectors` reads it back.
+
+    Args:
+        path: Destination ``.txt``.
+        words: One word per row; no word may contain a newline or be empty, and none may end
+            with a field that parses as a number only if it contains no space.
+        vectors: 2-D array, one row per word.
+        precision: Digits after the point (``%.6f``, as glove.c writes).
+
+    Returns:
+        ``Path(path)``.
+
+    Raises:
+        ValueError: for a shape mismatch or a word with a newline, or an empty word.
+    """
+    vectors = np.asarray(vectors)
+    if vectors.ndim != 2 or vectors.shape[0] != len(words):
+        raise ValueError(f"vectors must have shape ({len(words)}, dim), got {vectors.shape}")
+    for word in words:
+        if not word or "\n" in word or "\r" in word:
+            raise ValueError(f"cannot write the word {word!r}: GloVe words are non-empty and "
+                             "hold no line breaks")
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    fmt = " ".join([f"%.{precision}f"] * vectors.shape[1])
+    try:
+        with open(tmp, "x", encoding="utf-8", newline="\n") as f:
+            for word, row in zip(words, vectors.tolist(), strict=True):
+                f.write(word + " " + fmt % tuple(row) + "\n")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m textseq.glove_train --embedded``: train the embedded data's vectors once."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--embedded", action="store_true",
+                        help="train (if missing) the vectors of the embedded corpus")
+    parser.add_argument("--dim", type=int, default=100)
+    args = parser.parse_args(argv)
+    if not args.embedded:
+        parser.error("nothing to do: pass --embedded")
+    from textseq.datasets import glove_file
+
+    start = time.perf_counter()
+    source = glove_file(args.dim, source="embedded")
+    print(f"{source.path} ready ({time.perf_counter() - start:.1f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
