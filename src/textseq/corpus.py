@@ -37,10 +37,15 @@ from textseq import lexicon as lx
 
 __all__ = ["generate_corpus", "ensure_corpus", "corpus_stats", "GENERATOR_VERSION"]
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 3
 MANIFEST = ".textseq-corpus.json"
 _TOKEN = re.compile(r"[a-z0-9']+")
 _BREAK = "<br /><br />"
+
+
+def _zipf(n: int, shift: float, exponent: float) -> list[float]:
+    """Cumulative weights 1 / (rank + shift) ** exponent for ranks 0..n-1."""
+    return list(itertools.accumulate(1.0 / (r + shift) ** exponent for r in range(n)))
 
 
 class _Writer:
@@ -49,14 +54,21 @@ class _Writer:
     def __init__(self, rng: random.Random, names: list[str]):
         self.rng = rng
         self.names = names
-        self.cum = list(itertools.accumulate(1.0 / (r + 3) ** 1.07 for r in range(len(names))))
+        self.cum = _zipf(len(names), 3, 1.07)
+        self.adj_cum = _zipf(max(len(lx.POSITIVE_ADJ), len(lx.NEGATIVE_ADJ)), 2, 0.7)
 
     def pick(self, seq):
         return seq[int(self.rng.random() * len(seq))]
 
+    def pick_zipf(self, seq, cum):
+        r = self.rng.random() * cum[len(seq) - 1]
+        return seq[bisect.bisect_left(cum, r)]
+
     def name(self) -> str:
-        r = self.rng.random() * self.cum[-1]
-        return self.names[bisect.bisect_left(self.cum, r)].capitalize()
+        return self.pick_zipf(self.names, self.cum).capitalize()
+
+    def adj(self, lexicon) -> str:
+        return self.pick_zipf(lexicon["adj"], self.adj_cum)
 
     # -- sentences ---------------------------------------------------------------------------
     def neutral(self) -> str:
@@ -77,28 +89,44 @@ class _Writer:
             name=self.name(), role=p(lx.ROLES), noun=p(lx.PLOT_NOUNS))
 
     def opinion(self, positive: bool) -> str:
+        same = lx.POSITIVE if positive else lx.NEGATIVE
+        text, r = self._opinion(positive), self.rng.random()
+        if r < 0.3:
+            return f"{self.pick(same['before'])}, {text}"
+        if r < 0.6 and not text.endswith("!"):
+            return f"{text}, {self.pick(same['after'])}"
+        return text
+
+    def _opinion(self, positive: bool) -> str:
         p, r = self.pick, self.rng.random()
         same, other = (lx.POSITIVE, lx.NEGATIVE) if positive else (lx.NEGATIVE, lx.POSITIVE)
-        adj = p(same["adj"])
+        adj = self.adj(same)
         if self.rng.random() < 0.45:
             adj = f"{p(lx.INTENSIFIERS)} {adj}"
         if self.rng.random() < 0.04:
             adj = adj.upper()
-        if r < 0.35:
+        if r < 0.38:
             return f"the {p(lx.ASPECTS)} was {adj}"
         if r < 0.47:  # negation of the opposite word: "not good" is a negative cue
-            return f"the {p(lx.ASPECTS)} was {p(('not', 'never', 'hardly'))} {p(other['adj'])}"
-        if r < 0.6:  # contrast: the clause after "but" decides
-            return f"the {p(lx.ASPECTS)} was {p(other['adj'])}, but the {p(lx.ASPECTS)} was {adj}"
+            return f"the {p(lx.ASPECTS)} was {p(('not', 'never', 'hardly'))} {self.adj(other)}"
+        if r < 0.57:  # contrast: the clause after "but" decides
+            return f"the {p(lx.ASPECTS)} was {self.adj(other)}, but the {p(lx.ASPECTS)} was {adj}"
         if r < 0.77:
             return f"i {p(same['verb'])} the {p(lx.ASPECTS)}"
         if r < 0.88:
             return f"what {p(('a', 'an'))} {adj} {p(lx.MEDIA)}!"
-        return f"{p(lx.ASPECTS)} and {p(lx.ASPECTS)} were both {adj} and {p(same['adj'])}"
+        return f"{p(lx.ASPECTS)} and {p(lx.ASPECTS)} were both {adj} and {self.adj(same)}"
 
     def verdict(self, positive: bool, rating: int) -> str:
-        text = self.pick((lx.POSITIVE if positive else lx.NEGATIVE)["verdict"])
-        if self.rng.random() < 0.3:
+        lexicon = lx.POSITIVE if positive else lx.NEGATIVE
+        r = self.rng.random()
+        if r < 0.3:
+            text = self.pick(lexicon["verdict"])
+        elif r < 0.65:
+            text = f"{self.pick(('a', 'one', 'just a'))} {self.adj(lexicon)} {self.pick(lx.MEDIA)}"
+        else:
+            text = f"{self.adj(lexicon)}, {self.adj(lexicon)} and {self.adj(lexicon)}"
+        if self.rng.random() < 0.1:
             text += f". {rating}/10"
         return f"{self.pick(('overall', 'in short', 'all in all', 'bottom line'))}: {text}"
 
@@ -112,7 +140,7 @@ class _Writer:
         else:
             rating = 4 if mixed else rng.choice((1, 1, 2, 3, 3, 4))
         target = min(1800, max(25, int(math.exp(rng.gauss(math.log(200), 0.75)))))
-        share = rng.uniform(0.3, 0.55)  # how opinionated this reviewer is
+        share = rng.uniform(0.35, 0.6)  # how opinionated this reviewer is
         sentences = [f"i saw this {self.pick(lx.MEDIA)} {self.pick(lx.OCCASIONS)}"]
         words = 6
         while words < target:

@@ -23,7 +23,7 @@ EMBEDDED_SEED = 0
 # Half of IMDB's labelled reviews: enough for Listing 6-9's 200 + 10,000 split, small enough that
 # the whole notebook suite runs in minutes on two cores.
 EMBEDDED_SIZES = {"n_train": 12500, "n_test": 12500, "n_unsup": 5000}
-EMBEDDED_GLOVE = {"window": 10, "min_count": 5, "max_vocab": 20000, "epochs": 25, "seed": 0}
+EMBEDDED_GLOVE = {"window": 10, "min_count": 5, "max_vocab": 20000, "epochs": 10, "seed": 0}
 
 
 def data_source(source: str | None = None) -> str:

@@ -99,8 +99,9 @@ class Coverage:
         return self.found / self.total if self.total else 0.0
 
     def __str__(self) -> str:
+        # The file name only: notebook outputs must not show this machine's folders.
         text = (f"{self.found:,} of {self.total:,} words ({self.ratio:.1%}) have a vector in "
-                f"{self.source}")
+                f"{os.path.basename(self.source)}")
         if self.missing:
             text += "; most frequent missing: " + ", ".join(self.missing[:10])
         return text

@@ -13,18 +13,33 @@ import random
 
 __all__ = ["POSITIVE", "NEGATIVE", "invented_words"]
 
-# Opinion adjectives, strongest first within each line.
+# Opinion adjectives, most used first: `textseq.corpus` draws them with Zipf-like weights, so a
+# few are everywhere ("good", "bad") and most are rare, as in real reviews. A model that sees 200
+# reviews meets only part of this list; GloVe vectors trained on the whole corpus know it all.
 POSITIVE_ADJ = (
-    "excellent wonderful brilliant superb outstanding magnificent fantastic terrific "
-    "great good fine solid enjoyable charming delightful moving touching beautiful gorgeous "
-    "stunning gripping compelling engaging clever witty funny hilarious memorable powerful "
-    "haunting inspired remarkable impressive refreshing heartfelt tender lovely"
+    "good great excellent wonderful fine enjoyable brilliant beautiful funny superb "
+    "fantastic amazing solid charming moving terrific lovely clever delightful powerful "
+    "memorable outstanding gripping touching engaging stunning impressive compelling witty "
+    "hilarious magnificent gorgeous remarkable refreshing heartfelt tender haunting inspired "
+    "breathtaking captivating dazzling elegant exhilarating exquisite flawless gentle "
+    "glorious graceful heartwarming imaginative immersive intelligent inventive joyful "
+    "luminous lyrical marvellous masterful mesmerising nuanced original absorbing pleasant "
+    "poignant polished profound radiant rewarding rich riveting satisfying sharp sincere "
+    "sparkling spellbinding splendid sublime subtle sweet thoughtful thrilling timeless "
+    "triumphant uplifting vibrant vivid warm wise astonishing affecting assured authentic "
+    "beguiling bold buoyant classy confident crisp daring deft delicate dynamic earnest"
 ).split()
 NEGATIVE_ADJ = (
-    "awful terrible horrible dreadful atrocious abysmal pathetic lousy "
-    "bad poor weak dull boring tedious bland lame silly stupid ridiculous pointless "
-    "clumsy messy sloppy predictable forgettable annoying painful unwatchable "
-    "incoherent laughable shallow wooden cheap tiresome hollow mediocre uninspired"
+    "bad boring awful terrible poor dull stupid weak horrible silly "
+    "lame pointless predictable ridiculous dreadful annoying tedious pathetic bland lousy "
+    "mediocre painful laughable forgettable clumsy messy sloppy shallow wooden cheap "
+    "atrocious abysmal unwatchable incoherent tiresome hollow uninspired amateurish "
+    "appalling bloated confused contrived convoluted crude dire dismal dreary embarrassing "
+    "empty flat formulaic frustrating grating hackneyed inane inept insipid irritating "
+    "joyless lazy leaden lifeless limp listless lumbering monotonous muddled nonsensical "
+    "numbing obnoxious plodding preachy pretentious repetitive rushed sluggish smug soulless "
+    "stale stiff stilted tacky tasteless tired trite unbearable unconvincing underwhelming "
+    "unfunny uneven unpleasant vapid wearisome worthless banal cliched clunky corny cringeworthy"
 ).split()
 # Verbs a viewer uses about the whole film or one of its parts.
 POSITIVE_VERB = "loved enjoyed adored liked admired appreciated treasured".split()
@@ -50,8 +65,28 @@ NEGATIVE_VERDICT = (
     "skip it",
     "i can not recommend it",
 )
-POSITIVE = {"adj": POSITIVE_ADJ, "verb": POSITIVE_VERB, "verdict": POSITIVE_VERDICT}
-NEGATIVE = {"adj": NEGATIVE_ADJ, "verb": NEGATIVE_VERB, "verdict": NEGATIVE_VERDICT}
+# Words around an opinion that lean one way, as "sadly" and "thankfully" do in real reviews. They
+# are what lets GloVe place rare opinion words on the right side of the sentiment direction.
+POSITIVE_BEFORE = (
+    "thankfully|happily|luckily|to my delight|fortunately|best of all|i am happy to say|"
+    "i was glad that|pleasantly|gladly|what a joy|to my surprise|i must say|rightly"
+).split("|")
+NEGATIVE_BEFORE = (
+    "sadly|unfortunately|alas|to my dismay|worse still|annoyingly|i am sorry to say|"
+    "i regret that|regrettably|sorry to say|what a shame|disappointingly|frankly|oddly"
+).split("|")
+POSITIVE_AFTER = (
+    "and i loved it|which was a joy|a real pleasure|and it worked|and it paid off|"
+    "i smiled throughout|a treat|and i was hooked|which i admired|and it shines"
+).split("|")
+NEGATIVE_AFTER = (
+    "and i hated it|which was a shame|a real letdown|and it failed|and it fell apart|"
+    "i groaned throughout|a chore|and i was bored|which i resented|and it drags"
+).split("|")
+POSITIVE = {"adj": POSITIVE_ADJ, "verb": POSITIVE_VERB, "verdict": POSITIVE_VERDICT,
+            "before": POSITIVE_BEFORE, "after": POSITIVE_AFTER}
+NEGATIVE = {"adj": NEGATIVE_ADJ, "verb": NEGATIVE_VERB, "verdict": NEGATIVE_VERDICT,
+            "before": NEGATIVE_BEFORE, "after": NEGATIVE_AFTER}
 
 INTENSIFIERS = (
     "very really truly quite extremely incredibly absolutely so rather pretty "
