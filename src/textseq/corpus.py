@@ -37,7 +37,7 @@ from textseq import lexicon as lx
 
 __all__ = ["generate_corpus", "ensure_corpus", "corpus_stats", "GENERATOR_VERSION"]
 
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 MANIFEST = ".textseq-corpus.json"
 _TOKEN = re.compile(r"[a-z0-9']+")
 _BREAK = "<br /><br />"
@@ -150,11 +150,11 @@ class _Writer:
                 s = self.neutral()
             sentences.append(s)
             words += s.count(" ") + 1
-        if rng.random() < 0.4:
+        if rng.random() < 0.35:
             sentences.append(self.verdict(positive if rng.random() < agree + 0.06 else
                                           not positive, rating))
         else:  # end on neutral sentences: the last words say nothing about the label
-            sentences.extend(self.neutral() for _ in range(rng.randint(2, 5)))
+            sentences.extend(self.neutral() for _ in range(rng.randint(3, 7)))
         return self._layout(sentences), rating
 
     def _layout(self, sentences: list[str]) -> str:

@@ -9,6 +9,7 @@ uses ``aclImdb_v1.tar.gz`` and ``glove.6B.zip``, downloaded once into the data f
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import time
 from dataclasses import dataclass
@@ -104,18 +105,27 @@ def glove_file(dim: int = 100, source: str | None = None) -> GloveFile:
         from textseq.download import ensure_glove6b
 
         return GloveFile(ensure_glove6b(data_dir()), f"glove.6B.{dim}d.txt", dim)
+    root = imdb_dir("embedded")
     path = data_dir() / "embedded" / "glove" / f"glove.embedded.{dim}d.txt"
-    if not path.is_file():
-        _train_embedded_glove(path, dim)
+    # The vectors belong to one corpus and one set of training settings: retrain when either
+    # changes, so a regenerated corpus never meets stale vectors.
+    from textseq.corpus import MANIFEST
+
+    stamp = path.with_suffix(".json")
+    wanted = json.dumps({"corpus": json.loads((root / MANIFEST).read_text(encoding="utf-8")),
+                         "dim": dim, **EMBEDDED_GLOVE}, sort_keys=True)
+    if not (path.is_file() and stamp.is_file() and stamp.read_text(encoding="utf-8") == wanted):
+        _train_embedded_glove(root, path, dim)
+        stamp.write_text(wanted, encoding="utf-8")
     return GloveFile(path, None, dim)
 
 
-def _train_embedded_glove(path: Path, dim: int) -> None:
+def _train_embedded_glove(root: Path, path: Path, dim: int) -> None:
     from textseq.glove_train import save_glove_text, train_glove
     from textseq.imdb import read_split
     from textseq.text import text_to_word_sequence
 
-    reviews = read_split(imdb_dir("embedded"), "train", include_unsup=True)
+    reviews = read_split(root, "train", include_unsup=True)
     tokens = [text_to_word_sequence(t) for t in reviews.texts]
     vectors = train_glove(tokens, dim=dim, **EMBEDDED_GLOVE)
     path.parent.mkdir(parents=True, exist_ok=True)
