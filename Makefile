@@ -47,12 +47,12 @@ nbval: data
 
 test: lint unit nbval
 
+# Every benchmark runs (each prints its ratios against the peer it names); exit 1 if any missed.
+BENCHMARKS := tokenizer imdb glove rnn training
 bench: install
-	$(BIN)/python benchmarks/bench_tokenizer.py
-	$(BIN)/python benchmarks/bench_imdb.py
-	$(BIN)/python benchmarks/bench_glove.py
-	$(BIN)/python benchmarks/bench_rnn.py
-	$(BIN)/python benchmarks/bench_training.py
+	@status=0; for b in $(BENCHMARKS); do \
+		echo "== benchmarks/bench_$$b.py"; $(BIN)/python benchmarks/bench_$$b.py || status=1; \
+	done; exit $$status
 
 clean:
 	rm -rf figures results .pytest_cache data/embedded
