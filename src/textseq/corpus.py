@@ -5,7 +5,7 @@ CI has no network, so offline runs use a corpus that textseq writes itself, dete
 
     aclImdb/
         README                  says it is generated, by what, with which seed
-        imdb.vocab              every word, most frequent first
+        imdb.vocab              every word as `textseq.imdb` splits them, most frequent first
         train/pos/<id>_<rating>.txt   ratings 7-10
         train/neg/<id>_<rating>.txt   ratings 1-4
         train/unsup/<id>_0.txt        unlabelled
@@ -27,19 +27,18 @@ import json
 import math
 import os
 import random
-import re
 import shutil
 import tempfile
 from collections import Counter
 from pathlib import Path
 
 from textseq import lexicon as lx
+from textseq.imdb import tokenize_review
 
 __all__ = ["generate_corpus", "ensure_corpus", "corpus_stats", "GENERATOR_VERSION"]
 
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 5
 MANIFEST = ".textseq-corpus.json"
-_TOKEN = re.compile(r"[a-z0-9']+")
 _BREAK = "<br /><br />"
 
 
@@ -180,7 +179,7 @@ def _write_split(root: Path, split: str, counts: dict[str, int], seed: int, name
             text, rating = writer.review(positive)
             (folder / f"{i}_{0 if label == 'unsup' else rating}.txt").write_text(
                 text, encoding="utf-8")
-            vocab.update(_TOKEN.findall(text.replace(_BREAK, " ").lower()))
+            vocab.update(tokenize_review(text))
     return vocab
 
 
@@ -288,7 +287,7 @@ def corpus_stats(root: str | os.PathLike) -> dict[str, float | int]:
     lengths, labels, vocab = [], [], Counter()
     for split, label in itertools.product(("train", "test"), ("neg", "pos")):
         for path in (root / split / label).iterdir():
-            tokens = _TOKEN.findall(path.read_text(encoding="utf-8").replace(_BREAK, " ").lower())
+            tokens = tokenize_review(path.read_text(encoding="utf-8"))
             lengths.append(len(tokens))
             labels.append(label == "pos")
             vocab.update(tokens)
