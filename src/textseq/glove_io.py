@@ -42,10 +42,15 @@ WORKERS = min(2, os.cpu_count() or 1)  # numpy releases the GIL, so two blocks p
 # --- sources ---------------------------------------------------------------------------------
 
 def resolve(source, member, dim) -> tuple[Path, str | None, int | None]:
+    """``(path, member, dim)`` of a text source: a path, or a GloveFile-like object with
+    ``path``, ``member`` and ``dim`` (arguments given here win)."""
     if not isinstance(source, str | os.PathLike) and hasattr(source, "path"):  # a GloveFile
         member = member if member is not None else getattr(source, "member", None)
         dim = dim if dim is not None else getattr(source, "dim", None)
         source = source.path
+    if not isinstance(source, str | os.PathLike):
+        raise TypeError(f"source must be a path (str or os.PathLike) or a GloveFile, got "
+                        f"{source!r}; GloveFile.packaged() is the packaged glove.6B.50d")
     if dim is not None and (not isinstance(dim, int | np.integer) or dim < 1):
         raise ValueError(f"dim must be a positive integer or None, got {dim!r}")
     path = Path(source)

