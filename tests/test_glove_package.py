@@ -95,10 +95,13 @@ def test_load_takes_well_under_a_second_in_a_fresh_process():
     code = ("import time; from textseq.glove import GloveFile, load_vectors; "
             "t = time.perf_counter(); v = load_vectors(GloveFile.packaged()); "
             "print(time.perf_counter() - t, len(v))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout.split()
-    assert out[1] == "400000"
-    assert float(out[0]) < 1.0  # measured about 0.15 s; generous for a loaded machine
+    seconds = []
+    for _ in range(3):  # the best of three fresh processes: a shared machine has load spikes
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             check=True).stdout.split()
+        assert out[1] == "400000"
+        seconds.append(float(out[0]))
+    assert min(seconds) < 1.0  # measured 0.15-0.4 s on two loaded cores (pyarrow's import too)
 
 
 def test_words_are_a_fresh_list_each_time():

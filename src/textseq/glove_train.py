@@ -43,7 +43,8 @@ import numpy as np
 
 from textseq.glove import GloveVectors
 
-__all__ = ["build_vocab", "cooccurrence", "train_glove", "save_glove_text"]
+__all__ = ["build_vocab", "cooccurrence", "train_glove", "save_glove_text",
+           "unlabelled_documents", "train_unlabelled"]
 
 _CHUNK_TOKENS = 1 << 21  # tokens counted at a time (bounds the memory of `cooccurrence`)
 _STEPS = 256  # AdaGrad steps per word and epoch, at most (chunks of a word's entries)
@@ -364,20 +365,77 @@ def save_glove_text(path: str | os.PathLike, words: Sequence[str], vectors: np.n
     return path
 
 
-def main(argv: list[str] | None = None) -> int:
-    """``python -m textseq.glove_train --embedded``: train the embedded data's vectors once."""
-    parser = argparse.ArgumentParser(description=main.__doc__)
-    parser.add_argument("--embedded", action="store_true",
-                        help="train (if missing) the vectors of the embedded corpus")
-    parser.add_argument("--dim", type=int, default=100)
-    args = parser.parse_args(argv)
-    if not args.embedded:
-        parser.error("nothing to do: pass --embedded")
-    from textseq.datasets import glove_file
+def unlabelled_documents(corpus: str | os.PathLike) -> list[list[str]]:
+    """The unlabelled reviews (``train/unsup``) of an aclImdb folder or archive, tokenized.
 
+    Only ``train/unsup``: GloVe vectors trained here never see a labelled training or test
+    review, so a classifier evaluated on those reviews gains nothing from having read them.
+    Tokens are those of the notebooks' `textseq.text.text_to_word_sequence` (lower-cased,
+    punctuation removed).
+
+    Args:
+        corpus: An ``aclImdb`` folder (or ``aclImdb_v1.tar.gz``) with ``train/unsup``.
+
+    Returns:
+        One list of tokens per review, in file order.
+
+    Raises:
+        textseq.aclimdb.DataError: if ``train/unsup`` is missing, empty or malformed.
+    """
+    from textseq.aclimdb import read_split
+    from textseq.text import text_to_word_sequence
+
+    reviews = read_split(corpus, "train", include_unsup=True)
+    return [text_to_word_sequence(text)
+            for text, label in zip(reviews.texts, reviews.labels.tolist(), strict=True)
+            if label == -1]
+
+
+def train_unlabelled(corpus: str | os.PathLike, out: str | os.PathLike, **settings) -> Path:
+    """Train GloVe on a corpus's unlabelled reviews and write them as a GloVe text file.
+
+    Args:
+        corpus: An ``aclImdb`` folder (or archive) with ``train/unsup``, see
+            `unlabelled_documents`.
+        out: The ``.txt`` to write (atomically, `save_glove_text`).
+        **settings: Keyword arguments of `train_glove` (``dim``, ``window``, ``epochs``, ...).
+
+    Returns:
+        ``Path(out)``.
+
+    Raises:
+        ValueError: as `train_glove`.
+        textseq.aclimdb.DataError: as `unlabelled_documents`.
+
+    Example:
+
+    ```python
+    train_unlabelled("data/embedded/aclImdb", "own.50d.txt", dim=50, epochs=10)
+    ```
+    """
+    vectors = train_glove(unlabelled_documents(corpus), **settings)
+    return save_glove_text(out, vectors.words, vectors.vectors)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m textseq.glove_train CORPUS OUT``: train GloVe on CORPUS/train/unsup."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("corpus", type=Path, help="an aclImdb folder (or .tar.gz) with "
+                        "train/unsup")
+    parser.add_argument("out", type=Path, help="the GloVe text file to write")
+    parser.add_argument("--dim", type=int, default=50)
+    parser.add_argument("--window", type=int, default=10)
+    parser.add_argument("--min-count", type=int, default=5)
+    parser.add_argument("--max-vocab", type=int, default=20000)
+    parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--verbose", action="store_true", help="print the cost of each epoch")
+    args = parser.parse_args(argv)
     start = time.perf_counter()
-    source = glove_file(args.dim, source="embedded")
-    print(f"{source.path} ready ({time.perf_counter() - start:.1f} s)")
+    path = train_unlabelled(args.corpus, args.out, dim=args.dim, window=args.window,
+                            min_count=args.min_count, max_vocab=args.max_vocab,
+                            epochs=args.epochs, seed=args.seed, verbose=args.verbose)
+    print(f"{path} written ({time.perf_counter() - start:.1f} s)")
     return 0
 
 
