@@ -8,7 +8,9 @@ NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 # Keep TensorFlow's C++ log lines out of notebook outputs and test logs.
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONHASHSEED := 0
-export MPLBACKEND := Agg
+# No MPLBACKEND here: notebook kernels must keep Matplotlib's inline backend, or plt.show() draws
+# nothing on the page. `run` and `nbval` also drop one inherited from the caller's shell.
+KERNEL_ENV := env -u MPLBACKEND
 
 .PHONY: install data run run-real test lint unit nbval bench clean
 
@@ -29,11 +31,11 @@ data: install
 
 # Execute every notebook in reading order, in place, then write figures/ and results/results.md.
 run: data
-	$(BIN)/python -m textseq.execute $(NOTEBOOKS)
+	$(KERNEL_ENV) $(BIN)/python -m textseq.execute $(NOTEBOOKS)
 
 # The same on the real aclImdb and glove.6B (downloads about 950 MB once into data/).
 run-real: install
-	TEXTSEQ_DATA=real $(BIN)/python -m textseq.execute $(NOTEBOOKS)
+	$(KERNEL_ENV) TEXTSEQ_DATA=real $(BIN)/python -m textseq.execute $(NOTEBOOKS)
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks notebooks
@@ -42,7 +44,7 @@ unit: install
 	$(BIN)/pytest -q tests
 
 nbval: data
-	$(BIN)/pytest -q -p no:cacheprovider --nbval-lax --nbval-current-env \
+	$(KERNEL_ENV) $(BIN)/pytest -q -p no:cacheprovider --nbval-lax --nbval-current-env \
 		--nbval-cell-timeout=600 --nbval-sanitize-with notebooks/nbval_sanitize.cfg notebooks
 
 test: lint unit nbval

@@ -1,7 +1,8 @@
-"""Listing 6-15's curves: the data drawn, dots vs line, the saved PNG, and bad histories."""
+"""Listing 6-15's curves: the data drawn, dots vs line, shown inline, the saved PNG, bad input."""
 
 from __future__ import annotations
 
+import base64
 import os
 import subprocess
 import sys
@@ -15,7 +16,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from textseq.plots import STYLE, plot_history, save_figure  # noqa: E402
+from textseq import plots  # noqa: E402
+from textseq.plots import STYLE, history_figure, plot_history, save_figure  # noqa: E402
 
 HISTORY = {
     "loss": [0.69, 0.52, 0.41, 0.33],
@@ -32,7 +34,7 @@ def figures_in_tmp(tmp_path, monkeypatch):
 
 
 def test_axes_hold_the_history_as_dots_and_lines():
-    fig = plot_history(HISTORY)
+    fig = history_figure(HISTORY)
     ax_acc, ax_loss = fig.axes
     for ax, key, what in ((ax_acc, "acc", "accuracy"), (ax_loss, "loss", "loss")):
         train_line, val_line = ax.lines
@@ -48,12 +50,12 @@ def test_axes_hold_the_history_as_dots_and_lines():
         assert ax.get_title() == f"Training and validation {what}"
         assert [t.get_text() for t in ax.get_legend().get_texts()] == [
             f"Training {key}", f"Validation {key}"]
-    assert fig not in [plt.figure(n) for n in plt.get_fignums()]  # closed: shown once in Jupyter
+    assert plt.get_fignums() == []  # not in pyplot: the inline backend never shows it again
 
 
 def test_saves_png_under_group(figures_in_tmp):
-    fig = plot_history(HISTORY, title="6-27 LSTM", save_as="lstm_history", group="02_rnn")
-    assert fig._suptitle.get_text() == "6-27 LSTM"
+    assert plot_history(HISTORY, title="6-27 LSTM", save_as="lstm_history", group="02_rnn") is None
+    assert history_figure(HISTORY, title="6-27 LSTM")._suptitle.get_text() == "6-27 LSTM"
     png = figures_in_tmp / "02_rnn" / "lstm_history.png"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     image = plt.imread(png)
@@ -64,7 +66,7 @@ def test_saves_png_under_group(figures_in_tmp):
 def test_accepts_a_history_object_and_accuracy_keys():
     renamed = {("accuracy" if k == "acc" else "val_accuracy" if k == "val_acc" else k): v
                for k, v in HISTORY.items()}
-    fig = plot_history(types.SimpleNamespace(history=renamed))
+    fig = history_figure(types.SimpleNamespace(history=renamed))
     np.testing.assert_array_equal(fig.axes[0].lines[1].get_ydata(), HISTORY["val_acc"])
 
 
@@ -72,12 +74,12 @@ def test_accepts_a_keras_history():
     keras = pytest.importorskip("keras")
     history = keras.callbacks.History()
     history.history = dict(HISTORY)
-    fig = plot_history(history)
+    fig = history_figure(history)
     np.testing.assert_array_equal(fig.axes[1].lines[0].get_ydata(), HISTORY["loss"])
 
 
 def test_save_figure_paths(figures_in_tmp):
-    fig = plot_history(HISTORY)
+    fig = history_figure(HISTORY)
     assert save_figure(fig, "sub/curves.png") == figures_in_tmp / "sub" / "curves.png"
     assert save_figure(fig, "curves") == figures_in_tmp / "curves.png"
     assert (figures_in_tmp / "curves.png").stat().st_size > 0
@@ -87,7 +89,7 @@ def test_save_figure_paths(figures_in_tmp):
                                         ("ok", "../up")])
 def test_save_figure_rejects_paths_outside_figures_dir(name, group, figures_in_tmp):
     with pytest.raises(ValueError, match=r"must be a relative name inside figures_dir\(\)"):
-        save_figure(plot_history(HISTORY), name, group=group)
+        save_figure(history_figure(HISTORY), name, group=group)
     assert not figures_in_tmp.exists()
 
 
@@ -112,7 +114,7 @@ def test_bad_history(history, error, message, figures_in_tmp):
 
 
 def test_style_is_applied_to_drawn_and_saved_figures():
-    fig = plot_history(HISTORY)
+    fig = history_figure(HISTORY)
     assert STYLE["axes.spines.top"] is False
     assert not fig.axes[0].spines["top"].get_visible()  # from STYLE, not matplotlib's default
     assert matplotlib.rcParams["axes.spines.top"]  # global rc left untouched
@@ -124,3 +126,47 @@ def test_importing_plots_does_not_import_keras():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**os.environ, "MPLBACKEND": "Agg"})
     assert out.stdout.strip() == "[]"
+
+
+class FakeShell:
+    """Stands for IPython's kernel shell: `get_ipython()` returns it, with a `kernel`."""
+
+    kernel = object()
+
+
+def test_plot_history_shows_the_saved_png_in_a_kernel(monkeypatch, figures_in_tmp):
+    shown = []
+    monkeypatch.setattr("IPython.get_ipython", lambda: FakeShell())
+    monkeypatch.setattr("IPython.display.display",
+                        lambda obj, raw=False: shown.append((obj, raw)))
+    assert plot_history(HISTORY, save_as="curves", group="nb") is None
+    [(bundle, raw)] = shown
+    assert raw is True
+    assert bundle["text/plain"] == "<Figure size 1000x400 with 2 Axes>"
+    png = base64.b64decode(bundle["image/png"])
+    assert png == (figures_in_tmp / "nb" / "curves.png").read_bytes()  # the same picture
+
+
+def test_shown_without_saving_and_whatever_the_backend(monkeypatch, figures_in_tmp):
+    shown = []
+    monkeypatch.setattr("IPython.get_ipython", lambda: FakeShell())
+    monkeypatch.setattr("IPython.display.display", lambda obj, raw=False: shown.append(obj))
+    assert matplotlib.get_backend().lower() == "agg"  # a backend that shows nothing by itself
+    plot_history(HISTORY)
+    assert len(shown) == 1 and shown[0]["image/png"]
+    assert not figures_in_tmp.exists()
+
+
+@pytest.mark.parametrize("shell", [None, types.SimpleNamespace()])  # no IPython; a terminal
+def test_nothing_shown_outside_a_kernel(monkeypatch, shell):
+    shown = []
+    monkeypatch.setattr("IPython.get_ipython", lambda: shell)
+    monkeypatch.setattr("IPython.display.display", lambda obj, raw=False: shown.append(obj))
+    assert plots.show_figure(history_figure(HISTORY)) is False
+    plot_history(HISTORY)
+    assert shown == []
+
+
+def test_figure_png_is_a_png():
+    png = plots.figure_png(history_figure(HISTORY))
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"

@@ -1,4 +1,4 @@
-"""Seeded training (determinism, report lines, argument checks) and the history summary."""
+"""Seeded training (determinism, the EpochReport lines, argument checks) and the summary."""
 
 from __future__ import annotations
 
@@ -52,14 +52,127 @@ def test_a_different_seed_gives_a_different_history(first_run):
     assert first_run.history["loss"] != tiny_run(seed=6).history["loss"]
 
 
-def test_seed_everything_turns_on_op_determinism():
-    from tensorflow.python.framework import config
-
+def test_seed_everything_reseeds_numpy():
     seed_everything(3)
-    assert config.is_op_determinism_enabled()
     a = np.random.rand(3)
     seed_everything(3)
     np.testing.assert_array_equal(np.random.rand(3), a)
+
+
+def test_op_determinism_only_when_asked_or_on_a_gpu():
+    # Op determinism makes TensorFlow 2.21 log "E0000 ... use_unbounded_threadpool" at every fit
+    # on arrays (see seed_everything), so on the CPU it stays off unless asked for.
+    code = (
+        "import tensorflow as tf\n"
+        "from tensorflow.python.framework import config\n"
+        "from textseq.training import seed_everything\n"
+        "seed_everything(1)\n"
+        "gpu = bool(tf.config.list_physical_devices('GPU'))\n"
+        "print(config.is_op_determinism_enabled() == gpu)\n"
+        "seed_everything(1, deterministic_ops=False)\n"
+        "print(config.is_op_determinism_enabled() == gpu)\n"
+        "seed_everything(1, deterministic_ops=True)\n"
+        "print(config.is_op_determinism_enabled())\n"
+    )
+    out = run_python(code)
+    assert out.stdout.split() == ["True", "True", "True"], out.stderr[-2000:]
+
+
+@pytest.mark.parametrize("value", [1, "auto"])
+def test_bad_deterministic_ops(value):
+    with pytest.raises(ValueError, match=r"deterministic_ops must be True, False or None"):
+        seed_everything(0, deterministic_ops=value)
+
+
+FIT_ON_ARRAYS = """
+import hashlib, sys
+import numpy as np
+import keras
+from textseq import training
+training.seed_everything(0)
+rng = np.random.default_rng(1)
+x = rng.integers(1, 300, size=(330, 30))  # partial last batches: 264 and 66 samples
+y = (np.isin(x, np.arange(1, 30)).sum(1) > 3).astype("float32")
+model = keras.Sequential([keras.Input((30,)), keras.layers.Embedding(300, 8),
+                          keras.layers.LSTM(8), keras.layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["acc"])
+history = model.fit(x, y, epochs=2, batch_size=32, validation_split=0.2, verbose=0,
+                    callbacks=[training.EpochReport()])
+model.fit(x, y, epochs=1, batch_size=32, validation_data=(x[:70], y[:70]), verbose=0)
+model.evaluate(x, y, verbose=0)
+weights = b"".join(np.asarray(w).tobytes() for w in model.get_weights())
+print(repr(history.history["val_loss"]), hashlib.sha256(weights).hexdigest())
+"""
+
+
+def run_python(code: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=env, check=True, timeout=240)
+
+
+@pytest.fixture(scope="module")
+def plain_fit_runs():
+    return [run_python(FIT_ON_ARRAYS) for _ in range(2)]
+
+
+def test_plain_fit_on_arrays_logs_no_native_error(plain_fit_runs):
+    # The notebooks' own call: model.fit on NumPy arrays, validation_split and validation_data,
+    # TensorFlow's C++ logging at its default level (nothing hidden). With op determinism on,
+    # TensorFlow 2.21 logs "E0000 ... use_unbounded_threadpool" here (the data end in partial
+    # batches, which is when its tf.data rewrite replaces the parallel map).
+    for run in plain_fit_runs:
+        native = [line for line in run.stderr.splitlines()
+                  if re.match(r"[EWF]0000 ", line) or "node_def_util" in line]
+        assert native == [], native
+
+
+def test_plain_fit_is_reproducible_across_processes(plain_fit_runs):
+    # Bit-identical histories and weights without op determinism, on this machine's CPU.
+    first, second = (run.stdout.splitlines()[-1] for run in plain_fit_runs)
+    assert first == second
+
+
+def test_epoch_report_is_a_keras_callback():
+    from textseq import EpochReport
+
+    assert EpochReport is training.EpochReport
+    assert issubclass(EpochReport, keras.callbacks.Callback)
+    assert EpochReport.__module__ == "textseq.training"
+    with pytest.raises(AttributeError, match="has no attribute 'EpochReports'"):
+        training.EpochReports  # noqa: B018
+
+
+def test_epoch_report_lines_in_a_plain_fit(capsys):
+    seed_everything(0)
+    model = models.embedding_flatten(40, 6, 2)
+    x, y = tiny_data()
+    history = model.fit(x, y, epochs=3, batch_size=16, validation_split=0.25, verbose=0,
+                        callbacks=[training.EpochReport()])
+    lines = capsys.readouterr().out.splitlines()
+    number = r"\d+\.\d{4}"
+    pattern = (rf"epoch (\d)/3 - loss ({number}) - acc ({number}) - val_loss ({number}) - "
+               rf"val_acc ({number})")
+    assert len(lines) == 3
+    for epoch, line in enumerate(lines):
+        match = re.fullmatch(pattern, line)
+        assert match, line
+        assert int(match[1]) == epoch + 1
+        assert float(match[2]) == pytest.approx(history.history["loss"][epoch], abs=5e-5)
+        assert float(match[5]) == pytest.approx(history.history["val_acc"][epoch], abs=5e-5)
+
+
+def test_epoch_report_order_and_non_finite_values(capsys):
+    report = training.EpochReport()
+    report.set_params({"epochs": 12})
+    report.on_epoch_end(10, {"val_acc": 0.5, "val_loss": float("nan"), "acc": 0.98765,
+                             "loss": 0.123456, "auc": 1.0})
+    report.set_params({})
+    report.on_epoch_end(0, {"loss": 1.0})
+    assert capsys.readouterr().out.splitlines() == [
+        "epoch 11/12 - loss 0.1235 - acc 0.9877 - auc 1.0000 - val_loss nan - val_acc 0.5000",
+        "epoch 1 - loss 1.0000",
+    ]
 
 
 def test_progress_lines_have_metrics_and_no_timings(capsys):

@@ -1,32 +1,38 @@
-"""The book's training curves (Listing 6-15) and the one helper that saves figures.
+"""The book's training curves (Listings 6-15, 6-24), shown on the notebook's page and saved.
 
 `plot_history` draws training accuracy and loss as blue dots (``'bo'``) and validation accuracy
-and loss as a blue line (``'b'``), as Listing 6-15 does, side by side in one figure. It returns the
-`matplotlib.figure.Figure`, which Jupyter shows when it is the last expression of a cell; it is
-closed in pyplot, so it is never shown twice. `save_figure` writes PNGs under
-``figures_dir()/<group>/<name>.png`` (``TEXTSEQ_FIGURES_DIR``, see `textseq.paths`). Every figure
-is drawn and saved with the rc settings in `STYLE`, applied here only.
+and loss as a blue line (``'b'``), as Listing 6-15 does, side by side in one figure; it shows the
+figure in the notebook as an ``image/png`` output and saves the same PNG under
+``figures_dir()/<group>/<name>.png`` (``TEXTSEQ_FIGURES_DIR``, see `textseq.paths`).
+`history_figure` only builds the figure, and `save_figure` only saves one. Every figure is drawn
+and saved with the rc settings in `STYLE`, applied here only.
 
-Matplotlib picks a non-interactive backend (Agg) by itself when there is no display, and the
-inline backend in notebooks; this module does not change the backend. It does not import Keras.
+The figure is shown by publishing its PNG bytes through IPython's display machinery, not through
+pyplot: it appears whatever Matplotlib backend the kernel uses (even ``MPLBACKEND=Agg``), whether
+or not the call ends in ``;``, and exactly once. The figures are built without pyplot, so the
+inline backend never shows them a second time. Outside a Jupyter kernel nothing is shown. This
+module does not change the backend and does not import Keras.
 """
 
 from __future__ import annotations
 
+import base64
+import io
 import os
 import tempfile
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 import matplotlib
-import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from textseq.paths import figures_dir
 from textseq.training import accuracy_key, history_dict
 
-__all__ = ["STYLE", "plot_history", "save_figure"]
+__all__ = [
+    "STYLE", "plot_history", "history_figure", "save_figure", "show_figure", "figure_png",
+]
 
 STYLE: dict[str, Any] = {
     "figure.dpi": 100,
@@ -45,24 +51,63 @@ STYLE: dict[str, Any] = {
 def plot_history(
     history: Any, *, title: str | None = None, save_as: str | None = None,
     group: str | None = None,
-) -> Figure:
-    """Plot training and validation accuracy (left) and loss (right), as in Listing 6-15.
+) -> None:
+    """Show training and validation accuracy (left) and loss (right), as in Listing 6-15.
+
+    In a Jupyter kernel (a notebook, ``jupyter nbconvert --execute``, nbclient, nbval) the
+    figure appears as an ``image/png`` output of the cell; with ``save_as`` the same PNG is
+    written under ``figures_dir()``. Nothing is returned, so the figure is never shown twice;
+    use `history_figure` to get the `matplotlib.figure.Figure`.
 
     Args:
-        history: The `keras.callbacks.History` from ``fit``/`textseq.training.train`, or a dict
-            of lists with ``acc``, ``val_acc``, ``loss``, ``val_loss`` (``accuracy`` and
-            ``val_accuracy`` are accepted instead of ``acc`` and ``val_acc``).
+        history: The `keras.callbacks.History` returned by ``model.fit`` (or
+            `textseq.training.train`), or a dict of lists with ``acc``, ``val_acc``, ``loss``,
+            ``val_loss`` (``accuracy`` and ``val_accuracy`` are accepted instead of ``acc`` and
+            ``val_acc``).
         title: Optional title above both plots (e.g. ``"6-27 LSTM"``).
         save_as: Save the figure as a PNG under this name (see `save_figure`).
-        group: Folder under ``figures_dir()`` for the PNG, usually the notebook's name.
-
-    Returns:
-        The figure, with two axes: accuracy, then loss.
+        group: Folder under ``figures_dir()`` for the PNG, the notebook's name
+            (e.g. ``"6.2.3-lstm-gru-imdb"``).
 
     Raises:
         ValueError: If a key is missing (the message lists the keys found) or the lists are
             empty or of different lengths.
         TypeError: If ``history`` is not a History or a dict.
+
+    Example:
+
+    ```python
+    history = model.fit(x, y, epochs=10, batch_size=32, validation_split=0.2, verbose=0,
+                        callbacks=[training.EpochReport()])
+    plots.plot_history(history, title="6-27 LSTM", save_as="lstm", group="6.2.3-lstm-gru-imdb")
+    ```
+    """
+    fig = history_figure(history, title=title)
+    if save_as is not None:
+        save_figure(fig, save_as, group=group)
+    show_figure(fig)
+
+
+def history_figure(history: Any, *, title: str | None = None) -> Figure:
+    """Build the figure `plot_history` shows, without showing or saving it.
+
+    Args:
+        history: As for `plot_history`.
+        title: Optional title above both plots.
+
+    Returns:
+        The figure, with two axes: accuracy, then loss. It is not registered with pyplot, so
+        no backend shows it unless asked to.
+
+    Raises:
+        ValueError: If a key is missing or the lists are empty or of different lengths.
+        TypeError: If ``history`` is not a History or a dict.
+
+    Example:
+        >>> fig = history_figure({"acc": [0.6, 0.8], "val_acc": [0.7, 0.75],
+        ...                       "loss": [0.6, 0.4], "val_loss": [0.55, 0.5]})
+        >>> [ax.get_title() for ax in fig.axes]
+        ['Training and validation accuracy', 'Training and validation loss']
     """
     data = history_dict(history)
     acc_key = accuracy_key(data)
@@ -76,7 +121,8 @@ def plot_history(
     epochs = range(1, lengths[acc_key] + 1)
 
     with matplotlib.rc_context(STYLE):
-        fig, (ax_acc, ax_loss) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
+        fig = Figure(figsize=(10, 4), layout="constrained")
+        ax_acc, ax_loss = fig.subplots(1, 2)
         for ax, key, what in ((ax_acc, acc_key, "accuracy"), (ax_loss, "loss", "loss")):
             short = "acc" if what == "accuracy" else what
             ax.plot(epochs, data[key], "bo", label=f"Training {short}")
@@ -88,10 +134,43 @@ def plot_history(
             ax.legend()
         if title:
             fig.suptitle(title)
-        if save_as is not None:
-            save_figure(fig, save_as, group=group)
-    plt.close(fig)  # Jupyter shows the returned figure; pyplot must not show it a second time
     return fig
+
+
+def figure_png(fig: Figure) -> bytes:
+    """The PNG bytes of ``fig``, drawn with `STYLE` (the same bytes `save_figure` writes)."""
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(STYLE):
+        fig.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def show_figure(fig: Figure) -> bool:
+    """Show ``fig`` as an ``image/png`` output of the current Jupyter cell.
+
+    The PNG is published with ``IPython.display.display(..., raw=True)``, so it does not depend
+    on the Matplotlib backend (``MPLBACKEND=Agg`` does not hide it) nor on the cell's last
+    expression. The plain-text alternative is the figure's repr (``<Figure size 1000x400 with 2
+    Axes>``), as with Matplotlib's inline backend.
+
+    Args:
+        fig: The figure.
+
+    Returns:
+        ``True`` if it was shown, ``False`` outside a Jupyter kernel (a script, a terminal).
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # IPython is not installed: not in a kernel
+        return False
+    shell = get_ipython()
+    if shell is None or getattr(shell, "kernel", None) is None:
+        return False
+    from IPython.display import display
+
+    png = base64.b64encode(figure_png(fig)).decode("ascii")
+    display({"image/png": png, "text/plain": repr(fig)}, raw=True)
+    return True
 
 
 def save_figure(fig: Figure, name: str, *, group: str | None = None) -> Path:
@@ -104,7 +183,7 @@ def save_figure(fig: Figure, name: str, *, group: str | None = None) -> Path:
         fig: The figure.
         name: File name without folder escapes, e.g. ``"lstm_history"``; it may contain
             sub-folders (``"rnn/lstm_history"``); ``.png`` is added if missing.
-        group: Optional folder, usually the notebook's name (``"02_recurrent_networks"``).
+        group: Optional folder, usually the notebook's name (``"6.2.3-lstm-gru-imdb"``).
 
     Returns:
         The path of the PNG.
@@ -126,10 +205,11 @@ def save_figure(fig: Figure, name: str, *, group: str | None = None) -> Path:
     if target.suffix.lower() != ".png":
         target = target.with_name(target.name + ".png")
     target.parent.mkdir(parents=True, exist_ok=True)
+    png = figure_png(fig)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".png.tmp", dir=target.parent)
     try:
-        with os.fdopen(fd, "wb") as handle, matplotlib.rc_context(STYLE):
-            fig.savefig(handle, format="png")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(png)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -1,11 +1,21 @@
-"""Seeded training and a summary of the result, for the chapter's notebooks.
+"""Seeded training, the quiet one-line-per-epoch report, and a summary of the result.
 
-`train` is ``model.fit`` after `seed_everything`, with a one-line-per-epoch report that has no
-timings (so re-running a notebook changes no text but the metrics). `summarize_history` reduces a
-history to the figures the book quotes: best and last validation accuracy, and the best epoch.
+The notebooks show the book's own ``model.fit`` call and pass `EpochReport` as a callback::
+
+    training.seed_everything(SEED)  # before building the model: reproducible initial weights
+    model = keras.Sequential([...])
+    model.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["acc"])
+    history = model.fit(x, y, epochs=10, batch_size=32, validation_split=0.2, verbose=0,
+                        callbacks=[training.EpochReport()])
+
+`EpochReport` prints one line per epoch with the metrics and no timings, so re-running a
+notebook changes no text but the metrics. `train` does the same in one call (`seed_everything`,
+then ``fit`` with an `EpochReport`). `summarize_history` reduces a history to the figures the book
+quotes: best and last validation accuracy, and the best epoch.
 
 Keras (and TensorFlow) are imported on first use only, so `summarize_history` and
-`history_dict` work without them (`textseq.plots` uses them).
+`history_dict` work without them (`textseq.plots` uses them); `EpochReport` is created when it
+is first looked up.
 """
 
 from __future__ import annotations
@@ -18,33 +28,62 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import keras
 
-__all__ = ["seed_everything", "train", "summarize_history", "history_dict", "accuracy_key"]
+__all__ = [
+    "EpochReport",
+    "seed_everything",
+    "train",
+    "summarize_history",
+    "history_dict",
+    "accuracy_key",
+]
 
 
-def seed_everything(seed: int) -> None:
-    """Seed Python, NumPy and the Keras backend, and ask TensorFlow for deterministic ops.
+def seed_everything(seed: int, *, deterministic_ops: bool | None = None) -> None:
+    """Seed Python, NumPy and the Keras backend, and make training reproducible.
 
-    Calls `keras.utils.set_random_seed` and, on the TensorFlow backend,
-    ``tf.config.experimental.enable_op_determinism()`` (a process-wide switch that stays on).
-    Call it before building a model to make its initial weights reproducible.
+    Calls `keras.utils.set_random_seed`. Call it before building a model to make its initial
+    weights reproducible, and again before ``fit`` to make the shuffling reproducible.
+
+    On a GPU, some TensorFlow kernels (cuDNN, the scatter-add behind an Embedding's gradient)
+    are nondeterministic, so with ``deterministic_ops`` left at ``None`` it also turns on
+    ``tf.config.experimental.enable_op_determinism()`` (a process-wide switch that stays on)
+    when TensorFlow sees a GPU. On the CPU it leaves that switch off: the CPU kernels the
+    chapter's models use already give bit-identical runs (the tests check it in two
+    processes), and with the switch on, TensorFlow 2.21 logs an error-level line at every
+    ``fit``, ``evaluate`` and ``predict`` on NumPy arrays (``E0000 ... node_def_util.cc ...
+    NodeDef mentions attribute use_unbounded_threadpool ...``). That line comes from
+    TensorFlow's ``make_deterministic`` tf.data rewrite, which op determinism turns on: it
+    replaces the ``ParallelMapDatasetV2`` that Keras's array adapter builds with a sequential
+    ``MapDataset`` and copies the ``use_unbounded_threadpool`` attribute, which ``MapDataset``
+    does not have. It is harmless, but it reads as a failure.
 
     Args:
         seed: Integer in ``[0, 2**32)``.
+        deterministic_ops: ``True`` or ``False`` forces TensorFlow's op determinism on or
+            leaves it alone; ``None`` (default) turns it on only when a GPU is visible.
 
     Raises:
-        ValueError: If ``seed`` is not such an integer.
+        ValueError: If ``seed`` is not such an integer, or ``deterministic_ops`` is not a
+            bool or ``None``.
     """
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or not 0 <= seed < 2**32:
         raise ValueError(f"seed must be an integer in [0, 2**32), got {seed!r}")
+    if deterministic_ops is not None and not isinstance(deterministic_ops, bool):
+        raise ValueError(
+            f"deterministic_ops must be True, False or None, got {deterministic_ops!r}"
+        )
     import keras
 
     keras.utils.set_random_seed(int(seed))
-    if keras.backend.backend() == "tensorflow":
-        import tensorflow as tf
+    if keras.backend.backend() != "tensorflow" or deterministic_ops is False:
+        return
+    import tensorflow as tf
 
-        enable = getattr(tf.config.experimental, "enable_op_determinism", None)
-        if enable is not None:  # TensorFlow >= 2.9
-            enable()
+    if deterministic_ops is None and not tf.config.list_physical_devices("GPU"):
+        return
+    enable = getattr(tf.config.experimental, "enable_op_determinism", None)
+    if enable is not None:  # TensorFlow >= 2.9
+        enable()
 
 
 def train(
@@ -76,9 +115,8 @@ def train(
             ``None`` leaves the random state alone.
         verbose: Keras's ``fit`` verbosity (0 silent, 1 progress bar, 2 one line per epoch; the
             last two print timings).
-        progress: Print one line per epoch with the metrics and no timings, e.g.
-            ``epoch 2/10 - loss 0.6813 - acc 0.5650 - val_loss 0.6779 - val_acc 0.5740``.
-            Default: on when ``verbose`` is 0.
+        progress: Print one line per epoch with the metrics and no timings (an
+            `EpochReport`). Default: on when ``verbose`` is 0.
         callbacks: Extra Keras callbacks (e.g. ``keras.callbacks.ModelCheckpoint``).
 
     Returns:
@@ -107,7 +145,7 @@ def train(
         seed_everything(seed)
     extra = list(callbacks or [])
     if progress if progress is not None else verbose == 0:
-        extra.append(_epoch_line_callback(keras, epochs))
+        extra.append(_epoch_report_class(keras)())
     return model.fit(
         x, y, epochs=int(epochs), batch_size=int(batch_size),
         validation_split=validation_split or 0.0, validation_data=validation_data,
@@ -184,16 +222,58 @@ def summarize_history(history: Any) -> dict[str, float | int]:
     return summary
 
 
-def _epoch_line_callback(keras: Any, epochs: int) -> keras.callbacks.Callback:
-    """A callback printing ``epoch n/N - metric value ...`` at the end of each epoch."""
+_EPOCH_REPORT_DOC = """Print one line per epoch: the metrics with 4 decimals, no timings.
 
-    class EpochLine(keras.callbacks.Callback):
-        def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
-            items = sorted((logs or {}).items(), key=_log_order)
-            metrics = " - ".join(f"{k} {_fmt(v)}" for k, v in items)
-            print(f"epoch {epoch + 1}/{epochs} - {metrics}", flush=True)
+    Pass it to ``model.fit`` with ``verbose=0``: Keras's own progress bar and per-epoch lines
+    show timings (``2s 13ms/step``), which change at every run; these lines change only when
+    the metrics do. Metrics come in Keras's order: loss, the other metrics, then the same for
+    validation.
 
-    return EpochLine()
+    Example:
+
+    ```python
+    history = model.fit(x, y, epochs=10, batch_size=32, validation_split=0.2, verbose=0,
+                        callbacks=[training.EpochReport()])
+    # epoch 1/10 - loss 0.6814 - acc 0.5859 - val_loss 0.6643 - val_acc 0.6268
+    # epoch 2/10 - loss 0.6222 - acc 0.6875 - val_loss 0.6092 - val_acc 0.6360
+    # ...
+    ```
+    """
+
+
+def _epoch_report_class(keras: Any) -> type:
+    """Create `EpochReport` (a `keras.callbacks.Callback`) once, when Keras is imported."""
+    global _EPOCH_REPORT
+    if _EPOCH_REPORT is None:
+
+        class EpochReport(keras.callbacks.Callback):
+            __doc__ = _EPOCH_REPORT_DOC
+
+            def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+                total = (self.params or {}).get("epochs")
+                items = sorted((logs or {}).items(), key=_log_order)
+                metrics = "".join(f" - {key} {_fmt(value)}" for key, value in items)
+                of = f"/{total}" if total else ""
+                print(f"epoch {epoch + 1}{of}{metrics}", flush=True)
+
+        EpochReport.__module__ = __name__
+        EpochReport.__qualname__ = "EpochReport"
+        _EPOCH_REPORT = EpochReport
+    return _EPOCH_REPORT
+
+
+_EPOCH_REPORT: type | None = None
+EpochReport: type[keras.callbacks.Callback]  # declared for linters; created by __getattr__
+
+
+def __getattr__(name: str) -> Any:
+    # `EpochReport` subclasses keras.callbacks.Callback, so it is defined on first use: importing
+    # this module must not import Keras (`summarize_history` and `textseq.plots` work without it).
+    if name == "EpochReport":
+        import keras
+
+        return _epoch_report_class(keras)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _log_order(item: tuple[str, Any]) -> tuple[bool, bool, str]:

@@ -1,0 +1,287 @@
+"""The committed notebooks, read as a reader sees them, and the paths that execute them.
+
+The first tests read ``notebooks/*.ipynb`` as committed (outputs included) and fail when a page
+is not one a reader of either edition can follow: fewer inline plots than trained models, native
+log lines or machine paths or errors in the outputs, listing cells without their
+``# Listing 6-N (코드 6-N)`` label, too few labelled listings, file names out of reading order.
+The last tests execute a tiny notebook through both paths that run the real ones
+(``python -m textseq.execute``, i.e. ``make run``, and nbval, i.e. ``make test``) and check that
+figures reach the page.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK_DIR = ROOT / "notebooks"
+NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
+READING_ORDER = ["6.1.1", "6.1.2", "6.1.3", "6.2", "6.2.1", "6.2.2"]
+MIN_LABELLED_LISTINGS = 20
+
+LABEL = re.compile(r"# Listing 6-(\d+) \(코드 6-(\d+)\)")
+NATIVE_LOG = re.compile(r"^\s*[EWIF]\d{4} |node_def_util")
+MACHINE_PATH = re.compile(
+    r"/root/|/home/[^/\s]+|/Users/[^/\s]+|/tmp/[^/\s]+/|" + re.escape(str(ROOT)))
+FIT_CALL = re.compile(r"\.fit\(|\btraining\.train\(")  # model.fit(...), textseq's train(...)
+FENCE = re.compile(r"^```[^\n]*\n(.*?)^```", re.MULTILINE | re.DOTALL)
+
+
+def load(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def source(cell: dict) -> str:
+    text = cell.get("source", "")
+    return "".join(text) if isinstance(text, list) else text
+
+
+def code_cells(nb: dict) -> list[str]:
+    return [source(c) for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def output_texts(output: dict) -> list[str]:
+    """Every text a reader can see in one output: streams, text/plain, HTML, tracebacks."""
+    texts = []
+    if "text" in output:
+        texts.append("".join(output["text"]) if isinstance(output["text"], list)
+                     else output["text"])
+    for mime, value in output.get("data", {}).items():
+        if mime.startswith("text/") or mime.endswith("json"):
+            texts.append("".join(value) if isinstance(value, list) else str(value))
+    texts.extend(output.get("traceback", []))
+    return texts
+
+
+def outputs(nb: dict) -> list[tuple[int, dict]]:
+    return [(i, o) for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code"
+            for o in c.get("outputs", [])]
+
+
+def without_comments(code: str) -> str:
+    return "\n".join(line.split("#", 1)[0] for line in code.splitlines())
+
+
+def listing_blocks(nb: dict) -> list[tuple[int, str, int, str]]:
+    """``(cell, kind, line number, line)`` for every line that starts with ``# Listing``.
+
+    Code cells are read line by line; markdown cells only inside fenced code blocks (pseudo-code
+    listings such as 6-19), where the line number counts from the top of the block.
+    """
+    found = []
+    for i, cell in enumerate(nb["cells"]):
+        text = source(cell)
+        if cell["cell_type"] == "code":
+            blocks = [text]
+        elif cell["cell_type"] == "markdown":
+            blocks = FENCE.findall(text)
+        else:
+            continue
+        for block in blocks:
+            for n, line in enumerate(block.splitlines()):
+                if line.strip().startswith("# Listing"):
+                    found.append((i, cell["cell_type"], n, line.strip()))
+    return found
+
+
+def korean_labels(nb: dict) -> set[int]:
+    """The listing numbers N of well-formed labels (first line of their cell or block)."""
+    return {int(m[1]) for _, _, line_no, line in listing_blocks(nb)
+            if line_no == 0 and (m := LABEL.fullmatch(line)) and m[1] == m[2]}
+
+
+@pytest.fixture(params=NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def notebook(request) -> tuple[str, dict]:
+    return request.param.name, load(request.param)
+
+
+def test_there_are_notebooks():
+    assert len(NOTEBOOKS) >= 2, f"no notebooks found in {NOTEBOOK_DIR}"
+
+
+def test_every_trained_model_shows_its_curves(notebook):
+    name, nb = notebook
+    fits = sum(len(FIT_CALL.findall(without_comments(code))) for code in code_cells(nb))
+    plots = sum("image/png" in o.get("data", {}) for _, o in outputs(nb))
+    assert plots >= fits, (
+        f"{name} trains {fits} model(s) (.fit( or training.train( calls) but shows {plots} inline "
+        "image/png output(s): call textseq.plots.plot_history(history, ...) after each fit and "
+        "execute it with `python -m textseq.execute`")
+
+
+def test_no_native_log_lines_in_outputs(notebook):
+    name, nb = notebook
+    found = [(i, line[:120]) for i, o in outputs(nb) for text in output_texts(o)
+             for line in text.splitlines() if NATIVE_LOG.search(line)]
+    assert found == [], f"{name}: TensorFlow's native log lines in outputs (cell, line): {found}"
+
+
+def test_listing_cells_carry_both_editions_labels(notebook):
+    name, nb = notebook
+    bad = []
+    for cell, kind, line_no, line in listing_blocks(nb):
+        match = LABEL.fullmatch(line)
+        if line_no != 0:
+            bad.append((cell, f"label on line {line_no + 1} of the {kind} block, not the first"))
+        elif not match or match[1] != match[2]:
+            bad.append((cell, f"{line!r} is not '# Listing 6-N (코드 6-N)' with the same N"))
+    assert bad == [], f"{name}: {bad}"
+
+
+def test_no_machine_paths_in_outputs(notebook):
+    name, nb = notebook
+    found = [(i, m[0]) for i, o in outputs(nb) for text in output_texts(o)
+             if (m := MACHINE_PATH.search(text))]
+    assert found == [], f"{name}: machine paths in outputs (cell, path): {found}"
+
+
+def test_no_error_outputs(notebook):
+    name, nb = notebook
+    errors = [(i, o.get("ename"), o.get("evalue", "")[:100]) for i, o in outputs(nb)
+              if o.get("output_type") == "error"]
+    assert errors == [], f"{name}: error outputs (cell, name, value): {errors}"
+
+
+def test_enough_listings_are_labelled_for_korean_readers():
+    labels = set().union(*(korean_labels(load(p)) for p in NOTEBOOKS))
+    assert len(labels) >= MIN_LABELLED_LISTINGS, (
+        f"only {len(labels)} distinct '# Listing 6-N (코드 6-N)' labels across the notebooks "
+        f"(need {MIN_LABELLED_LISTINGS}): {sorted(labels)}. Every listing of the book gets its own "
+        "labelled cell; the training notebooks (6-5 to 6-18, 6-22 to 6-27) add most of them")
+
+
+def section(path: Path) -> str:
+    match = re.fullmatch(r"(\d+(?:\.\d+)*)-[a-z0-9]+(?:-[a-z0-9]+)*\.ipynb", path.name)
+    assert match, f"{path.name} is not '<book section>-<words-with-dashes>.ipynb'"
+    return match[1]
+
+
+def test_file_names_sort_in_reading_order():
+    sections = [section(p) for p in NOTEBOOKS]  # NOTEBOOKS is sorted by name, as `make` does
+    assert sections == sorted(sections, key=lambda s: tuple(map(int, s.split(".")))), sections
+    assert sections == READING_ORDER, (
+        f"notebook file names must start with the book's sections, in order: {READING_ORDER}; "
+        f"found {sections}")
+
+
+def test_labels_are_checked(tmp_path):
+    """The helpers above find what they are meant to find (so the tests can fail)."""
+    nb = {"cells": [
+        {"cell_type": "code", "source": "# Listing 6-1 (코드 6-1)\nx = 1", "outputs": []},
+        {"cell_type": "code", "source": "# NBVAL_CHECK_OUTPUT\n# Listing 6-2 (코드 6-2)\n",
+         "outputs": []},
+        {"cell_type": "code", "source": "# Listing 6-3 (코드 6-4)\n", "outputs": [
+            {"output_type": "stream", "name": "stderr",
+             "text": "E0000 00:00:17.1 node_def_util.cc:682] NodeDef mentions\n"},
+            {"output_type": "display_data", "data": {"text/plain": "/home/ana/x.txt"}}]},
+        {"cell_type": "markdown", "source": "Text\n```python\n# Listing 6-19 (코드 6-19)\n```\n"},
+        {"cell_type": "code", "outputs": [], "source":
+         "model.fit(x)\n# history = model.fit(x)\ntok.fit_on_texts(t)\ntraining.train(m)"},
+    ]}
+    assert korean_labels(nb) == {1, 19}
+    assert [(c, n) for c, _, n, _ in listing_blocks(nb)] == [(0, 0), (1, 1), (2, 0), (3, 0)]
+    texts = [t for _, o in outputs(nb) for t in output_texts(o)]
+    assert [bool(NATIVE_LOG.search(t)) for t in texts] == [True, False]
+    assert [bool(MACHINE_PATH.search(t)) for t in texts] == [False, True]
+    assert sum(len(FIT_CALL.findall(without_comments(c))) for c in code_cells(nb)) == 2
+    with pytest.raises(AssertionError, match="is not '<book section>"):
+        section(Path("6.2.1_rnn.ipynb"))
+
+
+# --- Figures reach the page through both execution paths ------------------------------------
+
+PLOT_HISTORY_CELL = """\
+# NBVAL_CHECK_OUTPUT
+from textseq import plots
+history = {"acc": [0.6, 0.7, 0.8], "val_acc": [0.65, 0.7, 0.72],
+           "loss": [0.7, 0.6, 0.5], "val_loss": [0.68, 0.62, 0.6]}
+plots.plot_history(history, title="tiny", save_as="tiny", group="tiny-notebook");"""
+PYPLOT_CELL = """\
+# NBVAL_CHECK_OUTPUT
+import matplotlib.pyplot as plt
+plt.plot([1, 2, 3], [0.5, 0.7, 0.8], "bo")
+plt.show()"""
+
+
+def write_notebook(path: Path, cells: list[str]) -> Path:
+    nbformat = pytest.importorskip("nbformat")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nbformat.write(nb, path)
+    return path
+
+
+def pngs_per_cell(path: Path) -> list[int]:
+    return [sum("image/png" in o.get("data", {}) for o in cell.get("outputs", []))
+            for cell in load(path)["cells"]]
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory) -> tuple[Path, Path]:
+    """A tiny notebook executed by textseq.execute while the caller exports MPLBACKEND=Agg."""
+    from textseq.execute import execute_notebook
+
+    folder = tmp_path_factory.mktemp("tiny")
+    path = write_notebook(folder / "tiny.ipynb", [PLOT_HISTORY_CELL, PYPLOT_CELL])
+    figures = folder / "figures"
+    saved = {k: os.environ.get(k) for k in ("MPLBACKEND", "TEXTSEQ_FIGURES_DIR")}
+    os.environ.update(MPLBACKEND="Agg", TEXTSEQ_FIGURES_DIR=str(figures))
+    try:
+        execute_notebook(path, timeout=120)
+    finally:
+        for key, value in saved.items():
+            os.environ.pop(key, None) if value is None else os.environ.update({key: value})
+    return path, figures
+
+
+def test_make_run_path_shows_figures_inline_and_saves_them(executed):
+    path, figures = executed
+    assert pngs_per_cell(path) == [1, 1]  # plot_history, and the book's plt.show()
+    assert (figures / "tiny-notebook" / "tiny.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def run_nbval(path: Path, **env_changes: str | None) -> subprocess.CompletedProcess:
+    env = dict(os.environ)
+    for key, value in env_changes.items():
+        env.pop(key, None) if value is None else env.update({key: value})
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval-lax",
+         "--nbval-current-env", "--nbval-cell-timeout=120", str(path)],
+        capture_output=True, text=True, env=env, cwd=path.parent, timeout=300)
+
+
+def test_make_test_path_shows_figures_inline(executed, tmp_path):
+    # nbval does not compare PNG bytes, but it does compare the text/plain twin of a figure
+    # ("<Figure size ... with 1 Axes>"): a figure missing from the page fails the cell.
+    path, _ = executed
+    env = {"MPLBACKEND": None, "TEXTSEQ_FIGURES_DIR": str(tmp_path)}
+    result = run_nbval(path, **env)  # as the Makefile's nbval target runs it
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "2 passed" in result.stdout
+
+
+def test_an_inherited_agg_backend_would_hide_pyplot_figures(executed, tmp_path):
+    # Why `make run`/`make nbval` drop MPLBACKEND: with Agg, plt.show() draws nothing on the
+    # page (the nbval comparison then fails), while plot_history still shows its figure.
+    path, _ = executed
+    result = run_nbval(path, MPLBACKEND="Agg", TEXTSEQ_FIGURES_DIR=str(tmp_path))
+    assert result.returncode != 0
+    assert "1 failed, 1 passed" in result.stdout, result.stdout[-3000:]
+    assert "Missing output fields" in result.stdout
+
+
+def test_makefile_kernels_do_not_inherit_a_backend():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert not re.search(r"^\s*export\s+MPLBACKEND", makefile, re.MULTILINE)
+    for target in ("run", "run-real", "nbval"):
+        recipe = re.search(rf"^{re.escape(target)}:.*\n\t(.+)", makefile, re.MULTILINE)
+        assert recipe and recipe[1].startswith("$(KERNEL_ENV) "), (target, recipe)
+    assert re.search(r"^KERNEL_ENV := env -u MPLBACKEND$", makefile, re.MULTILINE)
