@@ -17,7 +17,7 @@ excluded) and its peak resident memory (``resource.getrusage``):
     train_glove          our own GloVe as textseq.datasets.own_glove_file trains it: reading and
                          tokenizing the embedded corpus's unlabelled reviews (train/unsup,
                          20,000 reviews, about 6.2M tokens), then textseq.glove_train.train_glove
-                         with datasets.OWN_GLOVE (dim 50, window 10, min_count 5, 10 epochs)
+                         with datasets.OWN_GLOVE (dim 50, window 10, min_count 5, 5 epochs)
 
 Usage:
     python benchmarks/bench_glove.py [--words 400000] [--dim 100] [--num-words 10000]

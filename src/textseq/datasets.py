@@ -44,8 +44,10 @@ EMBEDDED_SEED = 0
 # the whole notebook suite runs in minutes on two cores; 20,000 unlabelled reviews for our own
 # GloVe vectors.
 EMBEDDED_SIZES = {"n_train": 12500, "n_test": 12500, "n_unsup": 20000}
-# Our own GloVe on train/unsup: 50 dimensions, as the packaged vectors it is compared with.
-OWN_GLOVE = {"dim": 50, "window": 10, "min_count": 5, "max_vocab": 20000, "epochs": 10,
+# Our own GloVe on train/unsup: 50 dimensions, as the packaged vectors it is compared with. 5
+# epochs (reading included) take about 26 s of CPU time, 26-58 s of wall time on two cores shared
+# with other jobs; 10 epochs took 43 s of CPU and up to 120 s, for the same neighbours.
+OWN_GLOVE = {"dim": 50, "window": 10, "min_count": 5, "max_vocab": 20000, "epochs": 5,
              "seed": 0}
 OWN_GLOVE_DOCS = "train/unsup"  # the only reviews it is trained on (never labelled text)
 TEXT_SAMPLE_LINES = 50_000
@@ -181,8 +183,8 @@ def own_glove_file() -> GloveFile:
 
     A lesson, not the notebooks' pretrained source: `textseq.glove_train` (a numpy GloVe) learns
     from the ``train/unsup`` reviews only, never from labelled training or test text, with the
-    settings of `OWN_GLOVE` (50 dimensions, as the packaged vectors, 10 epochs; under a minute
-    on two cores). The file (GloVe text format) is kept in ``<data dir>/embedded/glove/`` and
+    settings of `OWN_GLOVE` (50 dimensions, as the packaged vectors, 5 epochs; about 30 s on
+    two cores). The file (GloVe text format) is kept in ``<data dir>/embedded/glove/`` and
     retrained only when the corpus or the settings change; it is written atomically.
 
     Returns:
