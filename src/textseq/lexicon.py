@@ -2,16 +2,13 @@
 
 `textseq.corpus` writes movie reviews from these lists. Opinion words carry the sentiment; the
 rest is the neutral material that makes up most of a real review (plot, cast, production). The
-long tail of the vocabulary (character names, places, rare nouns) is made of invented words built
-from syllables, so that the corpus has a Zipf-like spread of well over 8,000 distinct words without
-copying any real text.
+long tail of the vocabulary (character names, places, objects, the titles of other films) is not
+here: `textseq.wordpools` draws it from glove.6B's own vocabulary, so every word is real English.
 """
 
 from __future__ import annotations
 
-import random
-
-__all__ = ["POSITIVE", "NEGATIVE", "invented_words"]
+__all__ = ["POSITIVE", "NEGATIVE", "frame_words"]
 
 # Opinion adjectives, most used first: `textseq.corpus` draws them with Zipf-like weights, so a
 # few are everywhere ("good", "bad") and most are rare, as in real reviews. A model that sees 200
@@ -27,7 +24,18 @@ POSITIVE_ADJ = (
     "poignant polished profound radiant rewarding rich riveting satisfying sharp sincere "
     "sparkling spellbinding splendid sublime subtle sweet thoughtful thrilling timeless "
     "triumphant uplifting vibrant vivid warm wise astonishing affecting assured authentic "
-    "beguiling bold buoyant classy confident crisp daring deft delicate dynamic earnest"
+    "beguiling bold buoyant classy confident crisp daring deft delicate dynamic earnest "
+    "inspiring stellar lush monumental poetic fabulous humorous courageous startling versatile "
+    "stylish intricate phenomenal worthwhile inspirational amusing articulate majestic "
+    "pleasing marvelous playful adventurous exemplary irresistible rousing dignified "
+    "persuasive expressive astounding admirable eloquent exuberant likable unforgettable "
+    "skillful enchanting ingenious whimsical evocative insightful endearing alluring ethereal "
+    "adorable dreamy wondrous effortless electrifying transcendent mesmerizing engrossing "
+    "perceptive cathartic suspenseful vivacious incomparable invigorating unpretentious "
+    "lifelike rollicking sumptuous wholesome illuminating informative fascinating lively "
+    "spirited intriguing energetic awesome sensational spectacular entertaining accomplished "
+    "masterly superlative charismatic heartening smart fresh perfect tremendous stirring "
+    "resonant soulful nimble zesty"
 ).split()
 NEGATIVE_ADJ = (
     "bad boring awful terrible poor dull stupid weak horrible silly "
@@ -39,7 +47,18 @@ NEGATIVE_ADJ = (
     "joyless lazy leaden lifeless limp listless lumbering monotonous muddled nonsensical "
     "numbing obnoxious plodding preachy pretentious repetitive rushed sluggish smug soulless "
     "stale stiff stilted tacky tasteless tired trite unbearable unconvincing underwhelming "
-    "unfunny uneven unpleasant vapid wearisome worthless banal cliched clunky corny cringeworthy"
+    "unfunny uneven unpleasant vapid wearisome worthless banal cliched clunky corny "
+    "miserable horrific lackluster cynical dumb unrealistic arrogant gloomy meaningless foolish "
+    "rude misguided selfish depressing shameful incompetent mundane arduous hopeless idiotic "
+    "ignorant vulgar intolerable cumbersome disgusting careless needless degrading horrendous "
+    "insensitive senseless ludicrous feeble simplistic rambling despicable drab agonizing "
+    "distracting clueless overblown deplorable stereotypical preposterous tiring excruciating "
+    "manipulative vile hideous disorganized inexplicable wretched disgraceful shameless "
+    "mindless childish cheesy hateful woeful uneventful bumbling sleazy crass unattractive "
+    "illogical unremarkable haphazard sickening gratuitous ghastly implausible melodramatic "
+    "inexcusable overdone infuriating laborious pitiful distasteful superfluous unimpressive "
+    "disjointed pompous cartoonish repulsive uninspiring horrid trashy hokey aimless unfocused "
+    "ponderous insincere overwrought interminable torturous kitschy subpar"
 ).split()
 # Verbs a viewer uses about the whole film or one of its parts.
 POSITIVE_VERB = "loved enjoyed adored liked admired appreciated treasured".split()
@@ -141,25 +160,16 @@ TRIVIA = (
     "it was made for about {num} thousand dollars",
 )
 
-_ONSETS = "b br c ch d dr f g gr h j k l m n p pr r s st sh t tr v w z".split()
-_VOWELS = "a e i o u ai ea io ou y".split()
-_CODAS = ["", "", "n", "r", "l", "s", "th", "nd", "rk", "m", "x", "t"]
 
+def frame_words() -> list[str]:
+    """Return every word that the hand-written lists and sentence frames above use.
 
-def invented_words(count: int, seed: int) -> list[str]:
-    """Return ``count`` distinct invented lowercase words, the same for the same seed.
-
-    Args:
-        count: how many words to make.
-        seed: seed of the private `random.Random` used to build them.
-
-    Returns:
-        A list of ``count`` distinct words of two or three syllables.
+    `textseq.wordpools` keeps these out of its GloVe-derived pools, so that a frame word such
+    as "detective" never doubles as a surname or a film title.
     """
-    rng = random.Random(seed)
-    words: dict[str, None] = {}
-    while len(words) < count:
-        syllables = rng.choice((2, 2, 3))
-        word = "".join(rng.choice(_ONSETS) + rng.choice(_VOWELS) for _ in range(syllables))
-        words.setdefault(word + rng.choice(_CODAS))
-    return list(words)
+    texts = [*POSITIVE_ADJ, *NEGATIVE_ADJ, *POSITIVE_VERB, *NEGATIVE_VERB, *POSITIVE_VERDICT,
+             *NEGATIVE_VERDICT, *POSITIVE_BEFORE, *NEGATIVE_BEFORE, *POSITIVE_AFTER,
+             *NEGATIVE_AFTER, *INTENSIFIERS, *ASPECTS, *NEUTRAL_ADJ, *ROLES, *PLOT_VERBS,
+             *PLOT_NOUNS, *RELATIONS, *ACTIONS, *MEDIA, *OCCASIONS, *TRIVIA]
+    words = " ".join(texts).replace("{", " ").replace("}", " ").split()
+    return sorted({w for w in words if w.isalpha()})
