@@ -80,8 +80,29 @@ def test_statistics_look_like_imdb(tmp_path):
     assert stats["positive_share"] == 0.5
     assert 150 <= stats["median_words"] <= 250
     assert stats["share_over_500_words"] >= 0.10
-    assert stats["distinct_words"] >= 8000
+    assert stats["distinct_words"] >= 15000  # the full corpus has over 40,000
     assert -2.5 < stats["zipf_slope"] < -0.8
+    assert stats["glove_coverage_top_9999"] >= 0.99
+
+
+def test_every_word_is_a_glove_word(small):
+    from textseq.glove_package import packaged_words
+
+    known = set(packaged_words())
+    vocab = (small / "imdb.vocab").read_text(encoding="utf-8").split()
+    missing = [w for w in vocab if w not in known]
+    # "br" of the <br /> breaks is the only token the tokenizer makes that glove.6B could lack;
+    # numbers such as 1987 or 7/10's "7" are glove.6B words.
+    assert missing == [], missing[:20]
+
+
+def test_reviews_name_people_places_and_films_from_the_pools(small):
+    from textseq.wordpools import word_pools
+
+    pools = word_pools()
+    words = set((small / "imdb.vocab").read_text(encoding="utf-8").split())
+    for name in ("first", "surname", "place", "thing", "title"):
+        assert len(words & set(pools[name])) >= 20, name
 
 
 @pytest.mark.parametrize("kwargs, message", [

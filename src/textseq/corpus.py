@@ -11,12 +11,17 @@ CI has no network, so offline runs use a corpus that textseq writes itself, dete
         train/unsup/<id>_0.txt        unlabelled
         test/pos/...  test/neg/...
 
-Each review is a short story about an invented film: plot and trivia sentences (most of the text,
-with invented names so the vocabulary has a long Zipf tail), opinions about parts of the film with
-intensity ("truly superb"), negation ("not good"), contrast ("the plot was dull, but the acting
-was superb"), `<br /><br />` paragraph breaks, and in about half of the reviews a closing verdict.
-Opinions sit anywhere in the review and many reviews end on neutral sentences, so a model must
-carry what it read far back; about one review in eight is mixed, so no model is near 100%.
+Each review is a short story about an invented film, written in real English: every word is a
+word of glove.6B's vocabulary. The opinions and sentence frames are hand-written
+(`textseq.lexicon`); the names, places, objects and the titles of other films that reviewers
+mention are drawn from GloVe neighbourhoods and from glove.6B's frequency-ordered vocabulary
+(`textseq.wordpools`), which gives the long Zipf tail of a real corpus. A review mixes plot and
+trivia sentences (most of the text) with opinions about parts of the film with intensity ("truly
+superb"), negation ("not good"), contrast ("the plot was dull, but the acting was superb"),
+`<br /><br />` paragraph breaks, and in about a third of the reviews a closing verdict. Opinions
+sit anywhere in the review and many reviews end on neutral sentences, so a model must carry what
+it read far back; about one review in ten is mixed, so no model is near 100%. Every sentence is
+generated: nothing of the real dataset is copied.
 """
 
 from __future__ import annotations
@@ -34,12 +39,27 @@ from pathlib import Path
 
 from textseq import lexicon as lx
 from textseq.imdb import tokenize_review
+from textseq.wordpools import word_pools
 
 __all__ = ["generate_corpus", "ensure_corpus", "corpus_stats", "GENERATOR_VERSION"]
 
-GENERATOR_VERSION = 5
+GENERATOR_VERSION = 6
 MANIFEST = ".textseq-corpus.json"
 _BREAK = "<br /><br />"
+
+
+_NAME_CURVE = (3, 1.0)  # (shift, exponent) of the Zipf-like weights
+_TITLE_CURVE = (30, 0.7)
+_ADJ_CURVE = (2, 0.45)  # opinion words: a long, flat tail, as reviewers vary their words
+_VERDICT_SHARE = 0.5  # reviews that end on a verdict; the others end on neutral sentences
+_NEUTRAL_ENDING = (2, 5)  # how many
+_TITLE_FRAMES = (
+    "it reminded me of {title}",
+    "{name} was also in {title} and {other}",
+    "the working title was {title}",
+    "it is often compared with {title}",
+    "it was shown on a double bill with {title}",
+)
 
 
 def _zipf(n: int, shift: float, exponent: float) -> list[float]:
@@ -50,11 +70,15 @@ def _zipf(n: int, shift: float, exponent: float) -> list[float]:
 class _Writer:
     """Writes one review at a time from a seeded `random.Random`."""
 
-    def __init__(self, rng: random.Random, names: list[str]):
+    def __init__(self, rng: random.Random, pools: dict[str, tuple[str, ...]]):
         self.rng = rng
-        self.names = names
-        self.cum = _zipf(len(names), 3, 1.07)
-        self.adj_cum = _zipf(max(len(lx.POSITIVE_ADJ), len(lx.NEGATIVE_ADJ)), 2, 0.7)
+        self.pools = pools
+        # Names, places and things: Zipf-like over glove.6B's frequency order, so common names
+        # are common. Title words: a flatter curve over ~56,000 words, the long tail that real
+        # reviews get from the titles and names they mention.
+        self.cums = {name: _zipf(len(pool), *(_TITLE_CURVE if name == "title" else _NAME_CURVE))
+                     for name, pool in pools.items()}
+        self.adj_cum = _zipf(max(len(lx.POSITIVE_ADJ), len(lx.NEGATIVE_ADJ)), *_ADJ_CURVE)
 
     def pick(self, seq):
         return seq[int(self.rng.random() * len(seq))]
@@ -63,8 +87,27 @@ class _Writer:
         r = self.rng.random() * cum[len(seq) - 1]
         return seq[bisect.bisect_left(cum, r)]
 
+    def word(self, pool: str) -> str:
+        return self.pick_zipf(self.pools[pool], self.cums[pool])
+
     def name(self) -> str:
-        return self.pick_zipf(self.names, self.cum).capitalize()
+        r = self.rng.random()
+        if r < 0.45:
+            return f"{self.word('first').capitalize()} {self.word('surname').capitalize()}"
+        return self.word("surname" if r < 0.75 else "first").capitalize()
+
+    def place(self) -> str:
+        return self.word("place").capitalize()
+
+    def title(self) -> str:
+        w, r = (lambda: self.word("title").capitalize()), self.rng.random()
+        if r < 0.3:
+            return f"The {w()}"
+        if r < 0.55:
+            return f"{w()} {w()}"
+        if r < 0.75:
+            return f"The {w()} of {w()}"
+        return f"{w()} and {w()}" if r < 0.85 else w()
 
     def adj(self, lexicon) -> str:
         return self.pick_zipf(lexicon["adj"], self.adj_cum)
@@ -72,19 +115,27 @@ class _Writer:
     # -- sentences ---------------------------------------------------------------------------
     def neutral(self) -> str:
         p, r = self.pick, self.rng.random()
-        if r < 0.3:
+        pronoun = p(("his", "her", "their"))
+        if r < 0.2:
             return (f"{self.name()}, a {p(lx.NEUTRAL_ADJ)} {p(lx.ROLES)}, "
-                    f"{p(lx.PLOT_VERBS)} {self.name()}")
-        if r < 0.55:
-            return (f"{self.name()} {p(lx.ACTIONS)} {p(('his', 'her', 'their'))} "
-                    f"{p(lx.RELATIONS)} {self.name()}")
-        if r < 0.7:
-            return f"the story is set in {self.name()} during the {p(lx.PLOT_NOUNS)}"
-        if r < 0.82:
-            return (f"the {p(lx.ASPECTS)} is by {self.name()}, who also worked on "
-                    f"{self.name()} {self.name()}")
+                    f"{p(lx.PLOT_VERBS)} {self.place()}")
+        if r < 0.36:
+            return f"{self.name()} {p(lx.ACTIONS)} {pronoun} {p(lx.RELATIONS)} {self.name()}"
+        if r < 0.46:
+            return f"the story is set in {self.place()} during the {p(lx.PLOT_NOUNS)}"
+        if r < 0.56:
+            return (f"{self.name()} finds a {self.word('thing')} that belonged to {pronoun} "
+                    f"{p(lx.RELATIONS)}")
+        if r < 0.66:
+            return f"the {p(lx.ASPECTS)} is by {self.name()}, who also worked on {self.title()}"
+        if r < 0.76:
+            return p(_TITLE_FRAMES).format(title=self.title(), other=self.title(),
+                                           name=self.name())
+        if r < 0.84:
+            return (f"the scene with the {self.word('thing')} and the {self.word('thing')} "
+                    f"was shot in {self.place()}")
         return p(lx.TRIVIA).format(
-            place=self.name(), num=self.rng.randint(2, 190), year=self.rng.randint(1931, 2009),
+            place=self.place(), num=self.rng.randint(2, 190), year=self.rng.randint(1931, 2009),
             name=self.name(), role=p(lx.ROLES), noun=p(lx.PLOT_NOUNS))
 
     def opinion(self, positive: bool) -> str:
@@ -113,7 +164,7 @@ class _Writer:
         if r < 0.77:
             return f"i {p(same['verb'])} the {p(lx.ASPECTS)}"
         if r < 0.88:
-            return f"what {p(('a', 'an'))} {adj} {p(lx.MEDIA)}!"
+            return f"what {'an' if adj[0] in 'aeiouAEIOU' else 'a'} {adj} {p(lx.MEDIA)}!"
         return f"{p(lx.ASPECTS)} and {p(lx.ASPECTS)} were both {adj} and {self.adj(same)}"
 
     def verdict(self, positive: bool, rating: int) -> str:
@@ -149,11 +200,11 @@ class _Writer:
                 s = self.neutral()
             sentences.append(s)
             words += s.count(" ") + 1
-        if rng.random() < 0.35:
+        if rng.random() < _VERDICT_SHARE:
             sentences.append(self.verdict(positive if rng.random() < agree + 0.06 else
                                           not positive, rating))
         else:  # end on neutral sentences: the last words say nothing about the label
-            sentences.extend(self.neutral() for _ in range(rng.randint(3, 7)))
+            sentences.extend(self.neutral() for _ in range(rng.randint(*_NEUTRAL_ENDING)))
         return self._layout(sentences), rating
 
     def _layout(self, sentences: list[str]) -> str:
@@ -168,8 +219,9 @@ class _Writer:
         return " ".join(out).replace(f" {_BREAK} ", _BREAK)
 
 
-def _write_split(root: Path, split: str, counts: dict[str, int], seed: int, names: list[str]):
-    writer = _Writer(random.Random(f"{seed}/{split}"), names)
+def _write_split(root: Path, split: str, counts: dict[str, int], seed: int,
+                 pools: dict[str, tuple[str, ...]]) -> Counter[str]:
+    writer = _Writer(random.Random(f"{seed}/{split}"), pools)
     vocab: Counter[str] = Counter()
     for label, n in counts.items():
         folder = root / split / label
@@ -218,14 +270,14 @@ def generate_corpus(dest: str | os.PathLike, *, seed: int = 0, n_train: int = 12
     if dest.exists():
         raise FileExistsError(f"{dest} already exists; remove it or choose another folder")
     dest.parent.mkdir(parents=True, exist_ok=True)
-    names = lx.invented_words(16000, seed)
+    pools = word_pools()
     tmp = Path(tempfile.mkdtemp(prefix=".aclImdb-", dir=dest.parent))
     try:
         train = {"neg": n_train // 2, "pos": n_train // 2}
         if n_unsup:
             train["unsup"] = n_unsup
-        vocab = _write_split(tmp, "train", train, seed, names)
-        vocab += _write_split(tmp, "test", {"neg": n_test // 2, "pos": n_test // 2}, seed, names)
+        vocab = _write_split(tmp, "train", train, seed, pools)
+        vocab += _write_split(tmp, "test", {"neg": n_test // 2, "pos": n_test // 2}, seed, pools)
         words = sorted(vocab, key=lambda w: (-vocab[w], w))
         (tmp / "imdb.vocab").write_text("\n".join(words) + "\n", encoding="utf-8")
         params = {"generator_version": GENERATOR_VERSION, "seed": seed, "n_train": n_train,
@@ -233,8 +285,9 @@ def generate_corpus(dest: str | os.PathLike, *, seed: int = 0, n_train: int = 12
         (tmp / "README").write_text(
             "Generated movie reviews in the layout of the Large Movie Review Dataset (aclImdb).\n"
             "Written by textseq.corpus.generate_corpus; every review is synthetic\n"
-            "(invented films, invented names). It is NOT the real dataset: see textseq's README\n"
-            "for the download.\n"
+            "(invented films and plots; names, places and titles are real English words drawn\n"
+            "at random from glove.6B's vocabulary). It is NOT the real dataset: see textseq's\n"
+            "README for the download.\n"
             f"Parameters: {json.dumps(params)}\n", encoding="utf-8")
         (tmp / MANIFEST).write_text(json.dumps(params), encoding="utf-8")
         os.replace(tmp, dest)
@@ -280,14 +333,20 @@ def corpus_stats(root: str | os.PathLike) -> dict[str, float | int]:
 
     Returns:
         Review counts, the share of positive labels, median length and share over 500 words
-        (labelled reviews), distinct words, and the slope of log frequency against log rank for
-        ranks 10-2000 (about -1 for Zipf's law).
+        (labelled reviews), distinct words, the slope of log frequency against log rank for
+        ranks 10-2000 (about -1 for Zipf's law), and the share of the 9,999 most frequent words
+        of a `textseq.text.Tokenizer` fitted on the labelled reviews (Listing 6-9's
+        ``num_words=10000``) that have a glove.6B vector.
     """
+    from textseq.glove_package import packaged_words
+    from textseq.text import Tokenizer
+
     root = Path(root)
-    lengths, labels, vocab = [], [], Counter()
+    lengths, labels, vocab, texts = [], [], Counter(), []
     for split, label in itertools.product(("train", "test"), ("neg", "pos")):
         for path in (root / split / label).iterdir():
-            tokens = tokenize_review(path.read_text(encoding="utf-8"))
+            texts.append(path.read_text(encoding="utf-8"))
+            tokens = tokenize_review(texts[-1])
             lengths.append(len(tokens))
             labels.append(label == "pos")
             vocab.update(tokens)
@@ -305,4 +364,13 @@ def corpus_stats(root: str | os.PathLike) -> dict[str, float | int]:
         "share_over_500_words": round(sum(n > 500 for n in lengths) / len(lengths), 4),
         "distinct_words": len(vocab),
         "zipf_slope": round(slope, 3),
+        "glove_coverage_top_9999": round(_glove_coverage(texts, Tokenizer, packaged_words()), 4),
     }
+
+
+def _glove_coverage(texts: list[str], tokenizer_class, glove_words: list[str]) -> float:
+    tokenizer = tokenizer_class(num_words=10000)
+    tokenizer.fit_on_texts(texts)
+    top = [w for w, i in tokenizer.word_index.items() if i < 10000]
+    known = set(glove_words)
+    return sum(w in known for w in top) / len(top)
