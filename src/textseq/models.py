@@ -15,6 +15,11 @@ model to make its initial weights reproducible.
 | `stacked_simple_rnn` | 6.2.1 | 320,000 + 4 x 2,080 + 33 = 328,353 |
 | `lstm` | 6-27 | 320,000 + 8,320 + 33 = 328,353 |
 | `gru` | (ours) | 320,000 + 6,336 + 33 = 326,369 |
+| `bag_of_words` | chapter 3 | 160,016 + 272 + 17 = 160,305 |
+
+The notebooks write each model out as the book does (``Sequential``, ``add``, ``compile``) and
+check it with `compare_architecture` against the builder here, so the builders stay tested
+against the book's code.
 """
 
 from __future__ import annotations
@@ -31,7 +36,9 @@ __all__ = [
     "stacked_simple_rnn",
     "lstm",
     "gru",
+    "bag_of_words",
     "compile_model",
+    "compare_architecture",
 ]
 
 
@@ -258,6 +265,85 @@ def gru(
     """
     return _recurrent_classifier(keras.layers.GRU, [units], max_features, embedding_dim,
                                  maxlen, name, units=units)
+
+
+def bag_of_words(num_words: int = 10000, units: int = 16, *,
+                 name: str = "bag_of_words") -> keras.Sequential:
+    """Chapter 3's IMDB model: multi-hot word vectors -> ``Dense(16) -> Dense(16) -> Dense(1)``.
+
+    The baseline the book compares the LSTM with (about 88% on IMDB): it sees which of the
+    ``num_words`` most frequent words a review contains (``Tokenizer.texts_to_matrix(...,
+    mode="binary")``), not their order.
+
+    Args:
+        num_words: Length of the input vectors (the tokenizer's ``num_words``).
+        units: Units of each of the two hidden ``relu`` layers.
+        name: Model name.
+
+    Returns:
+        The compiled model; input ``(batch, num_words)`` floats, output ``(batch, 1)``.
+
+    Raises:
+        ValueError: If an argument is not a positive integer.
+
+    Example:
+        >>> bag_of_words().count_params()  # 160,016 + 272 + 17
+        160305
+    """
+    _check_positive(num_words=num_words, units=units)
+    return compile_model(keras.Sequential([
+        keras.Input(shape=(num_words,)),
+        keras.layers.Dense(units, activation="relu"),
+        keras.layers.Dense(units, activation="relu"),
+        keras.layers.Dense(1, activation="sigmoid"),
+    ], name=name))
+
+
+def compare_architecture(model: keras.Model, reference: keras.Model) -> str:
+    """Say whether two models have the same layers, configurations and parameter count.
+
+    Layers are compared in order by class and by ``get_config()`` without the layer names (which
+    Keras numbers per session); ``trainable`` counts, so a frozen Embedding differs from a
+    trainable one. Used right after a model written out as in the book, against the matching
+    builder of this module.
+
+    Args:
+        model: The model to check (e.g. the book's code).
+        reference: The model it should equal (e.g. `embedding_flatten`).
+
+    Returns:
+        One line: ``"same layers, configurations and parameters (80,161) as embedding_flatten"``,
+        or the first difference found.
+
+    Example:
+        >>> compare_architecture(embedding_flatten(), embedding_flatten(name="other"))
+        'same layers, configurations and parameters (80,161) as other'
+    """
+    ours, theirs = _layer_configs(model), _layer_configs(reference)
+    if len(ours) != len(theirs):
+        return (f"different: {len(ours)} layers against {len(theirs)} in {reference.name} "
+                f"({[c for c, _ in ours]} vs {[c for c, _ in theirs]})")
+    for i, ((cls_a, conf_a), (cls_b, conf_b)) in enumerate(zip(ours, theirs, strict=True)):
+        if cls_a != cls_b:
+            return f"different: layer {i} is {cls_a}, {reference.name} has {cls_b}"
+        for key in sorted(set(conf_a) | set(conf_b)):
+            if conf_a.get(key) != conf_b.get(key):
+                return (f"different: layer {i} ({cls_a}) {key}={conf_a.get(key)!r}, "
+                        f"{reference.name} has {conf_b.get(key)!r}")
+    if model.count_params() != reference.count_params():
+        return (f"different: {model.count_params():,} parameters, {reference.name} has "
+                f"{reference.count_params():,}")
+    return (f"same layers, configurations and parameters ({model.count_params():,}) as "
+            f"{reference.name}")
+
+
+def _layer_configs(model: keras.Model) -> list[tuple[str, dict]]:
+    configs = []
+    for layer in model.layers:
+        config = dict(layer.get_config())
+        config.pop("name", None)
+        configs.append((type(layer).__name__, config))
+    return configs
 
 
 def _recurrent_classifier(layer_cls, layer_units, max_features, embedding_dim, maxlen, name,
