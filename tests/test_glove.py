@@ -432,3 +432,90 @@ def test_coverage_reads_well():
                              "most frequent missing: br")
     assert repr(coverage) == "Coverage(found=3, total=4, ratio=75.0%, missing=['br'])"
     assert Coverage(0, 0).ratio == 0.0
+
+
+# --- issue 11: faults found in review ----------------------------------------------------------
+
+def two_dim_zip(path: Path) -> Path:
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("glove.6B.50d.txt", "a " + " ".join(["1"] * 50) + "\nb " + " ".join(["3"] * 50)
+                   + "\n")
+        z.writestr("glove.6B.100d.txt", "a " + " ".join(["2"] * 100) + "\n")
+    return path
+
+
+def test_cache_belongs_to_the_member_that_dim_chose(tmp_path):
+    archive = two_dim_zip(tmp_path / "glove.6B.zip")
+    assert load_vectors(archive, dim=50).vectors.shape == (2, 50)
+    assert load_vectors(archive, dim=100).vectors.shape == (1, 100)  # not the 50d cache
+    assert isinstance(load_vectors(archive, dim=50).vectors, np.memmap)  # its own cache
+    with pytest.raises(GloveFormatError, match=r"holds 2 files .*pass member="):
+        load_vectors(archive)  # not silently the 50d vectors of the cache
+    matrix, _ = embedding_matrix({"a": 1}, 2, archive, dim=100)
+    np.testing.assert_array_equal(matrix[1], np.full(100, 2, np.float32))
+
+
+def test_embedding_matrix_strips_a_byte_order_mark_as_load_vectors_does(tmp_path):
+    path = tmp_path / "v.txt"
+    path.write_bytes(b"\xef\xbb\xbfthe 1 2\nof 3 4\n")
+    assert load_vectors(path, cache=False).words == ["the", "of"]
+    matrix, coverage = embedding_matrix({"the": 1, "of": 2}, 3, path, cache=False)
+    np.testing.assert_array_equal(matrix, np.float32([[0, 0], [1, 2], [3, 4]]))
+    assert coverage.found == 2
+    archive = tmp_path / "v.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.write(path, "v.txt")
+    assert embedding_matrix({"the": 1}, 2, archive, cache=False)[1].found == 1
+
+
+@pytest.mark.parametrize("blank", [b"\n", b"\n\n   \n"])
+def test_parse_errors_after_blank_lines_name_the_same_line(tmp_path, blank):
+    path = tmp_path / "v.txt"
+    lines = [b"w%d 1 2" % i for i in range(6)]
+    lines[4] = b"bad 3 oops"
+    path.write_bytes(b"\n".join(lines[:2]) + b"\n" + blank + b"\n".join(lines[2:]) + b"\n")
+    line = 5 + blank.count(b"\n")
+    with pytest.raises(GloveFormatError, match=rf"line {line}: value b'oops' is not a number"):
+        load_vectors(path, cache=False)
+    with pytest.raises(GloveFormatError, match=rf"line {line}: value b'oops' is not a number"):
+        embedding_matrix({"bad": 1}, 2, path, cache=False)
+
+
+def test_word_index_with_a_repeated_index_is_refused(tmp_path):
+    path = write_vectors(tmp_path / "v.txt", n=5, dim=2)
+    with pytest.raises(ValueError, match=r"word_index maps both 'the' and ',' to 2; each index "
+                                         r"must belong to one word"):
+        embedding_matrix({"the": 2, ",": 2, ".": 1}, 5, path, cache=False)
+
+
+def test_zip_member_with_dot_dot_keeps_the_cache_beside_the_archive(tmp_path):
+    folder = tmp_path / "a" / "b"
+    folder.mkdir(parents=True)
+    archive = folder / "g.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("../../../x.txt", "a 1 2\n")
+        z.writestr("sub/y.txt", "b 3 4\n")
+    before = set(tmp_path.rglob("*"))
+    assert load_vectors(archive, member="../../../x.txt").words == ["a"]
+    assert load_vectors(archive, member="sub/y.txt").words == ["b"]
+    created = set(tmp_path.rglob("*")) - before
+    assert created and all(p.parent == folder for p in created), sorted(created)
+    assert isinstance(load_vectors(archive, member="../../../x.txt").vectors, np.memmap)
+    assert load_vectors(archive, member="sub/y.txt").words == ["b"]  # its own cache
+
+
+def test_argument_errors_say_what_was_given(tmp_path):
+    path = write_vectors(tmp_path / "v.txt", n=3, dim=2)
+    for bad in (True, 2.0, "2"):
+        with pytest.raises(ValueError, match=f"dim must be a positive integer or None, got "
+                                             f"{bad!r}"):
+            load_vectors(path, dim=bad, cache=False)
+        with pytest.raises(ValueError, match="dim must be a positive integer or None"):
+            embedding_matrix({"the": 1}, 2, path, dim=bad, cache=False)
+    with pytest.raises(TypeError, match=r"word_index must be a dict of word -> index \(such as "
+                                        r"Tokenizer.word_index\), got a list"):
+        embedding_matrix(["the", "of"], 3, path, cache=False)
+    with pytest.raises(ValueError, match=r"word_index maps 1 to 'the'.*index_word"):
+        embedding_matrix({1: "the"}, 3, path, cache=False)
+    with pytest.raises(ValueError, match="num_words must be an integer >= 1, got True"):
+        embedding_matrix({"the": 1}, True, path, cache=False)

@@ -19,6 +19,7 @@ they are, such as ``latin-1``).
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -202,9 +203,7 @@ def _packaged_args(member, dim, encoding: str) -> None:
     if member is not None:
         raise ValueError(f"member={member!r} was given, but the packaged {label} vectors are "
                          "not a .zip archive")
-    if dim is not None and (isinstance(dim, bool) or not isinstance(dim, int | np.integer)
-                            or dim < 1):
-        raise ValueError(f"dim must be a positive integer or None, got {dim!r}")
+    glove_io.check_dim(dim)
     if dim is not None and dim != glove_package.DIM:
         raise GloveFormatError(
             f"the packaged {label} vectors have {glove_package.DIM} values, but dim={dim} was "
@@ -307,15 +306,7 @@ def embedding_matrix(word_index: dict[str, int], num_words: int, source, *,
     matrix.shape  # (10000, 50)
     ```
     """
-    if not isinstance(num_words, int | np.integer) or num_words < 1:
-        raise ValueError(f"num_words must be an integer >= 1, got {num_words!r}")
-    wanted = {}
-    for word, i in word_index.items():
-        if not isinstance(i, int | np.integer) or i < 1:
-            raise ValueError(f"word_index maps {word!r} to {i!r}; indices must be integers >= 1 "
-                             "(0 is reserved for padding)")
-        if i < num_words:
-            wanted[word] = int(i)
+    wanted = _wanted(word_index, num_words)
     if _is_packaged(source):
         _packaged_args(member, dim, encoding)
         cached = (glove_package.packaged_words(), glove_package.packaged_vectors(),
@@ -341,11 +332,37 @@ def embedding_matrix(word_index: dict[str, int], num_words: int, source, *,
     return matrix, Coverage(len(hits), len(wanted), missing[:20], where)
 
 
+def _wanted(word_index: Mapping[str, int], num_words: int) -> dict[str, int]:
+    """Check the arguments of `embedding_matrix`; return the words with an index below
+    ``num_words``."""
+    if isinstance(num_words, bool) or not isinstance(num_words, int | np.integer) \
+            or num_words < 1:
+        raise ValueError(f"num_words must be an integer >= 1, got {num_words!r}")
+    if not isinstance(word_index, Mapping):
+        raise TypeError(f"word_index must be a dict of word -> index (such as "
+                        f"Tokenizer.word_index), got a {type(word_index).__name__}")
+    wanted, owner = {}, {}
+    for word, i in word_index.items():
+        if isinstance(i, bool) or not isinstance(i, int | np.integer) or i < 1:
+            hint = (" (is this index_word, index -> word? pass word_index)"
+                    if isinstance(word, int | np.integer) and isinstance(i, str) else "")
+            raise ValueError(f"word_index maps {word!r} to {i!r}; indices must be integers >= 1 "
+                             f"(0 is reserved for padding){hint}")
+        i = int(i)
+        if i in owner:
+            raise ValueError(f"word_index maps both {owner[i]!r} and {word!r} to {i}; each index "
+                             "must belong to one word (its row of the matrix)")
+        owner[i] = word
+        if i < num_words:
+            wanted[word] = i
+    return wanted
+
+
 def _stream_rows(stream, where, dim, encoding, wanted: dict[str, int], num_words: int):
     """Fill the embedding matrix from the lines whose word is wanted, parsing only those."""
     spaced = any(" " in word for word in wanted)  # then words are only known after rsplit
     matrix, hits, line_no, dim_origin = None, {}, 1, ""
-    for buf, newlines in BlockReader(stream):
+    for buf, newlines in BlockReader(stream, skip_bom=glove_io.is_utf8(encoding)):
         if matrix is None:
             dim, dim_origin = glove_io.first_dim(buf, newlines, where, dim, line_no)
             matrix = np.zeros((num_words, dim), np.float32) if dim else None

@@ -43,6 +43,7 @@ _POW10 = 10.0 ** np.arange(17)
 _SIGNED_POW10 = np.concatenate([_POW10, -_POW10])  # index: digits after the point (+17 if "-")
 _KEEP_1 = np.concatenate([np.zeros(1, _U), _KEEP])  # _KEEP_1[n + 1] == _KEEP[n]
 _EXACT = 2**53  # mantissas below this convert to float64 exactly
+_BOM = b"\xef\xbb\xbf"  # UTF-8's byte-order mark
 
 
 class GloveFormatError(ValueError):
@@ -213,7 +214,7 @@ def parse_lines(lines: list[bytes], dim: int, encoding: str, where, first: int,
     file, ``first`` is the 1-based number of the first line, ``dim_origin`` says where ``dim``
     came from (for the error message).
     """
-    words, rows = [], []
+    words, rows, numbers = [], [], []
     for offset, raw in enumerate(lines):
         line = raw.rstrip()
         if not line:
@@ -229,6 +230,7 @@ def parse_lines(lines: list[bytes], dim: int, encoding: str, where, first: int,
                                    f"{dim_origin}, got {got}")
         words.append(decode_word(fields[0], encoding, where, first + offset))
         rows.append(fields[1:])
+        numbers.append(first + offset)  # blank lines count: errors name the line in the file
     out = np.empty((len(rows), dim), dtype=np.float32)
     for i, fields in enumerate(rows):
         try:
@@ -236,7 +238,7 @@ def parse_lines(lines: list[bytes], dim: int, encoding: str, where, first: int,
         except ValueError:
             bad = next(f for f in fields if not _is_number(f))
             raise GloveFormatError(
-                f"{where}, line {first + i}: value {bad[:40]!r} is not a number") from None
+                f"{where}, line {numbers[i]}: value {bad[:40]!r} is not a number") from None
     return words, out
 
 
@@ -295,11 +297,12 @@ def fix_failed(buf: np.ndarray, before: np.ndarray, end: np.ndarray, failed: np.
 class BlockReader:
     """Reads a binary stream as blocks of whole lines into one reusable ``uint8`` buffer."""
 
-    def __init__(self, stream, block_size: int | None = None):
+    def __init__(self, stream, block_size: int | None = None, *, skip_bom: bool = False):
         self.stream = stream
         self.block_size = block_size or BLOCK_SIZE
         self.buf = np.zeros(PAD + 2 * self.block_size, dtype=np.uint8)
         self.carry = 0  # bytes of an unfinished line kept at buf[PAD:PAD + carry]
+        self.skip_bom = skip_bom  # drop a UTF-8 byte-order mark at the start of the stream
 
     def __iter__(self):
         """Yield ``(buf, newlines)``: ``buf[PAD:newlines[-1] + 1]`` holds whole lines."""
@@ -310,6 +313,11 @@ class BlockReader:
                 self.buf = np.concatenate([self.buf, np.zeros(self.buf.size, np.uint8)])
             got = _read_into(self.stream, memoryview(self.buf)[begin:begin + self.block_size])
             end = begin + got
+            if self.skip_bom:  # only the first read can hold it
+                self.skip_bom = False
+                if bytes(self.buf[PAD:min(end, PAD + 3)]) == _BOM:
+                    self.buf[PAD:end - 3] = self.buf[PAD + 3:end].copy()
+                    end -= 3
             eof = got == 0
             if eof and self.carry:  # a last line without "\n"
                 self.buf[end] = 10

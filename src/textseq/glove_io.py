@@ -6,11 +6,13 @@ Internal to `textseq.glove`, which holds the public API.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import gzip
 import hashlib
 import json
 import os
+import re
 import secrets
 import warnings
 import zipfile
@@ -51,14 +53,32 @@ def resolve(source, member, dim) -> tuple[Path, str | None, int | None]:
     if not isinstance(source, str | os.PathLike):
         raise TypeError(f"source must be a path (str or os.PathLike) or a GloveFile, got "
                         f"{source!r}; GloveFile.packaged() is the packaged glove.6B.50d")
-    if dim is not None and (not isinstance(dim, int | np.integer) or dim < 1):
-        raise ValueError(f"dim must be a positive integer or None, got {dim!r}")
+    check_dim(dim)
     path = Path(source)
     if not path.is_file():
         raise FileNotFoundError(f"GloVe vectors not found: {path}")
-    if member is not None and path.suffix.lower() != ".zip":
+    if path.suffix.lower() == ".zip":
+        # Choose the member now, so the cache is the chosen member's (dim= can choose it).
+        member = choose_member(path, member, dim)
+    elif member is not None:
         raise ValueError(f"member={member!r} was given, but {path.name} is not a .zip archive")
     return path, member, dim
+
+
+def check_dim(dim) -> None:
+    """Raise unless ``dim`` is ``None`` or a positive integer (``True`` is not a dimension)."""
+    if dim is not None and (isinstance(dim, bool) or not isinstance(dim, int | np.integer)
+                            or dim < 1):
+        raise ValueError(f"dim must be a positive integer or None, got {dim!r}")
+
+
+def choose_member(path: Path, member: str | None, dim) -> str:
+    """The member of the ``.zip`` at ``path`` to read (see `zip_member`), from its directory."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return zip_member(archive, path, member, dim)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as err:
+        raise GloveFormatError(f"{path} is damaged ({err}); download it again") from None
 
 
 def zip_member(archive: zipfile.ZipFile, path: Path, member: str | None, dim) -> str:
@@ -139,7 +159,7 @@ def read_all(stream, where: str, dim, encoding: str, size) -> tuple[list[str], n
     with ThreadPoolExecutor(WORKERS) as pool:
         pending: deque = deque()
         try:
-            for buf, newlines in BlockReader(stream):
+            for buf, newlines in BlockReader(stream, skip_bom=is_utf8(encoding)):
                 if out is None:
                     dim, dim_origin = first_dim(buf, newlines, where, dim, line_no)
                     if dim is not None:
@@ -161,9 +181,15 @@ def read_all(stream, where: str, dim, encoding: str, size) -> tuple[list[str], n
     if out is None or rows == 0:
         raise GloveFormatError(f"{where} is empty: no vectors found")
     out.resize((rows, dim), refcheck=False)
-    if words[0].startswith("\ufeff"):  # a byte-order mark
-        words[0] = words[0][1:]
     return words, out
+
+
+def is_utf8(encoding: str) -> bool:
+    """Whether ``encoding`` is UTF-8, whose byte-order mark (EF BB BF) a file may start with."""
+    try:
+        return codecs.lookup(encoding).name in ("utf-8", "utf-8-sig")
+    except LookupError:
+        raise ValueError(f"encoding={encoding!r} is not an encoding Python knows") from None
 
 
 def _collect(result, words: list[str], out: np.ndarray, rows: int):
@@ -177,10 +203,19 @@ def _collect(result, words: list[str], out: np.ndarray, rows: int):
 
 # --- cache -----------------------------------------------------------------------------------
 
+def _member_suffix(member: str) -> str:
+    """A file-name part for a zip member: no folders, so the cache stays where it belongs (a
+    member such as ``../../x.txt`` or ``sub/x.txt`` gets a hash, keeping names distinct)."""
+    safe = re.sub(r"[^A-Za-z0-9_.+-]", "_", member)
+    if safe != member or safe.startswith("."):
+        safe = safe.lstrip(".") + "-" + hashlib.sha1(member.encode()).hexdigest()[:8]
+    return safe
+
+
 def cache_files(path: Path, member, cache) -> tuple[Path, Path] | None:
     if cache is False or cache is None:
         return None
-    name = path.name + (f".{member}" if member else "")
+    name = path.name + (f".{_member_suffix(member)}" if member else "")
     if cache is True:
         folder = path.parent
         if not os.access(folder, os.W_OK):
