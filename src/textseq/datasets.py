@@ -50,7 +50,9 @@ EMBEDDED_SIZES = {"n_train": 12500, "n_test": 12500, "n_unsup": 20000}
 OWN_GLOVE = {"dim": 50, "window": 10, "min_count": 5, "max_vocab": 20000, "epochs": 5,
              "seed": 0}
 OWN_GLOVE_DOCS = "train/unsup"  # the only reviews it is trained on (never labelled text)
-TEXT_SAMPLE_LINES = 50_000
+# The first 100,000 words of glove.6B hold 99.97% of the embedded corpus's 9,999 most frequent
+# words (the first 50,000: 92%); 43 MB, written once in about 6 s, read by Listing 6-10 in 2 s.
+TEXT_SAMPLE_LINES = 100_000
 
 
 def data_source(source: str | None = None) -> str:
@@ -225,7 +227,8 @@ def glove_text_sample(n_lines: int = TEXT_SAMPLE_LINES) -> Path:
 
     Args:
         n_lines: How many lines, 1 to 400,000 (all of them: about 170 MB, some 20 seconds to
-            write). The default 50,000 covers the frequent words of movie reviews.
+            write). The default 100,000 holds nearly all the frequent words of movie reviews
+            (99.97% of the embedded corpus's top 9,999).
 
     Returns:
         The path of ``glove.6B.50d.first<n_lines>.txt`` (``glove.6B.50d.txt`` for all lines).
