@@ -200,3 +200,29 @@ def test_glove_text_sample_is_written_once_under_the_data_dir(tmp_path, monkeypa
         with pytest.raises(ValueError, match=f"n_lines must be an integer from 1 to 400,000, got "
                                              f"{bad!r}"):
             datasets.glove_text_sample(bad)
+
+
+def test_glove_text_file_extracts_a_zip_member_once(tmp_path, monkeypatch):
+    import zipfile
+
+    monkeypatch.setenv("TEXTSEQ_DATA_DIR", str(tmp_path / "data"))
+    archive = tmp_path / "glove.6B.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("glove.6B.50d.txt", "the 0.1 0.2\nof 0.3 0.4\n")
+        z.writestr("glove.6B.100d.txt", "the 1 2 3\n")
+    out = datasets.glove_text_file(datasets.GloveFile(archive, "glove.6B.50d.txt", 2))
+    assert out == tmp_path / "data" / "glove" / "glove.6B.50d.txt"
+    assert out.read_text() == "the 0.1 0.2\nof 0.3 0.4\n"
+    out.write_text("kept")  # extracted once, then reused
+    assert datasets.glove_text_file(datasets.GloveFile(archive, "glove.6B.50d.txt", 2)) == out
+    assert out.read_text() == "kept"
+    assert [p.name for p in out.parent.iterdir()] == ["glove.6B.50d.txt"]  # no temp file left
+    plain = tmp_path / "vectors.txt"
+    plain.write_text("a 1\n")
+    assert datasets.glove_text_file(datasets.GloveFile(plain, None, 1)) == plain
+
+
+def test_glove_text_file_of_the_packaged_vectors_is_the_text_sample(tmp_path, monkeypatch):
+    monkeypatch.setenv("TEXTSEQ_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(datasets, "glove_text_sample", lambda: tmp_path / "sample.txt")
+    assert datasets.glove_text_file(datasets.GloveFile.packaged()) == tmp_path / "sample.txt"

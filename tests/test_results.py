@@ -18,8 +18,8 @@ def test_record_and_table(tmp_path):
     records = load_records()
     assert [r["model"] for r in records] == ["6-23 SimpleRNN", "6-27 LSTM"]
     table = results_table(records)
-    assert "| 6-27 LSTM | 0.893 / 0.876 | embedded | 0.900 / 0.850 | 3 | n=4000 |" in table
-    assert "| 6-7 Embedding + Flatten (maxlen 20) | 0.759 / 0.755 | - | not run |" in table
+    assert "| 6-27 LSTM | 0.893 / 0.876 (-) | embedded | 0.900 / 0.850 | - | 3 | n=4000 |" in table
+    assert "| 6-7 Embedding + Flatten (maxlen 20) | 0.759 / 0.755 (-) | - | not run |" in table
     assert len(table.strip().splitlines()) == 2 + len(BOOK)
     assert find_record("6-27 LSTM", "embedded")["best"] == 0.9
     assert find_record("6-27 LSTM", "real") is None
@@ -33,3 +33,14 @@ def test_record_errors():
         record("LSTM", {"val_acc": [0.5]}, data="embedded")
     with pytest.raises(ValueError, match=r"no val_acc values; keys found: \['acc', 'loss'\]"):
         record("6-27 LSTM", {"acc": [0.5], "loss": [1.0]}, data="embedded")
+
+
+def test_test_accuracy_and_seed_spread_in_the_table():
+    rec = record("6-14 GloVe frozen, 200 samples", {"val_acc": [0.55, 0.56]}, data="embedded",
+                 test_acc=0.5612, seed_test_accs=[0.5612, 0.549, 0.57])
+    assert rec["test"] == 0.561 and rec["test_seeds"] == [0.561, 0.549, 0.57]
+    record("6-23 SimpleRNN", {"val_acc": [0.8]}, data="embedded", test_acc=0.79)
+    table = results_table(load_records())
+    assert ("| 6-14 GloVe frozen, 200 samples | 0.572 / 0.541 (0.537) | embedded | "
+            "0.560 / 0.560 | 0.561 (3: 0.549-0.570) | 2 |") in table
+    assert "| 6-23 SimpleRNN | 0.846 / 0.805 (-) | embedded | 0.800 / 0.800 | 0.790 | 1 |" in table

@@ -33,7 +33,7 @@ from textseq.glove import GloveFile
 from textseq.paths import data_dir
 
 __all__ = ["SOURCES", "GLOVE_SOURCES", "data_source", "glove_source", "imdb_dir", "glove_file",
-           "own_glove_file", "glove_text_sample", "GloveFile", "describe"]
+           "own_glove_file", "glove_text_sample", "glove_text_file", "GloveFile", "describe"]
 
 SOURCES = ("embedded", "real")
 GLOVE_SOURCES = ("packaged", "glove.6B")
@@ -254,6 +254,47 @@ def glove_text_sample(n_lines: int = TEXT_SAMPLE_LINES) -> Path:
     if not path.is_file():
         glove_package.write_text(path, n_lines)
     return path
+
+
+def glove_text_file(source: GloveFile | None = None) -> Path:
+    """Return a GloVe text file (``word v1 ... vd`` per line) of the vectors in use.
+
+    What Listing 6-10 opens: for the packaged glove.6B.50d, `glove_text_sample` (its first
+    100,000 lines in the published format); for a member of ``glove.6B.zip``, the member
+    extracted once into ``<data dir>/glove/`` (written atomically); for a text file, the file.
+
+    Args:
+        source: a `GloveFile`; ``None`` for `glove_file` ().
+
+    Returns:
+        The path of the text file.
+
+    Raises:
+        ValueError: for a ``.gz`` source (open it with ``gzip.open``).
+    """
+    source = glove_file() if source is None else source
+    if source.kind == "packaged":
+        return glove_text_sample()
+    if source.member is None:
+        if source.path.suffix == ".gz":
+            raise ValueError(f"{source.path.name} is gzip-compressed: open it with gzip.open")
+        return source.path
+    import shutil
+    import zipfile
+
+    out = data_dir() / "glove" / Path(source.member).name
+    if not out.is_file():
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(f".{out.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+        try:
+            with zipfile.ZipFile(source.path) as archive, archive.open(source.member) as src, \
+                    open(tmp, "wb") as dst:
+                shutil.copyfileobj(src, dst, 1 << 20)
+            os.replace(tmp, out)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+    return out
 
 
 def _write_atomic(path: Path, text: str) -> None:
