@@ -50,7 +50,8 @@ _BREAK = "<br /><br />"
 
 _NAME_CURVE = (3, 1.0)  # (shift, exponent) of the Zipf-like weights
 _TITLE_CURVE = (30, 0.7)
-_ADJ_CURVE = (2, 0.45)  # opinion words: a long, flat tail, as reviewers vary their words
+_ADJ_CURVE = (2, 0.3)  # opinion words: a long, flat tail, as reviewers vary their words
+_OPINION_SHARE = (0.45, 0.75)  # share of opinion sentences, drawn per reviewer
 _VERDICT_SHARE = 0.5  # reviews that end on a verdict; the others end on neutral sentences
 _NEUTRAL_ENDING = (2, 5)  # how many
 _TITLE_FRAMES = (
@@ -60,6 +61,10 @@ _TITLE_FRAMES = (
     "it is often compared with {title}",
     "it was shown on a double bill with {title}",
 )
+
+
+def _article(word: str) -> str:
+    return "an" if word[0] in "aeiouAEIOU" else "a"
 
 
 def _zipf(n: int, shift: float, exponent: float) -> list[float]:
@@ -117,7 +122,8 @@ class _Writer:
         p, r = self.pick, self.rng.random()
         pronoun = p(("his", "her", "their"))
         if r < 0.2:
-            return (f"{self.name()}, a {p(lx.NEUTRAL_ADJ)} {p(lx.ROLES)}, "
+            name, adj = self.name(), p(lx.NEUTRAL_ADJ)  # drawn in this order, as before
+            return (f"{name}, {_article(adj)} {adj} {p(lx.ROLES)}, "
                     f"{p(lx.PLOT_VERBS)} {self.place()}")
         if r < 0.36:
             return f"{self.name()} {p(lx.ACTIONS)} {pronoun} {p(lx.RELATIONS)} {self.name()}"
@@ -141,9 +147,9 @@ class _Writer:
     def opinion(self, positive: bool) -> str:
         same = lx.POSITIVE if positive else lx.NEGATIVE
         text, r = self._opinion(positive), self.rng.random()
-        if r < 0.3:
+        if r < 0.12:
             return f"{self.pick(same['before'])}, {text}"
-        if r < 0.6 and not text.endswith("!"):
+        if r < 0.24 and not text.endswith("!"):
             return f"{text}, {self.pick(same['after'])}"
         return text
 
@@ -155,16 +161,18 @@ class _Writer:
             adj = f"{p(lx.INTENSIFIERS)} {adj}"
         if self.rng.random() < 0.04:
             adj = adj.upper()
-        if r < 0.38:
+        if r < 0.35:
             return f"the {p(lx.ASPECTS)} was {adj}"
-        if r < 0.47:  # negation of the opposite word: "not good" is a negative cue
+        if r < 0.43:  # negation of the opposite word: "not good" is a negative cue
             return f"the {p(lx.ASPECTS)} was {p(('not', 'never', 'hardly'))} {self.adj(other)}"
-        if r < 0.57:  # contrast: the clause after "but" decides
+        if r < 0.51:  # contrast: the clause after "but" decides
             return f"the {p(lx.ASPECTS)} was {self.adj(other)}, but the {p(lx.ASPECTS)} was {adj}"
-        if r < 0.77:
+        if r < 0.58:
             return f"i {p(same['verb'])} the {p(lx.ASPECTS)}"
-        if r < 0.88:
-            return f"what {'an' if adj[0] in 'aeiouAEIOU' else 'a'} {adj} {p(lx.MEDIA)}!"
+        if r < 0.7:
+            return f"what {_article(adj)} {adj} {p(lx.MEDIA)}!"
+        if r < 0.85:
+            return f"the {p(lx.ASPECTS)} was {adj} and {self.adj(same)}"
         return f"{p(lx.ASPECTS)} and {p(lx.ASPECTS)} were both {adj} and {self.adj(same)}"
 
     def verdict(self, positive: bool, rating: int) -> str:
@@ -190,7 +198,7 @@ class _Writer:
         else:
             rating = 4 if mixed else rng.choice((1, 1, 2, 3, 3, 4))
         target = min(1800, max(25, int(math.exp(rng.gauss(math.log(200), 0.75)))))
-        share = rng.uniform(0.35, 0.6)  # how opinionated this reviewer is
+        share = rng.uniform(*_OPINION_SHARE)  # how opinionated this reviewer is
         sentences = [f"i saw this {self.pick(lx.MEDIA)} {self.pick(lx.OCCASIONS)}"]
         words = 6
         while words < target:
