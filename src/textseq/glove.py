@@ -151,7 +151,9 @@ class GloveVectors:
                            f" ({len(self):,} words)") from None
 
     def __repr__(self) -> str:
-        return f"GloveVectors({len(self):,} words x {self.dim} dims from {self.source})"
+        # The file name only: notebook outputs must not show this machine's folders.
+        return (f"GloveVectors({len(self):,} words x {self.dim} dims from "
+                f"{short_name(self.source)})")
 
 
 @dataclass(frozen=True, repr=False)
