@@ -33,3 +33,41 @@ def test_record_errors():
         record("LSTM", {"val_acc": [0.5]}, data="embedded")
     with pytest.raises(ValueError, match=r"no val_acc values; keys found: \['acc', 'loss'\]"):
         record("6-27 LSTM", {"acc": [0.5], "loss": [1.0]}, data="embedded")
+
+
+def test_a_failed_record_leaves_nothing_and_records_are_readable_by_others(tmp_path,
+                                                                        monkeypatch):
+    """Issue 11: results.py's temp-then-rename copy had no clean-up on failure, and tempfile
+    made the records mode 0600 (fault 16)."""
+    import os
+    import stat
+
+    from textseq import results
+
+    def half_then_fail(obj, f, **kwargs):
+        f.write('{"model": ')
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(results.json, "dump", half_then_fail)
+        with pytest.raises(OSError, match="No space left on device"):
+            record("6-27 LSTM", {"val_acc": [0.5]}, data="embedded")
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+    old = os.umask(0o022)
+    try:
+        record("6-27 LSTM", {"val_acc": [0.5]}, data="embedded")
+        table = write_table()
+    finally:
+        os.umask(old)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["embedded-6_27_LSTM.json", "results.md"]
+    for path in tmp_path.iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644
+    assert table.read_text().count("| 6-27 LSTM |") == 1
+
+
+def test_a_results_dir_that_is_a_file_is_named(tmp_path, monkeypatch):
+    (tmp_path / "file").write_text("x")
+    monkeypatch.setenv("TEXTSEQ_RESULTS_DIR", str(tmp_path / "file"))
+    with pytest.raises(NotADirectoryError, match=r"TEXTSEQ_RESULTS_DIR=.*file: is a file; "
+                                                 "expected a folder"):
+        record("6-27 LSTM", {"val_acc": [0.5]}, data="embedded")
