@@ -10,7 +10,8 @@ point the cache somewhere else without touching the notebooks:
 
 A variable that names a file (not a folder) is refused with a ``NotADirectoryError`` naming the
 variable; with ``writable=True`` the folder is created if needed, and one that cannot be created
-or written raises a ``PermissionError`` naming the variable (or saying which one to set).
+(an ``OSError`` of the cause's type) or written (a ``PermissionError``) is refused with a message
+naming the variable (or saying which one to set).
 """
 
 from __future__ import annotations
@@ -50,9 +51,9 @@ def _from_env(name: str, default: Path, writable: bool) -> Path:
         try:
             path.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise PermissionError(exc.errno, f"{where}: cannot create the folder "
-                                  f"({exc.strerror or exc}); expected a writable folder "
-                                  f"({fix})") from exc
+            raise type(exc)(exc.errno, f"{where}: cannot create the folder "
+                            f"({exc.strerror or exc}); expected a writable folder ({fix})"
+                            ) from exc
         if not os.access(path, os.W_OK | os.X_OK):
             raise PermissionError(f"{where}: the folder is not writable; expected a folder "
                                   f"textseq can write to ({fix})")
@@ -71,7 +72,9 @@ def data_dir(*, writable: bool = False) -> Path:
 
     Raises:
         NotADirectoryError: if the path names a file; the message names ``TEXTSEQ_DATA_DIR``.
-        PermissionError: with ``writable``, if the folder cannot be created or written.
+        PermissionError: with ``writable``, if the folder cannot be written.
+        OSError: with ``writable``, if the folder cannot be created (its own type, e.g.
+            ``NotADirectoryError`` below a file); the message names ``TEXTSEQ_DATA_DIR``.
 
     Example:
         >>> folder = data_dir()  # data/ in a source checkout, unless TEXTSEQ_DATA_DIR is set
