@@ -10,7 +10,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 
-.PHONY: install data run run-real test lint unit nbval bench clean
+.PHONY: install data run run-real test lint unit doctest nbval bench clean
 
 install: $(STAMP)
 
@@ -41,11 +41,15 @@ lint: install
 unit: install
 	$(BIN)/pytest -q tests
 
+# The examples in every module's docstrings (files they write go to a per-docstring `tmp`).
+doctest: install
+	$(BIN)/pytest -q -p no:cacheprovider --doctest-modules src/textseq
+
 nbval: data
 	$(BIN)/pytest -q -p no:cacheprovider --nbval-lax --nbval-current-env \
 		--nbval-cell-timeout=600 --nbval-sanitize-with notebooks/nbval_sanitize.cfg notebooks
 
-test: lint unit nbval
+test: lint unit doctest nbval
 
 # Every benchmark runs (each prints its ratios against the peer it names); exit 1 if any missed.
 BENCHMARKS := tokenizer imdb glove rnn training
