@@ -94,6 +94,24 @@ def test_the_member_rules_accept_the_ordinary_layout(tmp_path, tiny_aclimdb):
     assert read_split(dest).texts == read_split(archive).texts
 
 
+def test_an_archive_of_dot_is_extracted_without_a_root(tmp_path):
+    """``tar czf x.tar.gz -C folder .`` names its members ./, ./a.txt, ./sub/, ..."""
+    archive = tmp_path / "dot.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        _add(tar, "./", type=tarfile.DIRTYPE)
+        _add(tar, "./a.txt", data=b"a")
+        _add(tar, "./sub", type=tarfile.DIRTYPE)
+        _add(tar, "./sub/b.txt", data=b"b")
+        _add(tar, "sub", type=tarfile.DIRTYPE)  # a folder twice is harmless
+    dest = extract_tar(archive, tmp_path / "out")
+    assert (dest / "a.txt").read_bytes() == b"a" and (dest / "sub" / "b.txt").read_bytes() == b"b"
+    with tarfile.open(tmp_path / "twice.tar", "w") as tar:
+        _add(tar, "./a.txt", data=b"a")
+        _add(tar, "a.txt", data=b"other")
+    with pytest.raises(ArchiveError, match="member 'a.txt' appears twice in the archive"):
+        extract_tar(tmp_path / "twice.tar", tmp_path / "out2")
+
+
 def _zip_with_corrupt_deflate(path: Path) -> Path:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("glove.6B.50d.txt", b"the 0.1 0.2\n" * 500)

@@ -104,7 +104,7 @@ expected each path once
     seen: dict[tuple[str, ...], bool] = {}  # normalised path -> is a folder
     for member in tar:
         rel = _member_path(archive, member, root)
-        key = (root,) + (rel.parts if rel is not None else ()) if root else rel.parts
+        key = tuple(p for p in member.name.replace("\\", "/").split("/") if p not in ("", "."))
         if key in seen and not (seen[key] and member.isdir()):
             raise ArchiveError(f"{archive}: member {member.name!r} appears twice in the archive; "
                                "expected each path once")
