@@ -36,7 +36,7 @@ run-real: install
 	TEXTSEQ_DATA=real $(BIN)/python -m textseq.execute $(NOTEBOOKS)
 
 lint: install
-	$(BIN)/ruff check src tests benchmarks notebooks
+	$(BIN)/ruff check src tests benchmarks notebooks conftest.py
 
 unit: install
 	$(BIN)/pytest -q tests

@@ -45,6 +45,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from conftest import random_reviews, write_tree  # noqa: E402
+
 from textseq.atomic import is_temp_name  # noqa: E402
 
 RUNS = 20
