@@ -12,7 +12,7 @@ export PYTHONHASHSEED := 0
 # nothing on the page. `run` and `nbval` also drop one inherited from the caller's shell.
 KERNEL_ENV := env -u MPLBACKEND
 
-.PHONY: install data run run-real test lint unit nbval bench clean
+.PHONY: install data run run-real test lint unit doctest nbval bench clean
 
 install: $(STAMP)
 
@@ -38,16 +38,20 @@ run-real: install
 	$(KERNEL_ENV) TEXTSEQ_DATA=real $(BIN)/python -m textseq.execute $(NOTEBOOKS)
 
 lint: install
-	$(BIN)/ruff check src tests benchmarks notebooks
+	$(BIN)/ruff check src tests benchmarks notebooks conftest.py
 
 unit: install
 	$(BIN)/pytest -q tests
+
+# The examples in every module's docstrings (files they write go to a per-docstring `tmp`).
+doctest: install
+	$(BIN)/pytest -q -p no:cacheprovider --doctest-modules src/textseq
 
 nbval: data
 	$(KERNEL_ENV) $(BIN)/pytest -q -p no:cacheprovider --nbval-lax --nbval-current-env \
 		--nbval-cell-timeout=600 --nbval-sanitize-with notebooks/nbval_sanitize.cfg notebooks
 
-test: lint unit nbval
+test: lint unit doctest nbval
 
 # Every benchmark runs (each prints its ratios against the peer it names); exit 1 if any missed.
 BENCHMARKS := tokenizer imdb glove rnn training

@@ -19,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import machine  # benchmarks/machine.py: CPU, BLAS and load
+
 from textseq.imdb import read_split
 
 
@@ -89,4 +91,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    print(machine.describe(), flush=True)  # what the figures below were measured on
+    status = main()
+    print(machine.load())
+    sys.exit(status)

@@ -16,6 +16,7 @@ import argparse
 import sys
 import timeit
 
+import machine  # benchmarks/machine.py: CPU, BLAS and load
 import numpy as np
 
 from textseq.rnn import simple_rnn_forward, simple_rnn_loop
@@ -68,4 +69,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    print(machine.describe(), flush=True)  # what the figures below were measured on
+    status = main()
+    print(machine.load())
+    sys.exit(status)

@@ -27,6 +27,7 @@ from typing import Any
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+import machine  # noqa: E402  # benchmarks/machine.py: CPU, BLAS and load
 import numpy as np  # noqa: E402
 
 MODES = ("binary", "count", "tfidf", "freq")
@@ -128,4 +129,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    print(machine.describe(), flush=True)  # what the figures below were measured on
+    status = main()
+    print(machine.load())
+    sys.exit(status)

@@ -29,6 +29,7 @@ import time
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
+import machine  # noqa: E402  # benchmarks/machine.py: CPU, BLAS and load
 import numpy as np  # noqa: E402
 
 from textseq import models, training  # noqa: E402
@@ -125,4 +126,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    print(machine.describe(), flush=True)  # what the figures below were measured on
+    status = main()
+    print(machine.load())
+    sys.exit(status)

@@ -1,12 +1,32 @@
-"""Shared fixtures: tiny aclImdb trees and archives written by the tests themselves."""
+"""Shared fixtures: tiny aclImdb trees and archives written by the tests themselves; the
+Hypothesis profile; the ``kill`` marker."""
 
 from __future__ import annotations
 
+import os
 import random
 import tarfile
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Hypothesis: one fixed profile, loaded before any test module builds its own settings (which
+# inherit from it). "ci" is derandomized (the same examples on every run and machine, so CI is
+# reproducible) with no example database; tests that state max_examples keep theirs, the others
+# run 100. HYPOTHESIS_PROFILE=explore draws fresh random examples, 500 per test, to hunt bugs
+# locally. CI=true always gets "ci", and so does every run that does not ask for "explore".
+settings.register_profile("ci", derandomize=True, database=None, deadline=None,
+                          max_examples=100, print_blob=True)
+settings.register_profile("explore", derandomize=False, deadline=None, max_examples=500)
+settings.load_profile("ci" if os.environ.get("CI", "").lower() == "true"
+                      else os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "kill: kills real processes at random points (tests/test_kill.py); part of "
+                   "make test, deselect with -m 'not kill'")
 
 # Hand-written reviews of invented films (no real data). Keys: (split, label); values: a list of
 # (id, rating, text). Ids are deliberately out of order and mix 1- and 2-digit numbers, so a

@@ -184,6 +184,64 @@ def test_not_utf8_strict_and_replace(tiny_aclimdb):
         tiny_aclimdb, "train").texts
 
 
+# --- reviews that used to be read silently wrong (issue 11, fault 6) --------------------------
+
+def test_a_utf16_review_without_bom_is_refused(tiny_aclimdb, tmp_path):
+    bad = tiny_aclimdb / "train" / "pos" / "3_9.txt"
+    bad.write_bytes("A joyful film".encode("utf-16-le"))  # no BOM: decodes as "UTF-8" with NULs
+    for errors in ("strict", "replace"):
+        with pytest.raises(DataError) as info:
+            read_split(tiny_aclimdb, errors=errors)
+        assert str(info.value) == (f"{bad}: holds a NUL byte at offset 1; expected UTF-8 text (a "
+                                   "UTF-16 file? convert it to UTF-8)")
+    archive = make_tarball(tiny_aclimdb, tmp_path / "a.tar.gz")
+    with pytest.raises(DataError, match=r"member aclImdb/train/pos/3_9.txt: holds a NUL byte"):
+        read_split(archive)
+
+
+def test_a_symlink_in_a_label_folder_is_not_followed(tiny_aclimdb, tmp_path):
+    outside = tmp_path / "secret.txt"
+    outside.write_text("not a review, outside the tree")
+    link = tiny_aclimdb / "train" / "neg" / "20_1.txt"
+    link.symlink_to(outside)
+    with pytest.raises(DataError) as info:
+        read_split(tiny_aclimdb)
+    assert str(info.value) == (f"{link}: is a symbolic link (to {outside}); expected a regular "
+                               "review file (links are not followed)")
+    link.unlink()
+    link.symlink_to(tiny_aclimdb / "train" / "neg" / "2_1.txt")  # inside the tree: refused too
+    with pytest.raises(DataError, match="20_1.txt: is a symbolic link"):
+        read_split(tiny_aclimdb)
+
+
+def test_a_fifo_in_a_label_folder_is_refused_without_blocking(tiny_aclimdb):
+    fifo = tiny_aclimdb / "test" / "neg" / "30_2.txt"
+    os.mkfifo(fifo)
+    with pytest.raises(DataError, match=r"30_2.txt: is not a regular file \(a FIFO, socket or "
+                                        r"device\); expected a review file"):
+        read_split(tiny_aclimdb, "test")
+
+
+def test_an_empty_review_is_refused(tiny_aclimdb, tmp_path):
+    empty = tiny_aclimdb / "test" / "neg" / "4_3.txt"
+    empty.write_bytes(b"")
+    with pytest.raises(DataError) as info:
+        read_split(tiny_aclimdb, "test")
+    assert str(info.value).startswith(f"{empty}: is empty (0 bytes); expected a review")
+    archive = make_tarball(tiny_aclimdb, tmp_path / "a.tar.gz")
+    with pytest.raises(DataError, match=r"member aclImdb/test/neg/4_3.txt: is empty \(0 bytes\)"):
+        read_split(archive, "test")
+    empty.write_bytes(b"   ")  # blank, but text: accepted as it is
+    assert "   " in read_split(tiny_aclimdb, "test").texts
+
+
+def test_bad_arguments_follow_the_checks_rules():
+    with pytest.raises(TypeError, match=r"split must be 'train' or 'test', got None \(NoneType\)"):
+        read_split("anywhere", None)
+    with pytest.raises(TypeError, match=r"errors must be 'strict' or 'replace', got 1 \(int\)"):
+        read_split("anywhere", errors=1)
+
+
 # --- bad archives ----------------------------------------------------------------------------
 
 def _add(tar, name, data=b"text", kind=tarfile.REGTYPE, linkname=""):
@@ -215,7 +273,8 @@ def test_tar_bad_member_name(tmp_path, tiny_aclimdb):
 def test_tar_symlink_member(tmp_path, tiny_aclimdb):
     path = _tarball(tmp_path, tiny_aclimdb, lambda t: _add(
         t, "aclImdb/train/neg/50_1.txt", kind=tarfile.SYMTYPE, linkname="/etc/passwd"))
-    with pytest.raises(DataError, match=r"member aclImdb/train/neg/50_1.txt: expected a regular"):
+    with pytest.raises(DataError, match=r"member 'aclImdb/train/neg/50_1.txt' is a symbolic link; "
+                                        "expected only regular files and folders"):
         read_split(path)
 
 

@@ -5,17 +5,23 @@ from __future__ import annotations
 import hashlib
 import http.server
 import io
+import os
 import socket
+import stat
 import struct
+import subprocess
+import sys
 import tarfile
+import textwrap
 import threading
+import time
 import zipfile
 from pathlib import Path
 
 import pytest
 from conftest import TINY_REVIEWS, make_tarball
 
-from textseq import download
+from textseq import download, paths
 from textseq.aclimdb import read_split
 from textseq.download import (
     ArchiveError,
@@ -37,11 +43,13 @@ class Server:
     """A ThreadingHTTPServer on 127.0.0.1 (port 0) serving routes the test defines.
 
     Route kinds: ("ok", body), ("truncate", body) announces len(body) and sends half, then
-    closes; ("drop", body) sends half, then resets the connection; ("404", None).
+    closes; ("drop", body) sends half, then resets the connection; ("stall", body) sends 1,000
+    bytes, then nothing for ``stall`` seconds; ("404", None).
     """
 
     def __init__(self):
         self.routes: dict[str, tuple[str, bytes | None]] = {}
+        self.stall = 1.5  # seconds a "stall" route waits after its first 1,000 bytes
         self.requests: list[str] = []
         server = self
 
@@ -61,6 +69,12 @@ class Server:
                 self.end_headers()
                 if kind == "ok":
                     self.wfile.write(body)
+                    return
+                if kind == "stall":  # 1,000 bytes, then nothing for longer than the timeout
+                    self.wfile.write(body[:1000])
+                    self.wfile.flush()
+                    time.sleep(server.stall)
+                    self.close_connection = True
                     return
                 self.wfile.write(body[: len(body) // 2])
                 self.wfile.flush()
@@ -219,11 +233,128 @@ def test_fetch_tampered_after_verification(server, tmp_path):
         fetch(url, dest, size=len(PAYLOAD), sha256=PAYLOAD_SHA, progress=False)
 
 
-def test_fetch_bad_arguments(tmp_path):
-    with pytest.raises(ValueError, match="sha256 must be 64 hex digits, got 'abc'"):
-        fetch("http://127.0.0.1:9/x", tmp_path / "x", size=1, sha256="abc")
-    with pytest.raises(ValueError, match="size must be >= 0, got -1"):
-        fetch("http://127.0.0.1:9/x", tmp_path / "x", size=-1, sha256="0" * 64)
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"sha256": "abc"}, ValueError, "sha256 must be a str of 64 hex digits, got 'abc'"),
+    ({"size": -1}, ValueError, "size must be an integer >= 0, got -1"),
+    # Issue 11, fault 15: a size given as a string, sha256=None, bad URLs
+    ({"size": "1024"}, TypeError, r"size must be an integer >= 0, got '1024' \(str\)"),
+    ({"size": 1024.0}, TypeError, r"size must be an integer >= 0, got 1024.0 \(float\)"),
+    ({"sha256": None}, TypeError, r"sha256 must be a str of 64 hex digits, got None "
+                                  r"\(NoneType\)"),
+    ({"url": "not a url"}, ValueError, "url must be an http:// or https:// address with a host, "
+                                       "got 'not a url'"),
+    ({"url": "ftp://127.0.0.1/x"}, ValueError, "url must be an http:// or https:// address"),
+    ({"url": "http:///x"}, ValueError, "url must be an http:// or https:// address with a host"),
+    ({"url": b"http://127.0.0.1/x"}, TypeError, r"url must be an http:// or https:// address, "
+                                                r"got b'http://127.0.0.1/x' \(bytes\)"),
+    ({"timeout": 0}, ValueError, "timeout must be a number > 0, got 0"),
+    ({"timeout": "5"}, TypeError, r"timeout must be a number > 0, got '5' \(str\)"),
+])
+def test_fetch_bad_arguments(tmp_path, kwargs, error, message):
+    args = {"url": "http://127.0.0.1:9/x", "size": 1, "sha256": "0" * 64, **kwargs}
+    with pytest.raises(error, match=message):
+        fetch(args.pop("url"), tmp_path / "x", **args)
+    assert leftovers(tmp_path) == []
+
+
+def test_fetch_never_reads_local_files(tmp_path):
+    """A file:// URL used to be read by urllib as if it were a download."""
+    source = tmp_path / "source.bin"
+    source.write_bytes(PAYLOAD)
+    with pytest.raises(ValueError, match="url must be an http:// or https:// address"):
+        fetch(source.as_uri(), tmp_path / "copy.bin", size=len(PAYLOAD), sha256=PAYLOAD_SHA)
+    assert not (tmp_path / "copy.bin").exists()
+
+
+def test_a_stall_counts_the_bytes_that_arrived(server, tmp_path):
+    """Issue 11, fault 15: the stall message said "after 0 of" when 1,000 bytes had arrived."""
+    server.routes["/f.bin"] = ("stall", PAYLOAD)
+    url = server.url("/f.bin")
+    with pytest.raises(DownloadError) as info:
+        fetch(url, tmp_path / "f.bin", size=len(PAYLOAD), sha256=PAYLOAD_SHA, progress=False,
+              timeout=0.3)
+    assert str(info.value) == (f"{url}: transfer stalled for 0.3 s after 1,000 of "
+                               f"{len(PAYLOAD):,} bytes")
+    assert leftovers(tmp_path) == []
+
+
+def test_a_killed_download_leaves_nothing_the_next_run_trips_over(server, tmp_path):
+    """Issue 11, fault 4: the temporary file of a killed download was never removed."""
+    server.routes["/slow.bin"] = ("stall", PAYLOAD)
+    server.routes["/f.bin"] = ("ok", PAYLOAD)
+    server.stall = 30
+    dest = tmp_path / "cache" / "f.bin"
+    child = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        from textseq.download import fetch
+        fetch({server.url("/slow.bin")!r}, {str(dest)!r}, size={len(PAYLOAD)},
+              sha256={PAYLOAD_SHA!r}, progress=False, timeout=60)
+    """)], env={**os.environ, "no_proxy": "127.0.0.1", "NO_PROXY": "127.0.0.1"})
+    deadline = time.monotonic() + 30
+    while "/slow.bin" not in server.requests:  # the temporary file is open by then
+        assert time.monotonic() < deadline and child.poll() is None
+        time.sleep(0.02)
+    child.kill()
+    child.wait()
+    assert len(leftovers(tmp_path / "cache")) == 1  # the partial file the kill left
+    fetch(server.url("/f.bin"), dest, size=len(PAYLOAD), sha256=PAYLOAD_SHA, progress=False)
+    assert leftovers(tmp_path / "cache") == ["f.bin", "f.bin.sha256"]
+    old = os.umask(0o022)
+    try:  # and, issue 11 fault 16: the download is readable by others (tempfile made it 0600)
+        dest.unlink()
+        fetch(server.url("/f.bin"), dest, size=len(PAYLOAD), sha256=PAYLOAD_SHA, progress=False)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(dest.stat().st_mode) == 0o644
+
+
+def test_a_read_only_cache_of_verified_files_still_works(tmp_path, monkeypatch):
+    dest = tmp_path / "f.bin"
+    dest.write_bytes(PAYLOAD)  # placed by hand, no sidecar, and the folder refuses writes
+    monkeypatch.setattr(download, "write_text", _refuse)
+    with pytest.warns(RuntimeWarning, match="f.bin is verified but will be hashed again"):
+        assert fetch(closed_port_url("/f.bin"), dest, size=len(PAYLOAD), sha256=PAYLOAD_SHA,
+                     progress=False) == dest
+
+
+def _refuse(path, *args, **kwargs):
+    raise PermissionError(13, f"{Path(path).parent}: cannot write {Path(path).name} here")
+
+
+@pytest.mark.parametrize("ensure", [ensure_aclimdb, ensure_glove6b])
+def test_a_data_dir_that_is_a_file_is_named(tmp_path, monkeypatch, ensure):
+    """Issue 11, fault 15: TEXTSEQ_DATA_DIR pointing at a file gave a raw FileExistsError."""
+    (tmp_path / "data").write_text("a file")
+    monkeypatch.setenv("TEXTSEQ_DATA_DIR", str(tmp_path / "data"))
+    with pytest.raises(NotADirectoryError) as info:
+        ensure(progress=False)
+    assert str(info.value) == (f"TEXTSEQ_DATA_DIR={tmp_path / 'data'}: is a file; expected a "
+                               "folder (point TEXTSEQ_DATA_DIR at a folder, or unset it to use "
+                               f"{paths._base() / 'data'})")
+
+
+@pytest.mark.parametrize("ensure", [ensure_aclimdb, ensure_glove6b])
+@pytest.mark.parametrize("how", ["chmod", "read-only file system"])
+def test_a_read_only_data_dir_is_named(tmp_path, monkeypatch, ensure, how):
+    """Issue 11, fault 15: a read-only TEXTSEQ_DATA_DIR gave a raw PermissionError."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    monkeypatch.setenv("TEXTSEQ_DATA_DIR", str(folder))
+    if how == "chmod":
+        if os.geteuid() == 0:
+            pytest.skip("root writes into a 0555 folder; the other case simulates EROFS")
+        folder.chmod(0o555)
+    else:
+        real_access = os.access
+        monkeypatch.setattr(os, "access", lambda path, mode, **kw: (
+            False if Path(path) == folder and mode & os.W_OK else real_access(path, mode, **kw)))
+    try:
+        with pytest.raises(PermissionError) as info:
+            ensure(progress=False)
+    finally:
+        folder.chmod(0o755)
+    assert str(info.value) == (f"TEXTSEQ_DATA_DIR={folder}: the folder is not writable; "
+                               "expected a folder textseq can write to (point TEXTSEQ_DATA_DIR "
+                               f"at a folder, or unset it to use {paths._base() / 'data'})")
 
 
 # --- extract_tar ------------------------------------------------------------------------------
@@ -395,12 +526,3 @@ def test_ensure_glove6b_all_failing(server, tmp_path, monkeypatch):
     for fact in ("Download failed", "/a.zip: HTTP 404", "/b.zip: HTTP 404", res.sha256):
         assert fact in str(info.value)
     assert leftovers(tmp_path / "cache") == []
-
-
-def test_pinned_metadata():
-    assert download.ACLIMDB.size == 84_125_825
-    assert download.ACLIMDB.sha256.startswith("c40f74a18d3b")
-    assert download.GLOVE6B.size == 862_182_613
-    assert len(download.GLOVE6B.urls) == 2
-    assert all(u.startswith("https://") for r in (download.ACLIMDB, download.GLOVE6B)
-               for u in r.urls)

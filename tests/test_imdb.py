@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import stat
+import subprocess
 import sys
 import types
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -145,17 +149,55 @@ def test_load_data_num_words_bound_and_seed(salad):
     assert a.tolist() == load_data(salad, seed=1)[0][1].tolist()
 
 
-def test_load_data_bad_arguments(salad):
-    with pytest.raises(ValueError, match="num_words must be an integer >= 1 or None, got 0"):
-        load_data(salad, num_words=0)
-    with pytest.raises(ValueError, match="maxlen must be an integer >= 1 or None, got -3"):
-        load_data(salad, maxlen=-3)
-    with pytest.raises(ValueError, match="skip_top must be an integer >= 0, got -1"):
-        load_data(salad, skip_top=-1)
-    with pytest.raises(ValueError, match="oov_char must be an integer or None, got 2.5"):
-        load_data(salad, oov_char=2.5)
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"num_words": 0}, ValueError, "num_words must be an integer >= 1 or None, got 0"),
+    ({"num_words": 2.5}, TypeError, r"num_words must be an integer >= 1 or None, got 2.5 "
+                                    r"\(float\)"),
+    ({"maxlen": -3}, ValueError, "maxlen must be an integer >= 1 or None, got -3"),
+    ({"skip_top": -1}, ValueError, "skip_top must be an integer >= 0, got -1"),
+    ({"skip_top": True}, TypeError, r"skip_top must be an integer >= 0, got True \(bool\)"),
+    ({"oov_char": 2.5}, TypeError, r"oov_char must be an integer >= 0 or None, got 2.5"),
+    ({"start_char": -1}, ValueError, "start_char must be an integer >= 0 or None, got -1"),
+    # Issue 11, fault 15: numpy's own "Seed must be between 0 and 2**32 - 1" named no argument
+    ({"seed": 2**32}, ValueError,
+     "seed must be an integer between 0 and 4294967295, got 4294967296"),
+    ({"seed": -1}, ValueError, "seed must be an integer between 0 and 4294967295, got -1"),
+    ({"seed": "113"}, TypeError, r"seed must be an integer between 0 and 4294967295, got '113'"),
+    ({"errors": "ignore"}, ValueError, "errors must be 'strict' or 'replace', got 'ignore'"),
+])
+def test_load_data_bad_arguments(salad, kwargs, error, message):
+    with pytest.raises(error, match=message):
+        load_data(salad, **kwargs)
+
+
+def test_load_data_maxlen_that_keeps_nothing(salad):
     with pytest.raises(ValueError, match="maxlen=2, no train sequence was kept"):
         load_data(salad, maxlen=2)
+
+
+def test_load_data_accepts_numpy_integers(salad):
+    """np.int64 used to pass for num_words but fail for start_char."""
+    ours = load_data(salad, num_words=np.int64(20), seed=np.uint32(2**32 - 1),
+                     start_char=np.int64(1), oov_char=np.int32(2), index_from=np.int8(3))
+    plain = load_data(salad, num_words=20, seed=2**32 - 1)
+    for a, b in zip(ours, plain, strict=True):
+        assert [list(x) for x in a[0]] == [list(x) for x in b[0]]
+
+
+def test_the_advice_for_a_non_utf8_review_works(salad):
+    """Issue 11, fault 11: the error advised errors='replace', which load_data did not accept."""
+    bad = next((salad / "train" / "pos").iterdir())
+    bad.write_bytes(b"w0 caf\xe9 w1")  # Latin-1
+    with pytest.raises(imdb.DataError, match="pass errors='replace'") as info:
+        load_data(salad)
+    assert str(info.value).startswith(f"{bad}: expected UTF-8 text, found byte 0xe9")
+    (x_train, _), _ = load_data(salad, errors="replace", start_char=None, num_words=10**6)
+    index = get_word_index(salad, errors="replace")
+    assert "caf" in index  # U+FFFD separates words
+    encoded = [index["w0"] + 3, index["caf"] + 3, index["w1"] + 3]
+    assert encoded in [list(x) for x in x_train]
+    with pytest.raises(imdb.DataError, match="pass errors='replace'"):
+        get_word_index(salad)  # the strict cache is a different one
 
 
 def test_path_none_uses_the_data_switch(salad, monkeypatch):
@@ -216,10 +258,33 @@ def test_corrupt_cache_is_rebuilt(salad):
     assert cache.read_bytes()[:2] == b"PK"  # rewritten
 
 
-def test_unwritable_parent_still_works(salad, monkeypatch):
-    def refuse(*args, **kwargs):
-        raise PermissionError(13, "Permission denied", str(salad.parent))
+def test_unwritable_parent_still_works_and_says_so(salad, monkeypatch):
+    real_open = os.open
 
-    monkeypatch.setattr(imdb.tempfile, "mkstemp", refuse)
-    assert get_word_index(salad)["w0"] == 1
+    def refuse(path, *args, **kwargs):
+        if ".imdb-" in str(path):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse)
+    with pytest.warns(RuntimeWarning, match=r"cannot write the encoding cache .*Permission "
+                                            "denied.*; the tree is encoded again on every call"):
+        assert get_word_index(salad)["w0"] == 1
     assert _caches(salad) == []
+
+
+def test_the_cache_is_readable_by_others_and_dead_writers_leftovers_go(salad):
+    """Issue 11, faults 4 and 16: the cache was written 0600 by tempfile.mkstemp."""
+    dead = subprocess.run([sys.executable, "-c", "from textseq.atomic import temp_path; "
+                           f"print(temp_path({str(salad.parent / '.aclImdb.imdb-x.npz')!r}))"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    Path(dead).write_bytes(b"half a cache")  # what a killed writer leaves
+    old = os.umask(0o022)
+    try:
+        get_word_index(salad)
+    finally:
+        os.umask(old)
+    cache = salad.parent / _caches(salad)[0]
+    assert stat.S_IMODE(cache.stat().st_mode) == 0o644
+    assert not Path(dead).exists()
+    assert sorted(p.name for p in salad.parent.iterdir()) == [cache.name, "aclImdb"]

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-keras = pytest.importorskip("keras")
+import keras  # noqa: E402  (plainly: a broken Keras must fail, not skip, this suite)
 
 from textseq import models  # noqa: E402
 from textseq.training import seed_everything  # noqa: E402
@@ -38,13 +38,6 @@ def test_parameter_counts_match_the_book(builder):
     assert model.output_shape == (None, 1)
     assert isinstance(model.layers[0], keras.layers.Embedding)
     assert model.name == builder
-
-
-def test_book_totals():
-    assert models.simple_rnn().count_params() == 322113
-    assert models.lstm().count_params() == 320000 + 8320 + 33
-    assert models.embedding_flatten().count_params() == 80161
-    assert models.glove_classifier().count_params() == 1320065
 
 
 def test_shapes_names_and_stacking():

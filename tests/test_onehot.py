@@ -96,14 +96,20 @@ def test_the_book_listing_6_2_maps_index_to_character():
 
 
 @pytest.mark.parametrize("call, error, message", [
-    (lambda: one_hot_words(["a"], max_length=0), ValueError, "max_length must be >= 1, got 0"),
+    (lambda: one_hot_words(["a"], max_length=0), ValueError,
+     "max_length must be an integer >= 1, got 0"),
+    (lambda: one_hot_chars(["a"], max_length=True), TypeError,
+     r"max_length must be an integer >= 1, got True \(bool\)"),
     (lambda: one_hot_words(["a", 3]), TypeError, r"samples\[1\] must be a str, got int"),
     (lambda: one_hot_chars(["a"], characters="abca"), ValueError, r"repeated: \['a'\]"),
     (lambda: one_hot_chars(["a"], characters=""), ValueError, "non-empty"),
     (lambda: one_hot_hashing(["a"], dimensionality=0), ValueError,
-     "dimensionality must be >= 1, got 0"),
+     "dimensionality must be an integer >= 1, got 0"),
+    (lambda: hash_collisions(["a"], "10"), TypeError,
+     r"dimensionality must be an integer >= 1, got '10' \(str\)"),
     (lambda: stable_hash(b"a", 10), TypeError, "word must be a str, got bytes"),
-    (lambda: stable_hash("a", 2.0), TypeError, "dimensionality must be an int >= 1, got float"),
+    (lambda: stable_hash("a", 2.0), TypeError,
+     r"dimensionality must be an integer >= 1, got 2.0 \(float\)"),
     (lambda: hash_collisions(["a", None], 10), TypeError, r"words\[1\] must be a str"),
 ])
 def test_argument_errors(call, error, message):
@@ -173,3 +179,10 @@ def test_hash_collisions_report_reads_well():
     assert hash_collisions([], 10).collision_rate == 0.0
     with pytest.raises(AttributeError):
         report.buckets_used = 2  # frozen
+
+
+def test_numpy_integers_are_accepted_everywhere():
+    assert stable_hash("cat", np.int64(1000)) == stable_hash("cat", 1000)
+    assert one_hot_hashing(["a b"], np.int32(8), np.int64(3)).shape == (1, 3, 8)
+    assert one_hot_words(["a b"], max_length=np.uint8(2))[0].shape == (1, 2, 3)
+    assert hash_collisions(["a"], np.int16(4)).dimensionality == 4

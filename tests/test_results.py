@@ -44,3 +44,41 @@ def test_test_accuracy_and_seed_spread_in_the_table():
     assert ("| 6-14 GloVe frozen, 200 samples | 0.572 / 0.541 (0.537) | embedded | "
             "0.560 / 0.560 | 0.561 (3: 0.549-0.570) | 2 |") in table
     assert "| 6-23 SimpleRNN | 0.846 / 0.805 (-) | embedded | 0.800 / 0.800 | 0.790 | 1 |" in table
+
+
+def test_a_failed_record_leaves_nothing_and_records_are_readable_by_others(tmp_path,
+                                                                        monkeypatch):
+    """Issue 11: results.py's temp-then-rename copy had no clean-up on failure, and tempfile
+    made the records mode 0600 (fault 16)."""
+    import os
+    import stat
+
+    from textseq import results
+
+    def half_then_fail(obj, f, **kwargs):
+        f.write('{"model": ')
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(results.json, "dump", half_then_fail)
+        with pytest.raises(OSError, match="No space left on device"):
+            record("6-27 LSTM", {"val_acc": [0.5]}, data="embedded")
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+    old = os.umask(0o022)
+    try:
+        record("6-27 LSTM", {"val_acc": [0.5]}, data="embedded")
+        table = write_table()
+    finally:
+        os.umask(old)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["embedded-6_27_LSTM.json", "results.md"]
+    for path in tmp_path.iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644
+    assert table.read_text().count("| 6-27 LSTM |") == 1
+
+
+def test_a_results_dir_that_is_a_file_is_named(tmp_path, monkeypatch):
+    (tmp_path / "file").write_text("x")
+    monkeypatch.setenv("TEXTSEQ_RESULTS_DIR", str(tmp_path / "file"))
+    with pytest.raises(NotADirectoryError, match=r"TEXTSEQ_RESULTS_DIR=.*file: is a file; "
+                                                 "expected a folder"):
+        record("6-27 LSTM", {"val_acc": [0.5]}, data="embedded")

@@ -75,8 +75,18 @@ def outcome(fn):
     """``("ok", result)`` or ``("error", exception type)``: the oracle may reject an input too."""
     try:
         return "ok", fn()
-    except (ValueError, TypeError, KeyError) as e:
+    except Exception as e:  # any type: it is compared with the oracle's
         return "error", type(e)
+
+
+def assert_same_outcome(got, expected) -> None:
+    """Both succeed with equal arrays (and dtypes), or both fail with the same exception type."""
+    assert got[0] == expected[0], (got, expected)
+    if got[0] == "error":
+        assert got[1] is expected[1], f"we raise {got[1].__name__}, the oracle {expected[1]}"
+    else:
+        np.testing.assert_array_equal(got[1], expected[1])
+        assert got[1].dtype == expected[1].dtype
 
 
 def assert_same_vocabulary(ours: Tokenizer, legacy: LegacyTokenizer) -> None:
@@ -93,17 +103,10 @@ def assert_same_outputs(ours, legacy, texts, sequences) -> None:
     assert list(ours.texts_to_sequences_generator(iter(texts))) == legacy.texts_to_sequences(texts)
     assert ours.sequences_to_texts(sequences) == legacy.sequences_to_texts(sequences)
     for mode in MODES:
-        got = outcome(lambda m=mode: ours.texts_to_matrix(texts, mode=m))
-        expected = outcome(lambda m=mode: legacy.texts_to_matrix(texts, mode=m))
-        assert got[0] == expected[0]
-        if got[0] == "ok":
-            np.testing.assert_array_equal(got[1], expected[1])
-            assert got[1].dtype == expected[1].dtype
-        got = outcome(lambda m=mode: ours.sequences_to_matrix(sequences, mode=m))
-        expected = outcome(lambda m=mode: legacy.sequences_to_matrix(sequences, mode=m))
-        assert got[0] == expected[0]
-        if got[0] == "ok":
-            np.testing.assert_array_equal(got[1], expected[1])
+        assert_same_outcome(outcome(lambda m=mode: ours.texts_to_matrix(texts, mode=m)),
+                            outcome(lambda m=mode: legacy.texts_to_matrix(texts, mode=m)))
+        assert_same_outcome(outcome(lambda m=mode: ours.sequences_to_matrix(sequences, mode=m)),
+                            outcome(lambda m=mode: legacy.sequences_to_matrix(sequences, mode=m)))
 
 
 @SETTINGS
@@ -140,11 +143,8 @@ def test_fit_on_sequences_and_tfidf_match_legacy(texts, sequences, options):
     assert ours.index_docs == dict(legacy.index_docs)
     assert ours.document_count == legacy.document_count
     for mode in MODES:
-        got = outcome(lambda m=mode: ours.sequences_to_matrix(sequences, mode=m))
-        expected = outcome(lambda m=mode: legacy.sequences_to_matrix(sequences, mode=m))
-        assert got[0] == expected[0]
-        if got[0] == "ok":
-            np.testing.assert_array_equal(got[1], expected[1])
+        assert_same_outcome(outcome(lambda m=mode: ours.sequences_to_matrix(sequences, mode=m)),
+                            outcome(lambda m=mode: legacy.sequences_to_matrix(sequences, mode=m)))
 
 
 @SETTINGS
@@ -169,11 +169,8 @@ def test_json_round_trip_matches_legacy(fitted, other, options):
         assert_same_vocabulary(tokenizer, legacy_loaded)
         assert tokenizer.texts_to_sequences(texts) == legacy_loaded.texts_to_sequences(texts)
         for mode in MODES:
-            got = outcome(lambda t=tokenizer, m=mode: t.texts_to_matrix(texts, m))
-            expected = outcome(lambda m=mode: legacy_loaded.texts_to_matrix(texts, m))
-            assert got[0] == expected[0]
-            if got[0] == "ok":
-                np.testing.assert_array_equal(got[1], expected[1])
+            assert_same_outcome(outcome(lambda t=tokenizer, m=mode: t.texts_to_matrix(texts, m)),
+                                outcome(lambda m=mode: legacy_loaded.texts_to_matrix(texts, m)))
 
 
 @SETTINGS
@@ -280,10 +277,11 @@ def test_position_is_counted_across_batches():
 
 
 @pytest.mark.parametrize("value, error, message", [
-    (0, ValueError, "num_words must be >= 1 or None, got 0"),
-    (-5, ValueError, "num_words must be >= 1 or None, got -5"),
-    (2.5, TypeError, "num_words must be an int >= 1 or None, got float"),
-    (True, TypeError, "num_words must be an int >= 1 or None, got bool"),
+    (0, ValueError, "num_words must be an integer >= 1 or None, got 0"),
+    (-5, ValueError, "num_words must be an integer >= 1 or None, got -5"),
+    (2.5, TypeError, r"num_words must be an integer >= 1 or None, got 2.5 \(float\)"),
+    (True, TypeError, r"num_words must be an integer >= 1 or None, got True \(bool\)"),
+    ("10", TypeError, r"num_words must be an integer >= 1 or None, got '10' \(str\)"),
 ])
 def test_num_words_is_checked(value, error, message):
     with pytest.raises(error, match=message):
@@ -291,6 +289,16 @@ def test_num_words_is_checked(value, error, message):
     tokenizer = Tokenizer()
     with pytest.raises(error, match=message):
         tokenizer.num_words = value
+
+
+def test_numpy_integers_are_integers_and_document_count_is_checked():
+    tokenizer = Tokenizer(num_words=np.int64(3), document_count=np.int32(2))
+    assert type(tokenizer.num_words) is int and tokenizer.num_words == 3
+    assert type(tokenizer.document_count) is int and tokenizer.document_count == 2
+    with pytest.raises(ValueError, match="document_count must be an integer >= 0, got -1"):
+        Tokenizer(document_count=-1)
+    with pytest.raises(TypeError, match=r"document_count must be an integer >= 0, got 1.0"):
+        Tokenizer(document_count=1.0)
 
 
 def test_matrix_errors_say_what_is_allowed():
@@ -336,3 +344,25 @@ def test_two_dimensional_arrays_and_numpy_integers_are_sequences():
     tokenizer.fit_on_sequences([np.array([1, 2], dtype=np.int32)])
     assert all(type(k) is int for k in tokenizer.index_docs)  # JSON-serializable keys
     json.loads(tokenizer.to_json())
+
+
+@pytest.mark.parametrize("kind", ["default", "tiny"])
+def test_a_failed_fit_leaves_the_tokenizer_as_it_was(kind):
+    """Issue 11, fault 10: a bad text at position 1,500 used to leave document_count at 1,000."""
+    tokenizer = Tokenizer(oov_token="<OOV>")
+    tokenizer.fit_on_texts(["the cat sat", "the dog"])
+    tokenizer.fit_on_sequences([[1, 2]])
+    before = tokenizer.get_config()
+    bad = [f"word{i % 50} the" for i in range(1500)] + [7]
+    with batches(kind), pytest.raises(TypeError, match=r"texts\[1500\] must be a str"):
+        tokenizer.fit_on_texts(iter(bad))
+    assert tokenizer.get_config() == before
+    with pytest.raises(TypeError, match=r"sequences\[2\] must be a sequence of ints"):
+        tokenizer.fit_on_sequences([[1], [3, 4], [1.5]])
+    assert tokenizer.get_config() == before
+    tokenizer.fit_on_texts(bad[:-1])  # and it still fits like a fresh one afterwards
+    legacy = LegacyTokenizer(oov_token="<OOV>")
+    legacy.fit_on_texts(["the cat sat", "the dog"])
+    legacy.fit_on_sequences([[1, 2]])
+    legacy.fit_on_texts(bad[:-1])
+    assert_same_vocabulary(tokenizer, legacy)

@@ -11,6 +11,21 @@ Reviews come back in a fixed order: the ``neg`` folder (label 0), then ``pos`` (
 if asked for, ``unsup`` (label -1); inside a folder, files are sorted by numeric id. (Listing 6-8
 uses ``os.listdir`` order, which depends on the file system.) Texts are the files' exact UTF-8
 contents: no newline translation, no stripping.
+
+What counts as a review, decided once for folders and archives alike:
+
+- **Text with a NUL byte is refused.** UTF-8 text never holds one, but a review saved as UTF-16
+  without a byte-order mark decodes as "UTF-8" with a NUL after every ASCII letter, which put
+  tokens such as ``c``, ``e``, ``f`` into the vocabulary. The error names the file and the offset.
+- **Symbolic links in a label folder are refused**, wherever they point (so a link to a file
+  outside the tree is never followed), as archive members that are links are: a review is a
+  regular file. FIFOs, sockets and devices are refused too (reading a FIFO would block).
+- **Empty (zero-byte) reviews are refused.** The real dataset has none (its shortest review has
+  a few words); an empty file is what a copy or extraction interrupted half-way leaves behind, and
+  reading it as ``""`` would hide that. A review of only spaces is text and is accepted.
+- **Archives follow `textseq.archives.iter_members`**, the rules `textseq.archives.extract_tar`
+  applies: a member that is absolute, holds ``..``, is a link or a device, lies outside
+  ``aclImdb/`` or appears twice stops the reader with the same message as the extractor.
 """
 
 from __future__ import annotations
@@ -21,6 +36,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from textseq.archives import ArchiveError, iter_members
+from textseq.checks import check_choice
 
 __all__ = ["DataError", "Reviews", "read_split", "read_splits", "LABEL_FOLDERS"]
 
@@ -71,9 +89,19 @@ def _parse_name(name: str, where: str, unsup: bool) -> tuple[int, int]:
 
 
 def _decode(data: bytes, where: str, errors: str) -> str:
+    """The review's text; a ``DataError`` for an empty file, a NUL byte or bad UTF-8."""
+    if not data:
+        raise DataError(f"{where}: is empty (0 bytes); expected a review (an interrupted copy or "
+                        "extraction leaves empty files: copy or extract the tree again)")
+    nul = data.find(b"\0")
+    if nul >= 0:
+        raise DataError(f"{where}: holds a NUL byte at offset {nul}; expected UTF-8 text (a "
+                        "UTF-16 file? convert it to UTF-8)")
     try:
-        return data.decode("utf-8", errors)
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
+        if errors == "replace":
+            return data.decode("utf-8", "replace")
         raise DataError(f"{where}: expected UTF-8 text, found byte 0x{data[exc.start]:02x} at "
                         f"offset {exc.start} (pass errors='replace' to read it with U+FFFD "
                         f"replacement characters)") from None
@@ -90,51 +118,59 @@ def _sorted_checked(entries: list[tuple[int, int, str]], where: str) -> list[tup
 
 def _read_folder(folder: Path, unsup: bool, errors: str):
     try:
-        names = os.listdir(folder)
+        with os.scandir(folder) as it:
+            found = {entry.name: entry for entry in it}
     except (FileNotFoundError, NotADirectoryError):
         raise DataError(f"{folder}: missing; expected a folder of review files "
                         "<id>_<rating>.txt") from None
-    if not names:
+    if not found:
         raise DataError(f"{folder}: empty; expected review files <id>_<rating>.txt")
     base = str(folder) + os.sep
-    entries = _sorted_checked([(*_parse_name(n, base + n, unsup), n) for n in names], str(folder))
+    entries = _sorted_checked([(*_parse_name(n, base + n, unsup), n) for n in found], str(folder))
     texts = []
     for _, _, name in entries:
-        path = base + name
-        try:
-            with open(path, "rb", buffering=0) as f:
-                data = f.read()
-        except IsADirectoryError:
-            raise DataError(f"{path}: is a folder; expected a review file") from None
-        try:
-            texts.append(data.decode("utf-8"))
-        except UnicodeDecodeError:
-            texts.append(_decode(data, path, errors))
+        path, entry = base + name, found[name]
+        if not entry.is_file(follow_symlinks=False):
+            raise DataError(f"{path}: {_not_a_review(entry)}")
+        with open(path, "rb", buffering=0) as f:
+            texts.append(_decode(f.read(), path, errors))
     return texts, [e[0] for e in entries], [e[1] for e in entries]
+
+
+def _not_a_review(entry: os.DirEntry) -> str:
+    if entry.is_symlink():
+        return (f"is a symbolic link (to {os.readlink(entry.path)}); expected a regular review "
+                "file (links are not followed)")
+    if entry.is_dir(follow_symlinks=False):
+        return "is a folder; expected a review file"
+    return "is not a regular file (a FIFO, socket or device); expected a review file"
 
 
 def _read_tar(archive: Path, wanted: list[tuple[str, str]], errors: str):
     """One streaming pass over the archive; return ``{(split, label): (texts, ids, ratings)}``."""
     found: dict[tuple[str, str], list] = {key: None for key in wanted}
     with tarfile.open(archive, "r:*") as tar:
-        for member in tar:
-            parts = [p for p in member.name.split("/") if p not in ("", ".")]
-            if len(parts) < 3 or parts[0] != "aclImdb" or (parts[1], parts[2]) not in found:
-                continue
-            key = (parts[1], parts[2])
-            bucket = found[key] if found[key] is not None else []
-            found[key] = bucket
-            where = f"{archive}: member {member.name}"
-            if len(parts) == 3:
-                if not member.isdir():
-                    raise DataError(f"{where}: expected a folder")
-                continue
-            if len(parts) > 4 or not member.isfile():
-                raise DataError(f"{where}: expected a regular review file <id>_<rating>.txt "
-                                "directly inside the folder")
-            review_id, rating = _parse_name(parts[3], where, key[1] == "unsup")
-            data = tar.extractfile(member).read()
-            bucket.append((review_id, rating, parts[3], _decode(data, where, errors)))
+        try:
+            for member, rel in iter_members(tar, archive, root="aclImdb"):
+                parts = rel.parts if rel is not None else ()
+                if len(parts) < 2 or (parts[0], parts[1]) not in found:
+                    continue
+                key = (parts[0], parts[1])
+                bucket = found[key] if found[key] is not None else []
+                found[key] = bucket
+                where = f"{archive}: member {member.name}"
+                if len(parts) == 2:
+                    if not member.isdir():
+                        raise DataError(f"{where}: expected a folder")
+                    continue
+                if len(parts) > 3 or not member.isfile():
+                    raise DataError(f"{where}: expected a regular review file <id>_<rating>.txt "
+                                    "directly inside the folder")
+                review_id, rating = _parse_name(parts[2], where, key[1] == "unsup")
+                data = tar.extractfile(member).read()
+                bucket.append((review_id, rating, parts[2], _decode(data, where, errors)))
+        except ArchiveError as exc:
+            raise DataError(str(exc)) from exc
     out = {}
     for (split, label), bucket in found.items():
         where = f"{archive}: aclImdb/{split}/{label}/"
@@ -151,10 +187,8 @@ def _read_tar(archive: Path, wanted: list[tuple[str, str]], errors: str):
 
 def _check_args(splits, include_unsup: bool, errors: str) -> None:
     for split in splits:
-        if split not in _SPLITS:
-            raise ValueError(f"split must be 'train' or 'test', got {split!r}")
-    if errors not in _ERRORS:
-        raise ValueError(f"errors must be 'strict' or 'replace', got {errors!r}")
+        check_choice("split", split, _SPLITS)
+    check_choice("errors", errors, _ERRORS)
     if include_unsup and "train" not in splits:
         raise ValueError(f"include_unsup=True needs the 'train' split (only train/ has unsup/), "
                          f"got {'split=' + repr(splits[0]) if len(splits) == 1 else splits}")
@@ -211,9 +245,11 @@ def read_split(source: str | os.PathLike, split: str = "train", *, include_unsup
 
     The equivalent of the book's Listing 6-8, with a fixed order (``neg`` then ``pos`` then
     ``unsup``, files sorted by numeric id) and strict checks: every file in a label folder must be
-    named ``<id>_<rating>.txt`` (rating 1-10, or 0 in ``unsup``) and hold UTF-8 text. Other files
-    beside the label folders (``urls_pos.txt``, ``labeledBow.feat`` …) are ignored. An archive is
-    streamed with `tarfile` (members under ``aclImdb/``), nothing is extracted.
+    named ``<id>_<rating>.txt`` (rating 1-10, or 0 in ``unsup``) and be a regular file (not a
+    link) holding non-empty UTF-8 text without NUL bytes (see the module docstring for why). Other
+    files beside the label folders (``urls_pos.txt``, ``labeledBow.feat`` …) are ignored. An
+    archive is streamed with `tarfile` (members under ``aclImdb/``, checked with the rules of
+    `textseq.archives.iter_members`), nothing is extracted.
 
     Args:
         source: The ``aclImdb`` folder (holding ``train/`` and ``test/``) or the path of
@@ -228,9 +264,12 @@ def read_split(source: str | os.PathLike, split: str = "train", *, include_unsup
 
     Raises:
         DataError: For a missing or empty split or label folder, a file name that is not
-            ``<id>_<rating>.txt``, a stray file or folder inside a label folder, a duplicate id,
-            or a review that is not UTF-8; the message names the path (or archive member).
+            ``<id>_<rating>.txt``, a stray folder, link or special file inside a label folder, a
+            duplicate id, an empty review, a review with a NUL byte or one that is not UTF-8, or
+            an archive member that breaks the member rules; the message names the path (or
+            archive member).
         FileNotFoundError: If ``source`` does not exist.
+        TypeError: For a ``split`` or ``errors`` that is not a str.
         ValueError: For an unknown ``split`` or ``errors``.
 
     Example:

@@ -1,27 +1,37 @@
-"""Safe extraction of downloaded archives.
+"""Safe extraction of downloaded archives, and the member rules every tar reader shares.
 
-`extract_tar` unpacks a ``.tar``/``.tar.gz`` only when every member is a plain file or folder that
-stays inside the target: a member with an absolute path or a ``..`` component, a symbolic or hard
-link, a device or a FIFO stops the extraction with an `ArchiveError` naming the member. The
-extraction happens in a temporary folder beside the target, renamed into place at the end, so a
-failure (or Ctrl-C) never leaves a half-extracted tree. `verify_zip` checks every member's CRC of a
-zip archive such as ``glove.6B.zip``.
+The member rules (`iter_members`), applied by `extract_tar` and by `textseq.aclimdb.read_split`
+when it streams ``aclImdb_v1.tar.gz`` (so that the two always accept and refuse the same
+archives, with the same message): every member must be a plain file or folder (no symbolic or hard
+link, device or FIFO), with a relative path free of ``..`` (no absolute path, no drive letter),
+under the expected top-level folder when one is given, and appear only once (``a/b.txt`` and
+``./a/b.txt`` are the same path; a folder may be repeated, a file may not, as the reader could not
+tell which copy to keep). A member that breaks a rule stops the reader with an `ArchiveError`
+naming the archive and the member.
+
+`extract_tar` writes through `textseq.atomic.atomic_dir`: the files land in a temporary folder
+beside the target that is renamed into place at the end, so a failure (or Ctrl-C) never leaves a
+half-extracted tree, the leftovers of a killed extraction are removed by the next one, two
+processes extracting the same archive at once both succeed, and the tree gets the usual umask
+permissions. `verify_zip` checks every member's CRC of a zip archive such as ``glove.6B.zip``.
 """
 
 from __future__ import annotations
 
 import gzip
 import os
-import shutil
 import tarfile
-import tempfile
 import zipfile
 import zlib
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
-__all__ = ["ArchiveError", "extract_tar", "verify_zip"]
+from textseq.atomic import atomic_dir
+
+__all__ = ["ArchiveError", "extract_tar", "iter_members", "verify_zip"]
 
 COMPLETE_MARKER = ".textseq-complete"
+_CHUNK = 1 << 20
 
 
 class ArchiveError(ValueError):
@@ -57,16 +67,63 @@ def _member_path(archive: Path, member: tarfile.TarInfo, root: str | None) -> Pu
     return PurePosixPath(*parts)
 
 
+def iter_members(tar: tarfile.TarFile, archive: str | os.PathLike, root: str | None = None
+                 ) -> Iterator[tuple[tarfile.TarInfo, PurePosixPath | None]]:
+    """Stream the members of ``tar``, each checked against the member rules (module docstring).
+
+    Args:
+        tar: an open archive (read in stream order; a ``.tar.gz`` is read once).
+        archive: the archive's path, for the messages.
+        root: if given, every member must lie under this top-level folder, and the paths
+            yielded are relative to it.
+
+    Yields:
+        ``(member, path)``: ``path`` is the member's normalised path (relative to ``root`` when
+        given), ``None`` for the ``root`` folder itself.
+
+    Raises:
+        ArchiveError: for the first member that breaks a rule; the message names the archive and
+            the member and says what was expected.
+
+    Example:
+        >>> import io, tarfile
+        >>> data = io.BytesIO()
+        >>> with tarfile.open(fileobj=data, mode="w") as tar:
+        ...     for name in ("pkg/a.txt", "./pkg/a.txt"):
+        ...         tar.addfile(tarfile.TarInfo(name))
+        >>> _ = data.seek(0)
+        >>> with tarfile.open(fileobj=data) as tar:
+        ...     for member, path in iter_members(tar, "x.tar", "pkg"):
+        ...         print(path)
+        Traceback (most recent call last):
+        ...
+        textseq.archives.ArchiveError: x.tar: member './pkg/a.txt' appears twice in the archive; \
+expected each path once
+    """
+    archive = Path(archive)
+    seen: dict[tuple[str, ...], bool] = {}  # normalised path -> is a folder
+    for member in tar:
+        rel = _member_path(archive, member, root)
+        key = tuple(p for p in member.name.replace("\\", "/").split("/") if p not in ("", "."))
+        if key in seen and not (seen[key] and member.isdir()):
+            raise ArchiveError(f"{archive}: member {member.name!r} appears twice in the archive; "
+                               "expected each path once")
+        seen[key] = member.isdir()
+        yield member, rel
+
+
 def extract_tar(archive: str | os.PathLike, dest: str | os.PathLike, *,
                 root: str | None = None) -> Path:
     """Extract a tar archive into a new folder, refusing unsafe members.
 
-    Members are checked one by one while the archive streams (a ``.tar.gz`` is read once):
-    absolute paths, ``..`` components, symbolic and hard links, devices and FIFOs are refused with
-    an error naming the member. Python's ``filter="data"`` runs as a second line of defence. The
-    files land in a temporary folder beside ``dest`` (``.<name>.tmp-*``) that is renamed to ``dest``
-    only after the last member, with an empty marker file ``.textseq-complete`` written just before
-    the rename; on any error the temporary folder is deleted.
+    Members are checked one by one while the archive streams (a ``.tar.gz`` is read once) with
+    `iter_members`: absolute paths, ``..`` components, links, devices, FIFOs and duplicates are
+    refused with an error naming the member. Python's ``filter="data"`` runs as a second line of
+    defence. The files land in a temporary folder beside ``dest`` (``.<name>.tmp-*``, see
+    `textseq.atomic.atomic_dir`) that is renamed to ``dest`` only after the last member, with an
+    empty marker file ``.textseq-complete`` written just before the rename; on any error the
+    temporary folder is deleted, and the leftovers of a killed extraction are deleted by the next.
+    If another process extracted the same archive to ``dest`` meanwhile, its tree is kept.
 
     Args:
         archive: Path of a ``.tar``, ``.tar.gz``, ``.tgz`` or ``.tar.bz2``/``.tar.xz`` file.
@@ -79,8 +136,10 @@ def extract_tar(archive: str | os.PathLike, dest: str | os.PathLike, *,
         ``Path(dest)``.
 
     Raises:
-        ArchiveError: For an unsafe member, a member outside ``root`` or a damaged archive.
+        ArchiveError: For an unsafe or repeated member, a member outside ``root`` or a damaged
+            archive.
         FileExistsError: If ``dest`` already exists.
+        OSError: If the folder of ``dest`` cannot be written (the message names it).
 
     Example:
 
@@ -96,23 +155,16 @@ def extract_tar(archive: str | os.PathLike, dest: str | os.PathLike, *,
     archive, dest = Path(archive), Path(dest)
     if dest.exists():
         raise FileExistsError(f"{dest} already exists; expected a new folder to extract into")
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{dest.name}.tmp-"))
-    try:
+    with atomic_dir(dest) as tmp:
         try:
             with tarfile.open(archive, "r:*") as tar:
-                for member in tar:
-                    rel = _member_path(archive, member, root)
-                    if rel is None:
-                        continue
-                    tar.extract(member.replace(name=str(rel), deep=False), tmp, filter="data")
+                for member, rel in iter_members(tar, archive, root):
+                    if rel is not None:
+                        tar.extract(member.replace(name=str(rel), deep=False), tmp,
+                                    filter="data")
         except (tarfile.TarError, EOFError, gzip.BadGzipFile, zlib.error) as exc:
             raise ArchiveError(f"{archive}: damaged or not a tar archive ({exc})") from exc
         (tmp / COMPLETE_MARKER).write_bytes(b"")
-        os.rename(tmp, dest)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return dest
 
 
@@ -130,16 +182,27 @@ def verify_zip(path: str | os.PathLike) -> list[str]:
         The member names, in archive order.
 
     Raises:
-        ArchiveError: If the file is not a zip archive or a member fails its CRC check; the
-            message names the member.
+        ArchiveError: If the file is not a zip archive, or a member fails its CRC check or cannot
+            be decompressed (a corrupt deflate stream, a truncated member, an unknown method);
+            the message names the archive and the member.
     """
     path = Path(path)
     try:
-        with zipfile.ZipFile(path) as zf:
-            bad = zf.testzip()
-            names = zf.namelist()
-    except zipfile.BadZipFile as exc:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise ArchiveError(f"{path}: damaged or not a zip archive ({exc})") from exc
-    if bad is not None:
-        raise ArchiveError(f"{path}: member {bad!r} fails its CRC-32 check; the file is damaged")
-    return names
+    with zf:
+        for info in zf.infolist():
+            try:
+                with zf.open(info) as member:
+                    while member.read(_CHUNK):
+                        pass
+            except zipfile.BadZipFile as exc:
+                if "CRC" in str(exc):
+                    raise ArchiveError(f"{path}: member {info.filename!r} fails its CRC-32 "
+                                       "check; the file is damaged") from exc
+                raise ArchiveError(f"{path}: member {info.filename!r} is damaged ({exc})") from exc
+            except (zlib.error, EOFError, OSError, NotImplementedError) as exc:
+                raise ArchiveError(f"{path}: member {info.filename!r} is damaged ({exc}); "
+                                   "expected a readable zip member") from exc
+        return zf.namelist()

@@ -2,9 +2,11 @@
 
 Each file is pinned by URL, size and SHA-256 (`ACLIMDB`, `GLOVE6B`). `fetch` downloads to a
 temporary file beside the destination, checks the size and then the SHA-256, and only then renames
-it into place, so the cache never holds a half-written or unverified file. A verified file is
-remembered in a small sidecar (``<file>.sha256``: digest, size, modification time); the next call
-reuses the file without touching the network, and re-hashes it only if the file was replaced.
+it into place (`textseq.atomic`), so the cache never holds a half-written or unverified file, the
+leftovers of a killed download are removed by the next call, and two processes downloading the
+same file at once both succeed. A verified file is remembered in a small sidecar
+(``<file>.sha256``: digest, size, modification time); the next call reuses the file without
+touching the network, and re-hashes it only if the file was replaced.
 
 Without network access, `ensure_aclimdb` and `ensure_glove6b` raise an `OfflineError` that says
 which file to download (URL, size, SHA-256) and where to put it.
@@ -22,15 +24,18 @@ import hashlib
 import http.client
 import os
 import sys
-import tempfile
 import urllib.error
+import urllib.parse
 import urllib.request
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 from tqdm import tqdm
 
 from textseq.archives import COMPLETE_MARKER, ArchiveError, extract_tar, verify_zip
+from textseq.atomic import atomic_file, remove_stale, write_text
+from textseq.checks import check_int, check_number, check_str
 from textseq.paths import data_dir
 
 __all__ = [
@@ -100,14 +105,11 @@ def _sha256_of(path: Path, progress: bool) -> str:
 
 def _remember(dest: Path, sha256: str) -> None:
     st = dest.stat()
-    side = _sidecar(dest)
-    tmp = side.with_name(f".{side.name}.tmp-{os.getpid()}")
     try:
-        tmp.write_text(f"{sha256} {st.st_size} {st.st_mtime_ns}\n", encoding="ascii")
-        os.replace(tmp, side)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        write_text(_sidecar(dest), f"{sha256} {st.st_size} {st.st_mtime_ns}\n", encoding="ascii")
+    except OSError as exc:  # a read-only folder of verified files is fine, just slower
+        warnings.warn(f"{exc}; {dest.name} is verified but will be hashed again on the next "
+                      "call", RuntimeWarning, stacklevel=3)
 
 
 def _verified_before(dest: Path, sha256: str) -> bool:
@@ -144,7 +146,9 @@ def _download(url: str, part, desc: str, size: int, sha256: str, progress: bool,
                                     f"announces {announced:,}")
             with tqdm(total=size, unit="B", unit_scale=True, unit_divisor=1024, desc=desc,
                       file=sys.stderr, disable=not progress) as bar:
-                while chunk := resp.read(_CHUNK):
+                # read1: whatever has arrived (up to a chunk), so that the bytes received before
+                # a stall are counted (read(n) waits for n bytes and loses them on a timeout)
+                while chunk := resp.read1(_CHUNK):
                     received += len(chunk)
                     if received > size:
                         raise DownloadError(f"{url}: size mismatch: expected {size:,} bytes, "
@@ -197,10 +201,15 @@ def fetch(url: str, dest: str | os.PathLike, *, size: int, sha256: str, progress
 
     Raises:
         DownloadError: For an HTTP error (404 …), a size or checksum mismatch, a truncated
-            transfer or a dropped connection (the message names the URL, what was expected and
-            what arrived), or an existing ``dest`` with the wrong size or checksum.
+            transfer, a stall or a dropped connection (the message names the URL, what was
+            expected and how many bytes arrived), or an existing ``dest`` with the wrong size or
+            checksum.
         OfflineError: If the server could not be reached at all.
-        ValueError: For a negative ``size`` or an ``sha256`` that is not 64 hex digits.
+        TypeError: For a ``url`` or ``sha256`` that is not a str, a ``size`` that is not an
+            integer or a ``timeout`` that is not a number.
+        ValueError: For a ``url`` that is not an ``http://`` or ``https://`` address, a negative
+            ``size``, an ``sha256`` that is not 64 hex digits or a ``timeout <= 0``.
+        OSError: If the folder of ``dest`` cannot be written (the message names it).
 
     Example:
 
@@ -209,26 +218,28 @@ def fetch(url: str, dest: str | os.PathLike, *, size: int, sha256: str, progress
     fetch(ACLIMDB.urls[0], "data/aclImdb_v1.tar.gz", size=ACLIMDB.size, sha256=ACLIMDB.sha256)
     ```
     """
-    if size < 0:
-        raise ValueError(f"size must be >= 0, got {size}")
-    sha256 = sha256.lower()
+    _check_url(url)
+    size = check_int("size", size, minimum=0)
+    sha256 = check_str("sha256", sha256, what="a str of 64 hex digits").lower()
     if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
-        raise ValueError(f"sha256 must be 64 hex digits, got {sha256!r}")
+        raise ValueError(f"sha256 must be a str of 64 hex digits, got {sha256!r}")
+    timeout = check_number("timeout", timeout, minimum=0, exclusive_minimum=True)
     dest = Path(dest)
+    remove_stale(dest.parent)  # a killed download's temporary file, even if nothing is written
     if dest.exists():
         _check_existing(dest, size, sha256, progress)
         return dest
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.tmp-")
-    try:
-        with os.fdopen(fd, "wb") as part:
-            _download(url, part, dest.name, size, sha256, progress, timeout)
-        os.replace(tmp_name, dest)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    with atomic_file(dest) as part:
+        _download(url, part, dest.name, size, sha256, progress, timeout)
     _remember(dest, sha256)
     return dest
+
+
+def _check_url(url: object) -> None:
+    check_str("url", url, what="an http:// or https:// address")
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"url must be an http:// or https:// address with a host, got {url!r}")
 
 
 def _offline_env(offline: bool | None) -> bool:
@@ -284,9 +295,13 @@ def ensure_aclimdb(cache_dir: str | os.PathLike | None = None, *, offline: bool 
             message gives the URL, size and SHA-256 and where to put the file.
         DownloadError: If the download fails or gives the wrong bytes.
         ArchiveError: If the archive holds an unsafe member.
+        NotADirectoryError: If ``TEXTSEQ_DATA_DIR`` names a file (the message names it).
+        PermissionError: If the cache folder must be written and cannot be (the message names
+            ``TEXTSEQ_DATA_DIR`` when the folder comes from it).
     """
     cache = Path(cache_dir) if cache_dir is not None else data_dir()
     tree = cache / "aclImdb"
+    remove_stale(cache)  # a killed extraction's (or download's) temporary files
     if (tree / COMPLETE_MARKER).is_file():
         return tree
     if tree.exists():
@@ -296,6 +311,8 @@ def ensure_aclimdb(cache_dir: str | os.PathLike | None = None, *, offline: bool 
                                 f"test/, missing {', '.join(m + '/' for m in missing)}; delete "
                                 "it to extract the archive again")
         return tree
+    if cache_dir is None:
+        data_dir(writable=True)  # to be written: names TEXTSEQ_DATA_DIR if it cannot be
     archive = _obtain(ACLIMDB, cache, offline, progress)
     return extract_tar(archive, tree, root="aclImdb")
 
@@ -320,6 +337,11 @@ def ensure_glove6b(cache_dir: str | os.PathLike | None = None, *, offline: bool 
         OfflineError: Without network (or in offline mode) when the zip is missing; the message
             gives both URLs, the size and SHA-256 and where to put the file.
         DownloadError: If the download fails or gives the wrong bytes.
+        NotADirectoryError: If ``TEXTSEQ_DATA_DIR`` names a file (the message names it).
+        PermissionError: If the cache folder must be written and cannot be (the message names
+            ``TEXTSEQ_DATA_DIR`` when the folder comes from it).
     """
     cache = Path(cache_dir) if cache_dir is not None else data_dir()
+    if cache_dir is None and not (cache / GLOVE6B.filename).exists():
+        data_dir(writable=True)  # to be written: names TEXTSEQ_DATA_DIR if it cannot be
     return _obtain(GLOVE6B, cache, offline, progress)

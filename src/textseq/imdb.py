@@ -15,8 +15,10 @@ How words become integers (`get_word_index`): the 50,000 labelled reviews (train
 words' code-point order (``"a"`` before ``"b"``), so the result is the same on every machine.
 
 The encoding of a tree takes several seconds for the real data, so it is cached in a hidden file
-beside the tree (``.<tree name>.imdb-<fingerprint>.npz``). The fingerprint covers the name, size
-and modification time of every review file, so editing, adding or removing a review rebuilds it.
+beside the tree (``.<tree name>.imdb-<fingerprint>.npz``, written with `textseq.atomic`). The
+fingerprint covers the name, size and modification time of every review file and the ``errors``
+setting, so editing, adding or removing a review rebuilds it. Where the folder beside the tree
+cannot be written, a warning says so and the tree is encoded again on every call.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import tempfile
+import warnings
 import zipfile
 from collections import Counter
 from itertools import chain
@@ -33,6 +35,8 @@ from pathlib import Path
 import numpy as np
 
 from textseq.aclimdb import DataError, Reviews, read_split, read_splits
+from textseq.atomic import atomic_file
+from textseq.checks import check_choice, check_int
 
 __all__ = ["DataError", "Reviews", "read_split", "read_splits", "tokenize_review",
            "get_word_index", "load_data"]
@@ -67,8 +71,8 @@ def _resolve(path: str | os.PathLike | None) -> Path:
     return Path(path).resolve()
 
 
-def _fingerprint(source: Path) -> str:
-    digest = hashlib.sha256(f"textseq-imdb-v{_CACHE_VERSION}".encode())
+def _fingerprint(source: Path, errors: str) -> str:
+    digest = hashlib.sha256(f"textseq-imdb-v{_CACHE_VERSION} errors={errors}".encode())
     if source.is_file():
         st = source.stat()
         digest.update(f"{source.name} {st.st_size} {st.st_mtime_ns}".encode())
@@ -86,8 +90,8 @@ def _fingerprint(source: Path) -> str:
     return digest.hexdigest()[:20]
 
 
-def _build(source: Path) -> dict[str, np.ndarray]:
-    reviews = read_splits(source, ("train", "test"))
+def _build(source: Path, errors: str) -> dict[str, np.ndarray]:
+    reviews = read_splits(source, ("train", "test"), errors=errors)
     tokens = {s: [tokenize_review(t) for t in r.texts] for s, r in reviews.items()}
     counts = Counter(chain.from_iterable(chain.from_iterable(tokens.values())))
     words = sorted(counts, key=lambda w: (-counts[w], w))
@@ -101,9 +105,9 @@ def _build(source: Path) -> dict[str, np.ndarray]:
     return arrays
 
 
-def _encoded(source: Path) -> dict[str, np.ndarray]:
+def _encoded(source: Path, errors: str = "strict") -> dict[str, np.ndarray]:
     """The tree's words and raw rank sequences, from the cache file or freshly built."""
-    fingerprint = _fingerprint(source)
+    fingerprint = _fingerprint(source, errors)
     stem = f".{source.name}.imdb-"
     cache = source.parent / f"{stem}{fingerprint}.npz"
     try:
@@ -111,18 +115,14 @@ def _encoded(source: Path) -> dict[str, np.ndarray]:
             return {k: npz[k] for k in npz.files}
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
         pass  # no cache yet (or an unreadable one): build it
-    arrays = _build(source)
+    arrays = _build(source, errors)
     try:
-        fd, tmp = tempfile.mkstemp(dir=source.parent, prefix=stem, suffix=".tmp")
-    except OSError:
-        return arrays  # read-only parent folder: no cache
-    try:
-        with os.fdopen(fd, "wb") as f:
+        with atomic_file(cache) as f:
             np.savez(f, **arrays)
-        os.replace(tmp, cache)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    except OSError as exc:
+        warnings.warn(f"{cache}: cannot write the encoding cache ({exc}); the tree is encoded "
+                      "again on every call", RuntimeWarning, stacklevel=3)
+        return arrays
     for old in source.parent.glob(f"{stem}*.npz"):
         if old != cache:
             try:
@@ -132,7 +132,8 @@ def _encoded(source: Path) -> dict[str, np.ndarray]:
     return arrays
 
 
-def get_word_index(path: str | os.PathLike | None = None) -> dict[str, int]:
+def get_word_index(path: str | os.PathLike | None = None, *,
+                   errors: str = "strict") -> dict[str, int]:
     """Return the dict from word to rank (1 = most frequent) used by `load_data`.
 
     Like ``keras.datasets.imdb.get_word_index()``, the ranks do not include the ``index_from``
@@ -143,9 +144,16 @@ def get_word_index(path: str | os.PathLike | None = None) -> dict[str, int]:
     Args:
         path: An aclImdb folder or ``aclImdb_v1.tar.gz``; ``None`` uses
             ``textseq.datasets.imdb_dir()`` (the embedded tree unless ``TEXTSEQ_DATA=real``).
+        errors: ``"strict"`` refuses a review that is not UTF-8; ``"replace"`` reads it with
+            U+FFFD replacement characters (see `read_split`).
 
     Returns:
         A dict ``{word: rank}`` with ranks 1, 2, … in order of decreasing frequency.
+
+    Raises:
+        DataError: If the tree is malformed (see `read_split`).
+        TypeError: For an ``errors`` that is not a str.
+        ValueError: For an ``errors`` other than ``"strict"`` or ``"replace"``.
 
     Example:
 
@@ -155,16 +163,9 @@ def get_word_index(path: str | os.PathLike | None = None) -> dict[str, int]:
     " ".join(reverse.get(i, "?") for i in x_train[0])
     ```
     """
-    words = bytes(_encoded(_resolve(path))["words"]).decode()
+    check_choice("errors", errors, ("strict", "replace"))
+    words = bytes(_encoded(_resolve(path), errors)["words"]).decode()
     return {w: i for i, w in enumerate(words.split("\n"), 1)} if words else {}
-
-
-def _positive(name: str, value, allow_none: bool = True) -> None:
-    if value is None and allow_none:
-        return
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be an integer >= 1{' or None' if allow_none else ''}, "
-                         f"got {value!r}")
 
 
 def _gather(ranks: np.ndarray, lengths: np.ndarray, order: np.ndarray, start_char: int | None,
@@ -189,7 +190,8 @@ def _gather(ranks: np.ndarray, lengths: np.ndarray, order: np.ndarray, start_cha
 
 def load_data(path: str | os.PathLike | None = None, num_words: int | None = None,
               skip_top: int = 0, maxlen: int | None = None, seed: int = 113,
-              start_char: int | None = 1, oov_char: int | None = 2, index_from: int = 3):
+              start_char: int | None = 1, oov_char: int | None = 2, index_from: int = 3, *,
+              errors: str = "strict"):
     """Load IMDB as integer sequences, like ``keras.datasets.imdb.load_data``.
 
     The steps and their order are Keras's: each split is shuffled with
@@ -217,13 +219,19 @@ def load_data(path: str | os.PathLike | None = None, num_words: int | None = Non
         start_char: Index put at the start of every sequence (``None``: none).
         oov_char: Index of out-of-vocabulary words (``None``: drop them).
         index_from: Offset added to every word rank.
+        errors: ``"strict"`` refuses a review that is not UTF-8 (the error says which);
+            ``"replace"`` reads it with U+FFFD replacement characters, which separate words.
 
     Returns:
         ``(x_train, y_train), (x_test, y_test)``: ``x`` are 1-D object arrays of lists of ints,
         ``y`` are ``int64`` arrays of 0/1 labels.
 
     Raises:
-        ValueError: For an invalid argument, or if ``maxlen`` removes every sequence of a split.
+        TypeError: For an argument of the wrong type (``num_words=2.5``, ``seed="1"``; ``bool``
+            is not an integer here).
+        ValueError: For an argument out of range (``num_words=0``, ``seed=2**32``; a seed is
+            ``0 <= seed < 2**32``, as for ``np.random.RandomState``), or if ``maxlen`` removes
+            every sequence of a split.
         DataError: If the tree is malformed (see `read_split`).
 
     Example:
@@ -232,15 +240,15 @@ def load_data(path: str | os.PathLike | None = None, num_words: int | None = Non
     (x_train, y_train), (x_test, y_test) = load_data(num_words=10000)  # Listing 6-6
     ```
     """
-    _positive("num_words", num_words)
-    _positive("maxlen", maxlen)
-    for name, value in (("skip_top", skip_top), ("index_from", index_from), ("seed", seed)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
-            raise ValueError(f"{name} must be an integer >= 0, got {value!r}")
-    for name, value in (("start_char", start_char), ("oov_char", oov_char)):
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-            raise ValueError(f"{name} must be an integer or None, got {value!r}")
-    arrays = _encoded(_resolve(path))
+    num_words = check_int("num_words", num_words, minimum=1, optional=True)
+    maxlen = check_int("maxlen", maxlen, minimum=1, optional=True)
+    skip_top = check_int("skip_top", skip_top, minimum=0)
+    index_from = check_int("index_from", index_from, minimum=0)
+    seed = check_int("seed", seed, minimum=0, maximum=2**32 - 1)
+    start_char = check_int("start_char", start_char, minimum=0, optional=True)
+    oov_char = check_int("oov_char", oov_char, minimum=0, optional=True)
+    check_choice("errors", errors, ("strict", "replace"))
+    arrays = _encoded(_resolve(path), errors)
     rng = np.random.RandomState(seed)
     splits = {}
     for split in ("train", "test"):

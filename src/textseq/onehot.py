@@ -22,17 +22,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from textseq.checks import check_int
+
 __all__ = [
     "HashCollisions", "hash_collisions", "one_hot_chars", "one_hot_hashing", "one_hot_words",
     "stable_hash",
 ]
-
-
-def _check_positive(name: str, value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise TypeError(f"{name} must be an int >= 1, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name} must be >= 1, got {value}")
 
 
 def _check_samples(samples: Sequence[str]) -> None:
@@ -70,7 +65,7 @@ def one_hot_words(
         ((1, 4, 7), 2)
     """
     _check_samples(samples)
-    _check_positive("max_length", max_length)
+    max_length = check_int("max_length", max_length, minimum=1)
     token_index: dict[str, int] = {}
     for sample in samples:
         for word in sample.split():
@@ -110,7 +105,7 @@ def one_hot_chars(
         ((1, 5, 101), 44, 1)
     """
     _check_samples(samples)
-    _check_positive("max_length", max_length)
+    max_length = check_int("max_length", max_length, minimum=1)
     repeated = sorted(c for c, n in Counter(characters).items() if n > 1)
     if not characters or repeated:
         raise ValueError("characters must be a non-empty string without repeats, got "
@@ -148,9 +143,9 @@ def stable_hash(word: str, dimensionality: int) -> int:
     """
     if not isinstance(word, str):
         raise TypeError(f"word must be a str, got {type(word).__name__}")
-    _check_positive("dimensionality", dimensionality)
+    dimensionality = check_int("dimensionality", dimensionality, minimum=1)
     digest = hashlib.blake2b(word.encode("utf-8", "surrogatepass"), digest_size=8).digest()
-    return int.from_bytes(digest, "little") % int(dimensionality)
+    return int.from_bytes(digest, "little") % dimensionality
 
 
 def one_hot_hashing(
@@ -172,8 +167,8 @@ def one_hot_hashing(
         ValueError: if ``dimensionality < 1`` or ``max_length < 1``.
     """
     _check_samples(samples)
-    _check_positive("dimensionality", dimensionality)
-    _check_positive("max_length", max_length)
+    dimensionality = check_int("dimensionality", dimensionality, minimum=1)
+    max_length = check_int("max_length", max_length, minimum=1)
     results = np.zeros((len(samples), max_length, dimensionality))
     for i, sample in enumerate(samples):
         for j, word in enumerate(sample.split()[:max_length]):
@@ -226,7 +221,7 @@ def hash_collisions(words: Iterable[str], dimensionality: int) -> HashCollisions
         >>> hash_collisions(["the", "cat", "the"], 1)
         HashCollisions(dimensionality=1, distinct_tokens=2, buckets_used=1, colliding_tokens=2)
     """
-    _check_positive("dimensionality", dimensionality)
+    dimensionality = check_int("dimensionality", dimensionality, minimum=1)
     distinct: dict[str, None] = {}
     for i, word in enumerate(words):
         if not isinstance(word, str):
@@ -234,7 +229,7 @@ def hash_collisions(words: Iterable[str], dimensionality: int) -> HashCollisions
         distinct[word] = None
     sizes = Counter(stable_hash(word, dimensionality) for word in distinct)
     return HashCollisions(
-        dimensionality=int(dimensionality),
+        dimensionality=dimensionality,
         distinct_tokens=len(distinct),
         buckets_used=len(sizes),
         colliding_tokens=sum(n for n in sizes.values() if n > 1),

@@ -24,7 +24,7 @@ def native_stderr_silenced() -> Iterator[None]:
 
     Example:
         >>> with native_stderr_silenced():
-        ...     import tensorflow as tf  # doctest: +SKIP
+        ...     import tensorflow as tf
     """
     sys.stderr.flush()
     saved = os.dup(2)

@@ -1,17 +1,17 @@
 """One table of every chapter model: the book's figure next to ours.
 
 Each training notebook calls `record` once per model; ``make run`` ends with `write_table`, which
-gathers the records into ``results/results.md`` (``TEXTSEQ_RESULTS_DIR``).
+gathers the records into ``results/results.md`` (``TEXTSEQ_RESULTS_DIR``). Both write through
+`textseq.atomic`, so a failed or killed write leaves no partial record behind.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
+from textseq.atomic import atomic_file, write_text
 from textseq.paths import results_dir
 
 __all__ = ["BOOK", "record", "load_records", "find_record", "results_table", "write_table"]
@@ -49,6 +49,8 @@ def record(model: str, history: Mapping[str, list[float]] | object, *, data: str
 
     Raises:
         ValueError: when ``model`` is not in `BOOK` or the history has no ``val_acc``.
+        NotADirectoryError: when ``TEXTSEQ_RESULTS_DIR`` names a file.
+        PermissionError: when the results folder cannot be created or written.
     """
     if model not in BOOK:
         raise ValueError(f"model must be one of {sorted(BOOK)}; got {model!r}")
@@ -62,13 +64,9 @@ def record(model: str, history: Mapping[str, list[float]] | object, *, data: str
         rec["test"] = round(float(test_acc), 3)
     if seed_test_accs:
         rec["test_seeds"] = [round(float(a), 3) for a in seed_test_accs]
-    folder = results_dir()
-    folder.mkdir(parents=True, exist_ok=True)
     name = f"{data}-{''.join(c if c.isalnum() else '_' for c in model)}.json"
-    fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
+    with atomic_file(results_dir(writable=True) / name, "w", encoding="utf-8") as f:
         json.dump(rec, f, indent=1)
-    os.replace(tmp, folder / name)
     return rec
 
 
@@ -116,9 +114,7 @@ def _test_cell(rec: dict | None) -> str:
 
 def write_table(folder: Path | None = None) -> Path:
     """Write ``results.md`` in the results folder and return its path."""
-    folder = folder or results_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    out = folder / "results.md"
-    out.write_text("# Chapter 6 models: the book's figures and ours (accuracy)\n\n"
-                   + results_table(load_records(folder)), encoding="utf-8")
-    return out
+    folder = folder or results_dir(writable=True)
+    return write_text(folder / "results.md",
+                      "# Chapter 6 models: the book's figures and ours (accuracy)\n\n"
+                      + results_table(load_records(folder)))

@@ -198,10 +198,10 @@ def from_keras(layer: Any) -> RNNWeights:
             ``tanh``/``sigmoid``, or is ``go_backwards``, ``stateful`` or ``time_major``.
 
     Example:
-        >>> import keras  # doctest: +SKIP
-        >>> layer = keras.layers.LSTM(8)  # doctest: +SKIP
-        >>> _ = layer(np.zeros((1, 5, 3), "float32"))  # doctest: +SKIP
-        >>> from_keras(layer)(np.zeros((2, 5, 3), "float32")).shape  # doctest: +SKIP
+        >>> import keras
+        >>> layer = keras.layers.LSTM(8)
+        >>> _ = layer(np.zeros((1, 5, 3), "float32"))
+        >>> from_keras(layer)(np.zeros((2, 5, 3), "float32")).shape
         (2, 8)
     """
     kind = type(layer).__name__

@@ -11,8 +11,10 @@ the legacy invariants:
 
 It differs only where the legacy class fails unclearly: a text that is not a string (or a list of
 strings) raises a ``TypeError`` naming its position, ``num_words < 1`` and an unknown ``mode``
-raise a ``ValueError`` saying what is allowed, and ``word_docs``/``index_docs`` keep a fixed order
-(the legacy order depends on ``PYTHONHASHSEED``). It is several times faster: numpy does the
+raise a ``ValueError`` saying what is allowed (``textseq.checks``: a wrong type is a
+``TypeError``, a bad value a ``ValueError``), a failed ``fit_on_texts`` leaves the tokenizer as it
+was, and ``word_docs``/``index_docs`` keep a fixed order (the legacy order depends on
+``PYTHONHASHSEED``). It is several times faster: numpy does the
 counting, the matrices and, for large inputs, the word look-ups (``textseq._vectorizer``,
 ``textseq._bytelookup``; timings in ``benchmarks/bench_tokenizer.py``).
 """
@@ -28,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from textseq import _vectorizer as vec
+from textseq.checks import check_choice, check_int
 from textseq.sequences import pad_sequences
 
 __all__ = [
@@ -92,7 +95,8 @@ class Tokenizer:
         document_count: initial number of documents (used by ``tokenizer_from_json``).
 
     Raises:
-        ValueError: if ``num_words < 1`` or ``split`` is empty.
+        TypeError: if ``num_words`` or ``document_count`` is not an integer (``bool`` included).
+        ValueError: if ``num_words < 1``, ``document_count < 0`` or ``split`` is empty.
 
     Example:
         >>> tokenizer = Tokenizer(num_words=3)
@@ -118,7 +122,7 @@ class Tokenizer:
         vec.make_splitter(filters, lower, split)  # validates split now
         self.filters, self.lower, self.split = filters, lower, split
         self.char_level, self.oov_token, self.analyzer = char_level, oov_token, analyzer
-        self.document_count = document_count
+        self.document_count = check_int("document_count", document_count, minimum=0)
         self.word_counts: dict[str, int] = {}
         self.word_docs: dict[str, int] = {}
         self.index_docs: dict[int, int] = {}
@@ -132,14 +136,7 @@ class Tokenizer:
 
     @num_words.setter
     def num_words(self, value: int | None) -> None:
-        if value is not None:
-            if isinstance(value, bool) or not isinstance(value, int | np.integer):
-                raise TypeError(
-                    f"num_words must be an int >= 1 or None, got {type(value).__name__}")
-            if value < 1:
-                raise ValueError(f"num_words must be >= 1 or None, got {value}")
-            value = int(value)
-        self._num_words = value
+        self._num_words = check_int("num_words", value, minimum=1, optional=True)
 
     def _settings(self) -> tuple[Any, ...]:
         return self.filters, self.lower, self.split, self.char_level, self.analyzer
@@ -155,8 +152,11 @@ class Tokenizer:
                 iterable, a generator included.
 
         Raises:
-            TypeError: if an element is not a str or a list of str (names its position).
+            TypeError: if an element is not a str or a list of str (names its position); the
+                tokenizer is then left as it was before the call.
         """
+        # Everything is counted into local tables and committed at the end, so that a text that
+        # fails half-way (a TypeError at position 1,500) leaves the tokenizer as it was.
         tokens, iterator, pos = vec.token_function(*self._settings()), iter(texts), 0
         vocab = dict(zip(self.word_counts, range(len(self.word_counts)), strict=True))
         counts = np.fromiter(self.word_counts.values(), np.int64, len(vocab))
@@ -166,8 +166,8 @@ class Tokenizer:
             if len(batch) >= _BULK and len(vocab) > 1.25 * table_size + _BATCH:  # as vocab grows
                 lookup, table_size = vec.fast_lookup(vocab, *self._settings()), len(vocab)
             counts, docs = vec.count_words(batch, tokens, vocab, counts, docs, lookup, pos)
-            self.document_count += len(batch)
             pos += len(batch)
+        self.document_count += pos
         self.word_counts = dict(zip(vocab, counts.tolist(), strict=True))
         self.word_docs = dict(zip(vocab, docs.tolist(), strict=True))
         self._build_index()
@@ -191,16 +191,19 @@ class Tokenizer:
             sequences: lists of integer word indices.
 
         Raises:
-            TypeError: if a sequence holds something other than integers (names its position).
+            TypeError: if a sequence holds something other than integers (names its position);
+                nothing is counted then.
         """
+        found: list[set[int]] = []  # checked before anything is counted
         for pos, seq in enumerate(sequences):
             try:
-                unique = set(map(operator.index, seq))
+                found.append(set(map(operator.index, seq)))
             except TypeError:
                 raise TypeError(f"sequences[{pos}] must be a sequence of ints") from None
+        for unique in found:
             for i in unique:
                 self.index_docs[i] = self.index_docs.get(i, 0) + 1
-            self.document_count += 1
+        self.document_count += len(found)
 
     def _oov_index(self) -> int | None:
         if self.oov_token is not None and self.oov_token not in self.word_index:
@@ -288,8 +291,7 @@ class Tokenizer:
             yield " ".join(words)
 
     def _matrix_width(self, mode: str) -> int:
-        if mode not in MODES:
-            raise ValueError(f"mode must be one of {', '.join(map(repr, MODES))}, got {mode!r}")
+        check_choice("mode", mode, MODES)
         if mode == "tfidf" and not self.document_count:
             raise ValueError("mode 'tfidf' needs document frequencies: call fit_on_texts or "
                              "fit_on_sequences first (document_count is 0)")
