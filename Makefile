@@ -27,7 +27,7 @@ $(STAMP): requirements.txt requirements-oracle.txt pyproject.toml
 
 # The embedded corpus and GloVe vectors (generated once into data/embedded, seconds to a minute).
 data: install
-	$(BIN)/python -m textseq.datasets --stats
+	$(BIN)/python -m textseq.datasets --stats --own-glove
 
 # Execute every notebook in reading order, in place, then write figures/ and results/results.md.
 run: data
