@@ -170,3 +170,25 @@ def test_nothing_shown_outside_a_kernel(monkeypatch, shell):
 def test_figure_png_is_a_png():
     png = plots.figure_png(history_figure(HISTORY))
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_plot_histories_draws_one_color_per_run_and_saves(tmp_path, monkeypatch):
+    from textseq.plots import _runs_figure, plot_histories
+
+    monkeypatch.setenv("TEXTSEQ_FIGURES_DIR", str(tmp_path))
+    runs = {f"seed {s}": {"acc": [0.5, 0.6 + s / 100], "val_acc": [0.55, 0.6],
+                          "loss": [0.7, 0.5], "val_loss": [0.69, 0.6]} for s in (1, 2, 3)}
+    fig = _runs_figure(list(runs.items()), title="seeds")
+    acc_ax = fig.axes[0]
+    colors = {line.get_color() for line in acc_ax.get_lines()}
+    assert len(acc_ax.get_lines()) == 6 and len(colors) == 3  # dots + line per run
+    assert acc_ax.get_legend_handles_labels()[1][:2] == ["seed 1: Training acc",
+                                                         "seed 1: Validation acc"]
+    plot_histories(runs, save_as="seeds", group="nb")
+    assert (tmp_path / "nb" / "seeds.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with pytest.raises(ValueError, match="histories is empty"):
+        plot_histories({})
+    with pytest.raises(TypeError, match="histories must be a mapping"):
+        plot_histories([runs["seed 1"]])
+    with pytest.raises(ValueError, match="history has no 'val_loss'"):
+        plot_histories({"bad": {"acc": [1], "val_acc": [1], "loss": [1]}})

@@ -59,29 +59,41 @@ def test_seed_everything_reseeds_numpy():
     np.testing.assert_array_equal(np.random.rand(3), a)
 
 
-def test_op_determinism_only_when_asked_or_on_a_gpu():
-    # Op determinism makes TensorFlow 2.21 log "E0000 ... use_unbounded_threadpool" at every fit
-    # on arrays (see seed_everything), so on the CPU it stays off unless asked for.
+def test_op_determinism_on_unless_declined():
     code = (
-        "import tensorflow as tf\n"
         "from tensorflow.python.framework import config\n"
         "from textseq.training import seed_everything\n"
-        "seed_everything(1)\n"
-        "gpu = bool(tf.config.list_physical_devices('GPU'))\n"
-        "print(config.is_op_determinism_enabled() == gpu)\n"
         "seed_everything(1, deterministic_ops=False)\n"
-        "print(config.is_op_determinism_enabled() == gpu)\n"
-        "seed_everything(1, deterministic_ops=True)\n"
+        "print(config.is_op_determinism_enabled())\n"
+        "seed_everything(1)\n"
         "print(config.is_op_determinism_enabled())\n"
     )
     out = run_python(code)
-    assert out.stdout.split() == ["True", "True", "True"], out.stderr[-2000:]
+    assert out.stdout.split() == ["False", "True"], out.stderr[-2000:]
 
 
-@pytest.mark.parametrize("value", [1, "auto"])
+@pytest.mark.parametrize("value", [1, "auto", None])
 def test_bad_deterministic_ops(value):
-    with pytest.raises(ValueError, match=r"deterministic_ops must be True, False or None"):
+    with pytest.raises(ValueError, match=r"deterministic_ops must be True or False"):
         seed_everything(0, deterministic_ops=value)
+
+
+def test_the_native_filter_drops_that_line_only():
+    code = (
+        "import os\n"
+        "from textseq.quiet import drop_native_stderr_lines\n"
+        "from textseq.training import DETERMINISM_LOG_LINE\n"
+        "drop_native_stderr_lines(DETERMINISM_LOG_LINE)\n"
+        "os.write(2, b'E0000 node_def_util.cc:682] ' + DETERMINISM_LOG_LINE.encode() + b' x\\n')\n"
+        "os.write(2, b'E0000 a real native error\\nW0000 a real warning\\n')\n"
+        "import time; time.sleep(0.5)\n"
+    )
+    out = run_python(code)
+    assert out.stderr.splitlines() == ["E0000 a real native error", "W0000 a real warning"]
+    with pytest.raises(ValueError, match="message must be a non-empty string"):
+        from textseq.quiet import drop_native_stderr_lines
+
+        drop_native_stderr_lines("")
 
 
 FIT_ON_ARRAYS = """
@@ -91,14 +103,16 @@ import keras
 from textseq import training
 training.seed_everything(0)
 rng = np.random.default_rng(1)
-x = rng.integers(1, 300, size=(330, 30))  # partial last batches: 264 and 66 samples
-y = (np.isin(x, np.arange(1, 30)).sum(1) > 3).astype("float32")
-model = keras.Sequential([keras.Input((30,)), keras.layers.Embedding(300, 8),
-                          keras.layers.LSTM(8), keras.layers.Dense(1, activation="sigmoid")])
+# The size of the chapter's SimpleRNN, so that the Embedding's gradient is summed on several
+# threads (without op determinism two runs of this differ); partial last batches: 960 and 240.
+x = rng.integers(1, 10000, size=(1200, 250))
+y = (np.isin(x[:, -20:], np.arange(1, 300)).sum(1) > 0).astype("float32")
+model = keras.Sequential([keras.Input((250,)), keras.layers.Embedding(10000, 32),
+                          keras.layers.SimpleRNN(32), keras.layers.Dense(1, activation="sigmoid")])
 model.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["acc"])
-history = model.fit(x, y, epochs=2, batch_size=32, validation_split=0.2, verbose=0,
+history = model.fit(x, y, epochs=2, batch_size=128, validation_split=0.2, verbose=0,
                     callbacks=[training.EpochReport()])
-model.fit(x, y, epochs=1, batch_size=32, validation_data=(x[:70], y[:70]), verbose=0)
+model.fit(x, y, epochs=1, batch_size=128, validation_data=(x[:70], y[:70]), verbose=0)
 model.evaluate(x, y, verbose=0)
 weights = b"".join(np.asarray(w).tobytes() for w in model.get_weights())
 print(repr(history.history["val_loss"]), hashlib.sha256(weights).hexdigest())
@@ -116,19 +130,8 @@ def plain_fit_runs():
     return [run_python(FIT_ON_ARRAYS) for _ in range(2)]
 
 
-def test_plain_fit_on_arrays_logs_no_native_error(plain_fit_runs):
-    # The notebooks' own call: model.fit on NumPy arrays, validation_split and validation_data,
-    # TensorFlow's C++ logging at its default level (nothing hidden). With op determinism on,
-    # TensorFlow 2.21 logs "E0000 ... use_unbounded_threadpool" here (the data end in partial
-    # batches, which is when its tf.data rewrite replaces the parallel map).
-    for run in plain_fit_runs:
-        native = [line for line in run.stderr.splitlines()
-                  if re.match(r"[EWF]0000 ", line) or "node_def_util" in line]
-        assert native == [], native
-
-
 def test_plain_fit_is_reproducible_across_processes(plain_fit_runs):
-    # Bit-identical histories and weights without op determinism, on this machine's CPU.
+    # Bit-identical histories and weights, with the op determinism seed_everything turns on.
     first, second = (run.stdout.splitlines()[-1] for run in plain_fit_runs)
     assert first == second
 

@@ -20,6 +20,7 @@ import base64
 import io
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -31,7 +32,8 @@ from textseq.paths import figures_dir
 from textseq.training import accuracy_key, history_dict
 
 __all__ = [
-    "STYLE", "plot_history", "history_figure", "save_figure", "show_figure", "figure_png",
+    "STYLE", "plot_history", "plot_histories", "history_figure", "save_figure", "show_figure",
+    "figure_png",
 ]
 
 STYLE: dict[str, Any] = {
@@ -109,29 +111,75 @@ def history_figure(history: Any, *, title: str | None = None) -> Figure:
         >>> [ax.get_title() for ax in fig.axes]
         ['Training and validation accuracy', 'Training and validation loss']
     """
-    data = history_dict(history)
-    acc_key = accuracy_key(data)
-    for key in ("loss", "val_loss"):
-        if key not in data:
-            raise ValueError(f"history has no {key!r}; keys found: {sorted(data)}")
-    keys = [acc_key, "val_" + acc_key, "loss", "val_loss"]
-    lengths = {key: len(data[key]) for key in keys}
-    if len(set(lengths.values())) != 1 or not data[acc_key]:
-        raise ValueError(f"history lists must be non-empty and of equal length, got {lengths}")
-    epochs = range(1, lengths[acc_key] + 1)
+    return _runs_figure([(None, history)], title=title)
 
+
+def plot_histories(
+    histories: Mapping[str, Any], *, title: str | None = None, save_as: str | None = None,
+    group: str | None = None,
+) -> None:
+    """Show several runs' curves in one figure: the same model with other seeds, or rival models.
+
+    The two panels of `plot_history` (accuracy, loss), one color per run: training values as
+    dots, validation values as a line, as in the book. Shown and saved as `plot_history` does.
+
+    Args:
+        histories: Run label -> ``History`` (or dict), e.g. ``{"seed 42": h42, "seed 43": h43}``.
+        title: Optional title above both plots.
+        save_as: Save the figure as a PNG under this name (see `save_figure`).
+        group: Folder under ``figures_dir()`` for the PNG.
+
+    Raises:
+        ValueError: If ``histories`` is empty, or a history is malformed (as `plot_history`).
+        TypeError: If ``histories`` is not a mapping, or a history is not a History or a dict.
+
+    Example:
+        >>> plot_histories({"seed 1": {"acc": [0.6], "val_acc": [0.7], "loss": [0.6],
+        ...                            "val_loss": [0.5]}})  # shows nothing outside a kernel
+    """
+    if not isinstance(histories, Mapping):
+        raise TypeError(f"histories must be a mapping of label -> history, got "
+                        f"{type(histories).__name__}")
+    if not histories:
+        raise ValueError("histories is empty: give at least one label -> history")
+    fig = _runs_figure(list(histories.items()), title=title)
+    if save_as is not None:
+        save_figure(fig, save_as, group=group)
+    show_figure(fig)
+
+
+def _runs_figure(runs: list[tuple[str | None, Any]], *, title: str | None) -> Figure:
+    """The two panels for one run (blue, the book's look) or several (one color each)."""
+    checked = []
+    for label, history in runs:
+        data = history_dict(history)
+        acc_key = accuracy_key(data)
+        for key in ("loss", "val_loss"):
+            if key not in data:
+                raise ValueError(f"history has no {key!r}; keys found: {sorted(data)}")
+        keys = [acc_key, "val_" + acc_key, "loss", "val_loss"]
+        lengths = {key: len(data[key]) for key in keys}
+        if len(set(lengths.values())) != 1 or not data[acc_key]:
+            raise ValueError(f"history lists must be non-empty and of equal length, got "
+                             f"{lengths}")
+        checked.append((label, data, acc_key))
     with matplotlib.rc_context(STYLE):
         fig = Figure(figsize=(10, 4), layout="constrained")
         ax_acc, ax_loss = fig.subplots(1, 2)
-        for ax, key, what in ((ax_acc, acc_key, "accuracy"), (ax_loss, "loss", "loss")):
-            short = "acc" if what == "accuracy" else what
-            ax.plot(epochs, data[key], "bo", label=f"Training {short}")
-            ax.plot(epochs, data["val_" + key], "b", label=f"Validation {short}")
+        colors = ["b"] if len(checked) == 1 else [f"C{i}" for i in range(len(checked))]
+        for (label, data, acc_key), color in zip(checked, colors, strict=False):
+            epochs = range(1, len(data[acc_key]) + 1)
+            for ax, key, short in ((ax_acc, acc_key, "acc"), (ax_loss, "loss", "loss")):
+                prefix = f"{label}: " if label else ""
+                ax.plot(epochs, data[key], "o", color=color, label=f"{prefix}Training {short}")
+                ax.plot(epochs, data["val_" + key], "-", color=color,
+                        label=f"{prefix}Validation {short}")
+        for ax, what in ((ax_acc, "accuracy"), (ax_loss, "loss")):
             ax.set_title(f"Training and validation {what}")
             ax.set_xlabel("Epochs")
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax.set_ylabel(what.capitalize())
-            ax.legend()
+            ax.legend(fontsize=8 if len(checked) > 1 else None)
         if title:
             fig.suptitle(title)
     return fig
