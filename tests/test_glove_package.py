@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from test_glove import book_6_10  # Listing 6-10 as printed, one copy for both test files
 
 from textseq import glove_package, similarity
 from textseq.glove import Coverage, GloveFile, GloveFormatError, embedding_matrix, load_vectors
@@ -37,16 +38,6 @@ def packaged():
     return load_vectors(GloveFile.packaged())
 
 
-def book_6_10(path: Path) -> dict[str, np.ndarray]:
-    """Listing 6-10, as printed."""
-    embeddings_index = {}
-    with open(path, encoding="utf8") as f:
-        for line in f:
-            values = line.split()
-            word = values[0]
-            coefs = np.asarray(values[1:], dtype="float32")
-            embeddings_index[word] = coefs
-    return embeddings_index
 
 
 # --- the published facts -----------------------------------------------------------------------
