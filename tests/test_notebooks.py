@@ -281,7 +281,11 @@ def test_an_inherited_agg_backend_would_hide_pyplot_figures(executed, tmp_path):
 def test_makefile_kernels_do_not_inherit_a_backend():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert not re.search(r"^\s*export\s+MPLBACKEND", makefile, re.MULTILINE)
-    for target in ("run", "run-real", "nbval"):
+    for target in ("run", "run-real"):
         recipe = re.search(rf"^{re.escape(target)}:.*\n\t(.+)", makefile, re.MULTILINE)
         assert recipe and recipe[1].startswith("$(KERNEL_ENV) "), (target, recipe)
+    # nbval runs its two streams through $(NBVAL), which starts with $(KERNEL_ENV).
+    assert re.search(r"^NBVAL := \$\(KERNEL_ENV\) ", makefile, re.MULTILINE)
+    recipe = re.search(r"^nbval:.*\n((?:\t.*\n)+)", makefile, re.MULTILINE)
+    assert recipe and recipe[1].count("$(NBVAL) ") == 2, recipe
     assert re.search(r"^KERNEL_ENV := env -u MPLBACKEND$", makefile, re.MULTILINE)
