@@ -116,12 +116,15 @@ def test_device_summary_names_the_gpus(monkeypatch):
     assert runtime.device_summary() == "Device: GPU (Tesla T4, /physical_device:GPU:1)"
 
 
-@pytest.mark.parametrize("source", ["embedded", "real"])
-def test_setup_summary_shows_the_data_switch_and_the_device(monkeypatch, source):
+@pytest.mark.parametrize(("source", "start"), [("embedded", "Data: embedded"),
+                                               ("real", "Data: the real")])
+def test_setup_summary_shows_the_data_switch_and_the_device(monkeypatch, source, start):
+    from textseq.datasets import describe
+
     monkeypatch.setenv("TEXTSEQ_DATA", source)
-    data, device = runtime.setup_summary().splitlines()
-    assert data.startswith(f"Data: {source}")
-    assert device.startswith("Device: CPU")
+    summary = runtime.setup_summary()
+    assert summary.startswith(start)
+    assert summary == f"{describe(source)}\nDevice: CPU (TensorFlow sees no GPU)"
 
 
 def test_setup_summary_rejects_a_wrong_switch(monkeypatch):

@@ -92,7 +92,7 @@ def require_backend() -> str:
             missing, naming what to install.
 
     Example:
-        >>> require_backend()  # doctest: +SKIP
+        >>> require_backend()
         'tensorflow'
     """
     backend = keras_backend()
