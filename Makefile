@@ -1,10 +1,26 @@
 # textseq: `make run` executes every notebook on the embedded data; `make test` checks everything.
-# Both create .venv (Python 3.11) and install the pinned dependencies on first use.
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
-VENV   := .venv
+# Both create .venv with the first supported Python found (3.11, 3.12 or 3.13) and install the
+# pinned dependencies on first use. Choose one with `make PYTHON=python3.12` (and a second
+# environment beside the first with `VENV=.venv-3.12`).
+SUPPORTED_PYTHONS := 3.11 3.12 3.13
+comma := ,
+SUPPORTED_LIST := $(subst $() ,$(comma) ,$(SUPPORTED_PYTHONS))
+IS_SUPPORTED := -c 'import sys; sys.exit(sys.version_info[:2] not in [(3, 11), (3, 12), (3, 13)])'
+# The first of python3.11, python3.12, python3.13, python3 that runs and is supported. Each is
+# run, not only looked up: a pyenv shim exists for versions that it cannot start.
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(shell for p in $(addprefix python,$(SUPPORTED_PYTHONS)) python3; do \
+	"$$p" $(IS_SUPPORTED) >/dev/null 2>&1 && { command -v "$$p"; break; }; done)
+endif
+VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.textseq-installed
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
+# The Colab-like check (tests/colab/check.py) runs the two quickest notebooks from the installed
+# wheel.
+COLAB_NOTEBOOKS := notebooks/6.1.1-one-hot-encoding.ipynb notebooks/6.2-understanding-rnns.ipynb
+# A Python 3.12 for the Colab-like environment (found by the check itself when empty).
+COLAB_PYTHON ?=
 # Keep TensorFlow's C++ log lines out of notebook outputs and test logs.
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONHASHSEED := 0
@@ -12,17 +28,21 @@ export PYTHONHASHSEED := 0
 # nothing on the page. `run` and `nbval` also drop one inherited from the caller's shell.
 KERNEL_ENV := env -u MPLBACKEND
 
-.PHONY: install data run run-real test lint unit doctest nbval bench clean
+.PHONY: install data run run-real test lint unit doctest nbval dist colab bench clean
 
 install: $(STAMP)
 
 $(STAMP): requirements.txt requirements-oracle.txt pyproject.toml
-	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
+	@test -n "$(PYTHON)" || { echo "No supported Python found: textseq needs Python $(SUPPORTED_LIST) (looked for $(addprefix python,$(SUPPORTED_PYTHONS)) and python3 on PATH; or name one: make PYTHON=/path/to/python3.12)" >&2; exit 1; }
+	@$(PYTHON) $(IS_SUPPORTED) 2>/dev/null || { echo "$(PYTHON) is not a supported Python (found: $$($(PYTHON) -V 2>&1 | head -1)); textseq needs Python $(SUPPORTED_LIST)" >&2; exit 1; }
+	@# A $(VENV) made with another Python version is made anew.
+	@if test -x $(BIN)/python && [ "$$($(BIN)/python -c 'import sys; print(sys.version_info[:2])')" != "$$($(PYTHON) -c 'import sys; print(sys.version_info[:2])')" ]; then \
+		echo "$(VENV) holds another Python version: making it anew with $(PYTHON)"; rm -rf $(VENV); fi
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps -r requirements-oracle.txt
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
 # The embedded corpus and GloVe vectors (generated once into data/embedded, seconds to a minute).
@@ -59,7 +79,20 @@ nbval: data
 	wait $$long; status=$$?; echo "== nbval $(NBVAL_LONG)"; cat $$log; rm -f $$log; \
 	test $$rest -eq 0 && test $$status -eq 0
 
-test: lint unit doctest nbval
+# The sdist and the wheel that the notebooks' Colab cell installs, and their metadata checked.
+dist: install
+	rm -rf dist
+	$(BIN)/python -m build --quiet --no-isolation --outdir dist .
+	$(BIN)/twine check --strict dist/*
+
+# Colab-like: a cached Python 3.12 environment with the full tensorflow 2.20 wheel and ipykernel
+# (tests/colab/stack.txt), the wheel installed over it as the setup cell does, TensorFlow, Keras
+# and numpy left as they were, and COLAB_NOTEBOOKS executed from the installed package.
+colab: dist
+	$(BIN)/python tests/colab/check.py $(if $(COLAB_PYTHON),--python $(COLAB_PYTHON)) \
+		--wheel dist/textseq-*-py3-none-any.whl $(COLAB_NOTEBOOKS)
+
+test: lint unit doctest nbval colab
 
 # Every benchmark runs (each prints its ratios against the peer it names); exit 1 if any missed.
 BENCHMARKS := tokenizer imdb glove rnn training
@@ -69,4 +102,4 @@ bench: install
 	done; exit $$status
 
 clean:
-	rm -rf figures results .pytest_cache data/embedded
+	rm -rf figures results .pytest_cache data/embedded dist build

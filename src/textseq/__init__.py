@@ -15,6 +15,9 @@ The public API, by concept (each is also importable from its module, e.g. ``text
 - models, training and plots: `textseq.models`, `seed_everything`, `EpochReport` (the quiet
   per-epoch report passed to ``model.fit``), `train`, `summarize_history`, `plot_history`
   (shown inline and saved), `history_figure`
+- where textseq comes from and what it runs on (modules only): `textseq.project` (repository,
+  version, the Colab links derived from them; `textseq.notebook_links` keeps the notebooks in
+  line) and `textseq.runtime` (the Keras backend check, the setup cell's summary)
 
 Names are imported on first use, so ``import textseq`` (and the GloVe reader) stays free of
 TensorFlow until a Keras-based function is needed.

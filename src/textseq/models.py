@@ -26,8 +26,11 @@ from __future__ import annotations
 
 import numbers
 
-import keras
 import numpy as np
+
+from textseq.runtime import import_keras
+
+keras = import_keras()  # says what to install when Keras or TensorFlow is missing
 
 __all__ = [
     "embedding_flatten",

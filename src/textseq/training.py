@@ -25,6 +25,8 @@ import numbers
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from textseq.runtime import import_keras
+
 if TYPE_CHECKING:
     import keras
 
@@ -76,8 +78,7 @@ def seed_everything(seed: int, *, deterministic_ops: bool = True) -> None:
         raise ValueError(f"seed must be an integer in [0, 2**32), got {seed!r}")
     if not isinstance(deterministic_ops, bool):
         raise ValueError(f"deterministic_ops must be True or False, got {deterministic_ops!r}")
-    import keras
-
+    keras = import_keras()
     keras.utils.set_random_seed(int(seed))
     if keras.backend.backend() != "tensorflow" or not deterministic_ops:
         return
@@ -137,8 +138,7 @@ def train(
         ValueError: If an argument is out of range, both validation arguments are given, or
             ``x`` and ``y`` have different lengths.
     """
-    import keras
-
+    keras = import_keras()
     for key, value in {"epochs": epochs, "batch_size": batch_size}.items():
         if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
             raise ValueError(f"{key} must be a positive integer, got {value!r}")
@@ -281,9 +281,7 @@ def __getattr__(name: str) -> Any:
     # `EpochReport` subclasses keras.callbacks.Callback, so it is defined on first use: importing
     # this module must not import Keras (`summarize_history` and `textseq.plots` work without it).
     if name == "EpochReport":
-        import keras
-
-        return _epoch_report_class(keras)
+        return _epoch_report_class(import_keras())
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

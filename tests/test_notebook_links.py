@@ -1,0 +1,154 @@
+"""The notebooks' Colab badges and setup cells agree with textseq.project; the fixer sees to it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+import textseq
+from textseq import notebook_links, project
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+INSTALL = project.install_line()
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_notebook_agrees_with_the_source_of_truth(path):
+    found = notebook_links.problems(path)
+    assert not found, (f"{path.name} disagrees with textseq.project; run "
+                       f"python -m textseq.notebook_links --fix notebooks/*.ipynb:\n  - "
+                       + "\n  - ".join(found))
+
+
+def test_there_are_notebooks_to_check():
+    assert len(NOTEBOOKS) >= 6
+
+
+def _notebook(cells: list[tuple[str, str]]) -> dict:
+    return {"cells": [{"cell_type": kind, "id": f"c{i}", "metadata": {},
+                       "source": text.splitlines(keepends=True),
+                       **({"execution_count": None, "outputs": []} if kind == "code" else {})}
+                      for i, (kind, text) in enumerate(cells)],
+            "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+
+
+def _write(path: Path, nb: dict) -> Path:
+    path.write_text(json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False) + "\n",
+                    encoding="utf-8")
+    return path
+
+
+def _sources(path: Path) -> list[str]:
+    return ["".join(c["source"]) for c in json.loads(path.read_text(encoding="utf-8"))["cells"]]
+
+
+OLD_SETUP = """import os
+import sys
+
+IS_COLAB = "google.colab" in sys.modules
+if IS_COLAB:
+    %pip install -q git+https://github.com/textseq/textseq
+"""
+OLD_BADGE = ('<a href="https://colab.research.google.com/github/textseq/textseq/blob/main/'
+             'notebooks/x.ipynb"><img src="https://colab.research.google.com/assets/'
+             'colab-badge.svg" alt="Open In Colab"/></a>')
+
+
+def test_fix_rewrites_badge_and_install_line_and_adds_the_summary(tmp_path):
+    path = _write(tmp_path / "x.ipynb", _notebook([
+        ("markdown", f"# Title\n\nText.\n\n{OLD_BADGE}"),
+        ("code", OLD_SETUP),
+        ("code", "print(1)\n"),
+    ]))
+    found = notebook_links.problems(path)
+    assert len(found) == 3
+    assert "blob/main" in found[0] and "git+https" in found[1]
+    assert "setup_summary" in found[2]
+
+    assert notebook_links.fix(path) == []
+    assert notebook_links.problems(path) == []
+    title, setup, other = _sources(path)
+    assert title == f"# Title\n\nText.\n\n{project.colab_badge('x.ipynb')}"
+    assert setup == OLD_SETUP.replace("%pip install -q git+https://github.com/textseq/textseq",
+                                      INSTALL).rstrip() + "\n\n" + "\n\n".join(
+        notebook_links.SUMMARY_LINES)
+    assert "    " + INSTALL + "\n" in setup  # indentation kept
+    assert other == "print(1)\n"
+
+    before = path.read_bytes()
+    assert notebook_links.fix(path) == []
+    assert path.read_bytes() == before  # idempotent: nothing rewritten the second time
+
+
+def test_fix_adds_a_missing_badge_to_the_first_markdown_cell(tmp_path):
+    path = _write(tmp_path / "y.ipynb", _notebook([("markdown", "# Title\n"),
+                                                   ("code", OLD_SETUP)]))
+    assert any("no Colab badge" in p for p in notebook_links.problems(path))
+    notebook_links.fix(path)
+    assert _sources(path)[0] == f"# Title\n\n{project.colab_badge('y.ipynb')}"
+
+
+def test_a_missing_install_line_is_reported_not_invented(tmp_path):
+    path = _write(tmp_path / "z.ipynb", _notebook([("markdown", OLD_BADGE),
+                                                   ("code", "import sys\n")]))
+    remaining = notebook_links.fix(path)
+    assert len(remaining) == 1 and "has no line installing textseq" in remaining[0]
+    assert INSTALL in remaining[0]
+
+
+def test_shell_form_and_other_cells_are_rewritten_too(tmp_path):
+    path = _write(tmp_path / "w.ipynb", _notebook([
+        ("markdown", OLD_BADGE),
+        ("code", "!pip install textseq==0.0.1\n"),
+        ("code", "if True:\n\t%pip install -U textseq\n"),
+    ]))
+    found = notebook_links.problems(path)
+    assert any("code cell 2" in p and "-U textseq" in p for p in found)
+    notebook_links.fix(path)
+    assert _sources(path)[1].startswith(INSTALL + "\n")
+    assert _sources(path)[2] == f"if True:\n\t{INSTALL}\n"
+
+
+def test_a_new_version_makes_fixed_notebooks_disagree(tmp_path, monkeypatch):
+    path = tmp_path / NOTEBOOKS[0].name
+    shutil.copyfile(NOTEBOOKS[0], path)
+    notebook_links.fix(path)
+    assert notebook_links.problems(path) == []
+    monkeypatch.setattr(textseq, "__version__", "9.9.9")
+    found = notebook_links.problems(path)
+    assert any("blob/v9.9.9/" in p for p in found)
+    assert any("releases/download/v9.9.9/textseq-9.9.9-py3-none-any.whl" in p for p in found)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_fixing_a_real_notebook_changes_only_badges_and_the_setup_cell(path, tmp_path):
+    copy = tmp_path / path.name
+    shutil.copyfile(path, copy)
+    assert notebook_links.fix(copy) == []
+    before = json.loads(path.read_text(encoding="utf-8"))
+    after = json.loads(copy.read_text(encoding="utf-8"))
+    assert before["metadata"] == after["metadata"]
+    assert len(before["cells"]) == len(after["cells"])
+    setup = next(i for i, c in enumerate(after["cells"]) if c["cell_type"] == "code")
+    for i, (old, new) in enumerate(zip(before["cells"], after["cells"], strict=True)):
+        if i == setup:
+            assert INSTALL in "".join(new["source"])
+        elif old != new:  # only Colab links may differ elsewhere
+            assert old["cell_type"] == "markdown"
+            assert project.colab_url(path.name) in "".join(new["source"])
+
+
+def test_cli_check_and_fix(tmp_path, capsys):
+    path = _write(tmp_path / "v.ipynb", _notebook([("markdown", OLD_BADGE), ("code", OLD_SETUP)]))
+    assert notebook_links.main(["--check", str(path)]) == 1
+    assert "MISMATCH" in capsys.readouterr().out
+    assert notebook_links.main(["--fix", str(path)]) == 0
+    assert f"{path}: fixed" in capsys.readouterr().out
+    assert notebook_links.main(["--check", str(path)]) == 0
+    assert f"{path}: ok" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        notebook_links.main([str(path)])  # --check or --fix is required
