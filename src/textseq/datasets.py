@@ -24,11 +24,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import secrets
 import time
 from pathlib import Path
 
 from textseq import glove_package
+from textseq.atomic import atomic_file, write_text
 from textseq.glove import GloveFile
 from textseq.paths import data_dir
 
@@ -213,7 +213,7 @@ def own_glove_file() -> GloveFile:
         path.parent.mkdir(parents=True, exist_ok=True)
         stamp.unlink(missing_ok=True)  # no stamp while the file is being replaced
         train_unlabelled(root, path, **OWN_GLOVE)
-        _write_atomic(stamp, wanted)
+        write_text(stamp, wanted)
     return GloveFile(path, None, dim)
 
 
@@ -284,27 +284,10 @@ def glove_text_file(source: GloveFile | None = None) -> Path:
 
     out = data_dir() / "glove" / Path(source.member).name
     if not out.is_file():
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(f".{out.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
-        try:
-            with zipfile.ZipFile(source.path) as archive, archive.open(source.member) as src, \
-                    open(tmp, "wb") as dst:
-                shutil.copyfileobj(src, dst, 1 << 20)
-            os.replace(tmp, out)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+        with zipfile.ZipFile(source.path) as archive, archive.open(source.member) as src, \
+                atomic_file(out, "wb") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
     return out
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def describe(source: str | None = None, glove: str | None = None) -> str:

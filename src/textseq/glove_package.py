@@ -15,10 +15,11 @@ from __future__ import annotations
 import functools
 import importlib
 import os
-import secrets
 from pathlib import Path
 
 import numpy as np
+
+from textseq.atomic import atomic_file
 
 __all__ = ["PACKAGE", "MODULE", "NAME", "LABEL", "WORDS", "DIM", "package_dir", "packaged_words",
            "packaged_vectors", "format_row", "write_text"]
@@ -162,17 +163,10 @@ def write_text(path: str | os.PathLike, n_lines: int | None = None) -> Path:
     n_lines = int(n_lines)
     words, vectors = _words(), packaged_vectors()
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
-    try:
-        with open(tmp, "x", encoding="utf-8", newline="\n") as f:
-            for start in range(0, n_lines, 4096):
-                block = np.asarray(vectors[start:min(start + 4096, n_lines)])
-                f.write("".join(format_row(word, row) + "\n"
-                                for word, row in zip(words[start:start + len(block)], block,
-                                                     strict=True)))
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with atomic_file(path, "w", encoding="utf-8", newline="\n") as f:
+        for start in range(0, n_lines, 4096):
+            block = np.asarray(vectors[start:min(start + 4096, n_lines)])
+            f.write("".join(format_row(word, row) + "\n"
+                            for word, row in zip(words[start:start + len(block)], block,
+                                                 strict=True)))
     return path
