@@ -29,6 +29,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from textseq.paths import figures_dir
+from textseq.runtime import in_jupyter_kernel
 from textseq.training import accuracy_key, history_dict
 
 __all__ = [
@@ -207,12 +208,7 @@ def show_figure(fig: Figure) -> bool:
     Returns:
         ``True`` if it was shown, ``False`` outside a Jupyter kernel (a script, a terminal).
     """
-    try:
-        from IPython import get_ipython
-    except ImportError:  # IPython is not installed: not in a kernel
-        return False
-    shell = get_ipython()
-    if shell is None or getattr(shell, "kernel", None) is None:
+    if not in_jupyter_kernel():
         return False
     from IPython.display import display
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from types import ModuleType
 
 __all__ = ["MissingBackendError", "keras_backend", "require_backend", "import_keras",
-           "device_summary", "setup_summary"]
+           "device_summary", "setup_summary", "in_jupyter_kernel"]
 
 # The module each Keras 3 backend needs, and what to install for it.
 _BACKENDS = {
@@ -165,3 +165,18 @@ def setup_summary() -> str:
     from textseq.datasets import describe
 
     return f"{describe()}\n{device_summary()}"
+
+
+def in_jupyter_kernel() -> bool:
+    """Whether this code runs in a Jupyter kernel (a notebook, nbclient, nbval).
+
+    Looked up without importing IPython: a script or a test process that never imported it is
+    not in a kernel.
+
+    Example:
+        >>> in_jupyter_kernel()
+        False
+    """
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    return getattr(shell, "kernel", None) is not None

@@ -25,7 +25,7 @@ import numbers
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from textseq.runtime import import_keras
+from textseq.runtime import import_keras, in_jupyter_kernel
 
 if TYPE_CHECKING:
     import keras
@@ -85,17 +85,10 @@ def seed_everything(seed: int, *, deterministic_ops: bool = True) -> None:
     import tensorflow as tf
 
     tf.config.experimental.enable_op_determinism()
-    if _in_jupyter_kernel():
+    if in_jupyter_kernel():
         from textseq.quiet import drop_native_stderr_lines
 
         drop_native_stderr_lines(DETERMINISM_LOG_LINE)
-
-
-def _in_jupyter_kernel() -> bool:
-    import sys
-
-    shell = sys.modules.get("IPython") and sys.modules["IPython"].get_ipython()
-    return getattr(shell, "kernel", None) is not None
 
 
 def train(
