@@ -153,11 +153,7 @@ def time_training(epochs: int | None) -> dict:
         "print(json.dumps({'wall': time.perf_counter() - start, 'cpu': time.process_time() - cpu,"
         " 'tokens': sum(map(len, docs)), 'words': len(g.words), 'epochs': settings['epochs'],"
         " 'dim': settings['dim']}))\n")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=False)
-    if result.returncode:
-        raise RuntimeError(f"train_glove failed:\n{result.stderr}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return child_json("train_glove", code)
 
 
 def time_packaged_load() -> dict:
@@ -167,18 +163,20 @@ def time_packaged_load() -> dict:
             "start = time.perf_counter()\n"
             "v = load_vectors(GloveFile.packaged())\n"
             "print(json.dumps({'wall': time.perf_counter() - start, 'words': len(v)}))\n")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=False)
-    if result.returncode:
-        raise RuntimeError(f"packaged load failed:\n{result.stderr}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return child_json("packaged load", code)
 
 
 def run(case: str, path: Path, index_file: str = "-", cache: str = "-") -> dict:
-    result = subprocess.run([sys.executable, "-c", CHILD, case, str(path), index_file, cache],
-                            capture_output=True, text=True, check=False)
+    return child_json(case, CHILD, case, str(path), index_file, cache)
+
+
+def child_json(what: str, code: str, *args: str) -> dict:
+    """Run ``code`` in a fresh Python (so each measurement has its own process and memory) and
+    return the JSON object on the last line it prints; its stderr if it fails."""
+    result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                            check=False)
     if result.returncode:
-        raise RuntimeError(f"{case} failed:\n{result.stderr}")
+        raise RuntimeError(f"{what} failed:\n{result.stderr}")
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
