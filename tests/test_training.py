@@ -146,23 +146,31 @@ def test_epoch_report_is_a_keras_callback():
         training.EpochReports  # noqa: B018
 
 
+def assert_epoch_lines(out: str, history, epochs: int, keys: tuple[str, ...], tolerance: float):
+    """One ``epoch n/N - loss .. - acc .. - val_loss .. - val_acc ..`` line per epoch, 4 decimals,
+    no timings, and the values of ``keys`` equal to the history's."""
+    number = r"\d+\.\d{4}"
+    pattern = (rf"epoch (\d)/{epochs} - loss ({number}) - acc ({number}) - val_loss ({number}) - "
+               rf"val_acc ({number})")
+    groups = {"loss": 2, "acc": 3, "val_loss": 4, "val_acc": 5}
+    lines = out.splitlines()
+    assert len(lines) == epochs
+    for epoch, line in enumerate(lines):
+        match = re.fullmatch(pattern, line)
+        assert match, line
+        assert int(match[1]) == epoch + 1
+        for key in keys:
+            assert float(match[groups[key]]) == pytest.approx(history.history[key][epoch],
+                                                              abs=tolerance)
+
+
 def test_epoch_report_lines_in_a_plain_fit(capsys):
     seed_everything(0)
     model = models.embedding_flatten(40, 6, 2)
     x, y = tiny_data()
     history = model.fit(x, y, epochs=3, batch_size=16, validation_split=0.25, verbose=0,
                         callbacks=[training.EpochReport()])
-    lines = capsys.readouterr().out.splitlines()
-    number = r"\d+\.\d{4}"
-    pattern = (rf"epoch (\d)/3 - loss ({number}) - acc ({number}) - val_loss ({number}) - "
-               rf"val_acc ({number})")
-    assert len(lines) == 3
-    for epoch, line in enumerate(lines):
-        match = re.fullmatch(pattern, line)
-        assert match, line
-        assert int(match[1]) == epoch + 1
-        assert float(match[2]) == pytest.approx(history.history["loss"][epoch], abs=5e-5)
-        assert float(match[5]) == pytest.approx(history.history["val_acc"][epoch], abs=5e-5)
+    assert_epoch_lines(capsys.readouterr().out, history, 3, ("loss", "val_acc"), tolerance=5e-5)
 
 
 def test_epoch_report_order_and_non_finite_values(capsys):
@@ -183,16 +191,7 @@ def test_progress_lines_have_metrics_and_no_timings(capsys):
     model = models.embedding_flatten(40, 6, 2)
     x, y = tiny_data()
     history = train(model, x, y, epochs=2, batch_size=16, validation_data=tiny_data(seed=1))
-    lines = capsys.readouterr().out.splitlines()
-    number = r"\d+\.\d{4}"
-    pattern = (rf"epoch (\d)/2 - loss ({number}) - acc ({number}) - val_loss ({number}) - "
-               rf"val_acc ({number})")
-    assert len(lines) == 2
-    for epoch, line in enumerate(lines):
-        match = re.fullmatch(pattern, line)
-        assert match, line
-        assert int(match[1]) == epoch + 1
-        assert float(match[5]) == pytest.approx(history.history["val_acc"][epoch], abs=1e-4)
+    assert_epoch_lines(capsys.readouterr().out, history, 2, ("val_acc",), tolerance=1e-4)
 
 
 def test_quiet_when_asked_and_callbacks_are_called(capsys):
