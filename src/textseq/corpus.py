@@ -346,9 +346,6 @@ def corpus_stats(root: str | os.PathLike) -> dict[str, float | int]:
         of a `textseq.text.Tokenizer` fitted on the labelled reviews (Listing 6-9's
         ``num_words=10000``) that have a glove.6B vector.
     """
-    from textseq.glove_package import packaged_words
-    from textseq.text import Tokenizer
-
     root = Path(root)
     lengths, labels, vocab, texts = [], [], Counter(), []
     for split, label in itertools.product(("train", "test"), ("neg", "pos")):
@@ -372,13 +369,17 @@ def corpus_stats(root: str | os.PathLike) -> dict[str, float | int]:
         "share_over_500_words": round(sum(n > 500 for n in lengths) / len(lengths), 4),
         "distinct_words": len(vocab),
         "zipf_slope": round(slope, 3),
-        "glove_coverage_top_9999": round(_glove_coverage(texts, Tokenizer, packaged_words()), 4),
+        "glove_coverage_top_9999": round(_glove_coverage(texts), 4),
     }
 
 
-def _glove_coverage(texts: list[str], tokenizer_class, glove_words: list[str]) -> float:
-    tokenizer = tokenizer_class(num_words=10000)
+def _glove_coverage(texts: list[str]) -> float:
+    """Share of a 10,000-word Tokenizer's words (Listing 6-9) that have a glove.6B vector."""
+    from textseq.glove_package import packaged_words
+    from textseq.text import Tokenizer
+
+    tokenizer = Tokenizer(num_words=10000)
     tokenizer.fit_on_texts(texts)
     top = [w for w, i in tokenizer.word_index.items() if i < 10000]
-    known = set(glove_words)
+    known = set(packaged_words())
     return sum(w in known for w in top) / len(top)
