@@ -82,3 +82,46 @@ def test_a_results_dir_that_is_a_file_is_named(tmp_path, monkeypatch):
     with pytest.raises(NotADirectoryError, match=r"TEXTSEQ_RESULTS_DIR=.*file: is a file; "
                                                  "expected a folder"):
         record("6-27 LSTM", {"val_acc": [0.5]}, data="embedded")
+
+
+def test_comparison_records_make_their_own_table_after_the_chapters(tmp_path):
+    from textseq.results import comparison_table, load_comparisons, record_comparison
+
+    record("6-27 LSTM", {"val_acc": [0.8, 0.9]}, data="embedded")
+    rec = record_comparison("6-27", data="embedded", first_edition="LSTM(32)",
+                            keras3="Bidirectional(LSTM(32))", first_edition_accs=[0.8461, 0.908],
+                            keras3_accs=[0.896, 0.91], first_edition_seconds=1.44,
+                            keras3_seconds=3.06, notes="2,000 reviews")
+    assert rec["first_edition_accs"] == [0.846, 0.908] and rec["gap"] == 0.026
+    record_comparison("6-12/6-13", data="embedded", first_edition="Flatten", keras3="Constant",
+                      first_edition_accs=[0.56], keras3_accs=[0.57])
+    # the chapter's records and the comparisons do not mix
+    assert [r["model"] for r in load_records()] == ["6-27 LSTM"]
+    assert [r["listing"] for r in load_comparisons()] == ["6-12/6-13", "6-27"]
+    table = comparison_table(load_comparisons())
+    assert ("| 6-27 | embedded | LSTM(32) | 0.877 (0.846-0.908) | 1.4 | Bidirectional(LSTM(32)) "
+            "| 0.903 (0.896-0.910) | 3.1 | +0.026 | 2,000 reviews |") in table
+    assert "| 6-12/6-13 | embedded | Flatten | 0.560 (0.560-0.560) | - |" in table
+    text = write_table().read_text()
+    chapter, keras3 = text.index("| 6-27 LSTM |"), text.index("## First edition against Keras 3")
+    assert chapter < keras3 < text.index("| 6-27 | embedded |")
+
+
+def test_without_comparisons_the_table_has_no_keras3_section():
+    record("6-27 LSTM", {"val_acc": [0.8]}, data="embedded")
+    assert "Keras 3" not in write_table().read_text()
+
+
+@pytest.mark.parametrize("first, keras3, message", [
+    ([0.5, 0.6], [0.5], "one accuracy per seed for both models"),
+    ([], [], "one accuracy per seed"),
+    ([0.5], [1.5], "between 0 and 1"),
+    ([0.5], ["high"], "between 0 and 1"),
+])
+def test_comparison_errors(first, keras3, message):
+    from textseq.results import load_comparisons, record_comparison
+
+    with pytest.raises(ValueError, match=message):
+        record_comparison("6-27", data="embedded", first_edition="a", keras3="b",
+                          first_edition_accs=first, keras3_accs=keras3)
+    assert load_comparisons() == []

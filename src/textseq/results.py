@@ -1,20 +1,24 @@
-"""One table of every chapter model: the book's figure next to ours.
+"""One table of every chapter model: the book's figure next to ours; and the Keras 3 comparison.
 
-Each training notebook calls `record` once per model; ``make run`` ends with `write_table`, which
-gathers the records into ``results/results.md`` (``TEXTSEQ_RESULTS_DIR``). Both write through
-`textseq.atomic`, so a failed or killed write leaves no partial record behind.
+Each training notebook calls `record` once per model; the Keras 3 notebook (6.2.4) calls
+`record_comparison` once per listing it modernises. ``make run`` ends with `write_table`, which
+gathers the records into ``results/results.md`` (``TEXTSEQ_RESULTS_DIR``): the chapter's table,
+then "first edition against Keras 3". Both write through `textseq.atomic`, so a failed or killed
+write leaves no partial record behind.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
 from textseq.atomic import atomic_file, write_text
 from textseq.paths import results_dir
 
-__all__ = ["BOOK", "record", "load_records", "find_record", "results_table", "write_table"]
+__all__ = ["BOOK", "record", "load_records", "find_record", "results_table", "write_table",
+           "record_comparison", "load_comparisons", "comparison_table"]
 
 # What the book's own notebooks printed on the full IMDB (validation accuracy, best / last, and
 # test accuracy where the book evaluates on the test split).
@@ -75,7 +79,8 @@ def load_records(folder: Path | None = None) -> list[dict]:
     folder = folder or results_dir()
     if not folder.is_dir():
         return []
-    recs = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))]
+    recs = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))
+            if not p.name.startswith(_COMPARISON_PREFIX)]
     order = list(BOOK)
     return sorted(recs, key=lambda r: (order.index(r["model"]), r["data"]))
 
@@ -113,8 +118,127 @@ def _test_cell(rec: dict | None) -> str:
 
 
 def write_table(folder: Path | None = None) -> Path:
-    """Write ``results.md`` in the results folder and return its path."""
+    """Write ``results.md`` in the results folder and return its path.
+
+    The chapter's table comes first; the comparison with Keras 3 follows when the 6.2.4
+    notebook has recorded one.
+    """
     folder = folder or results_dir(writable=True)
-    return write_text(folder / "results.md",
-                      "# Chapter 6 models: the book's figures and ours (accuracy)\n\n"
-                      + results_table(load_records(folder)))
+    text = ("# Chapter 6 models: the book's figures and ours (accuracy)\n\n"
+            + results_table(load_records(folder)))
+    comparisons = load_comparisons(folder)
+    if comparisons:
+        text += ("\n## First edition against Keras 3 (notebook 6.2.4, test accuracy)\n\n"
+                 + comparison_table(comparisons))
+    return write_text(folder / "results.md", text)
+
+
+_COMPARISON_PREFIX = "compare-"
+
+
+def record_comparison(listing: str, *, data: str, first_edition: str, keras3: str,
+                      first_edition_accs: list[float], keras3_accs: list[float],
+                      first_edition_seconds: float | None = None,
+                      keras3_seconds: float | None = None, notes: str = "") -> dict:
+    """Save one first-edition model and its Keras 3 form, trained with the same seeds.
+
+    Args:
+        listing: What is compared, e.g. ``"6-27"``; one record per listing and data source.
+        data: ``"embedded"`` or ``"real"``.
+        first_edition: The first edition's model, in a few words.
+        keras3: The Keras 3 model, in a few words.
+        first_edition_accs: Test accuracy of the first edition's model, one per seed.
+        keras3_accs: Test accuracy of the Keras 3 model, one per seed, in the same seed order.
+        first_edition_seconds: Seconds per training epoch of the first edition's model (a
+            timing: it changes from run to run), or None.
+        keras3_seconds: The same for the Keras 3 model.
+        notes: The setting, e.g. ``"200 training reviews, 10 epochs"``.
+
+    Returns:
+        The record written: accuracies rounded to 3 decimals, their means and the mean gap
+        (Keras 3 minus first edition).
+
+    Raises:
+        ValueError: when the two accuracy lists are empty or of different lengths, or a value is
+            not a number between 0 and 1.
+
+    Example:
+        >>> import os
+        >>> os.environ["TEXTSEQ_RESULTS_DIR"] = str(tmp)
+        >>> rec = record_comparison("6-27", data="embedded", first_edition="LSTM",
+        ...                         keras3="Bidirectional LSTM", first_edition_accs=[0.85, 0.9],
+        ...                         keras3_accs=[0.9, 0.91])
+        >>> rec["gap"]
+        0.03
+        >>> del os.environ["TEXTSEQ_RESULTS_DIR"]
+    """
+    if len(first_edition_accs) != len(keras3_accs) or not keras3_accs:
+        raise ValueError(f"give one accuracy per seed for both models, in the same seed order; got "
+                         f"{len(first_edition_accs)} and {len(keras3_accs)}")
+    accs = []
+    for values in (first_edition_accs, keras3_accs):
+        try:
+            rounded = [round(float(v), 3) for v in values]
+        except (TypeError, ValueError):
+            raise ValueError(f"accuracies must be numbers between 0 and 1, got {values!r}"
+                             ) from None
+        if not all(0.0 <= v <= 1.0 for v in rounded):
+            raise ValueError(f"accuracies must be numbers between 0 and 1, got {values!r}")
+        accs.append(rounded)
+    first_mean, keras3_mean = (sum(a) / len(a) for a in accs)
+    rec = {"listing": listing, "data": data, "first_edition": first_edition, "keras3": keras3,
+           "first_edition_accs": accs[0], "keras3_accs": accs[1],
+           "first_edition_mean": round(first_mean, 3), "keras3_mean": round(keras3_mean, 3),
+           "gap": round(keras3_mean - first_mean, 3),
+           "first_edition_seconds": _seconds(first_edition_seconds),
+           "keras3_seconds": _seconds(keras3_seconds), "notes": notes}
+    name = f"{_COMPARISON_PREFIX}{data}-{''.join(c if c.isalnum() else '_' for c in listing)}.json"
+    with atomic_file(results_dir(writable=True) / name, "w", encoding="utf-8") as f:
+        json.dump(rec, f, indent=1)
+    return rec
+
+
+def _seconds(value: float | None) -> float | None:
+    return None if value is None else round(float(value), 1)
+
+
+def load_comparisons(folder: Path | None = None) -> list[dict]:
+    """Return every `record_comparison` record in the results folder, by listing and data."""
+    folder = folder or results_dir()
+    if not folder.is_dir():
+        return []
+    recs = [json.loads(p.read_text(encoding="utf-8"))
+            for p in sorted(folder.glob(f"{_COMPARISON_PREFIX}*.json"))]
+    return sorted(recs, key=lambda r: (_listing_number(r["listing"]), r["listing"], r["data"]))
+
+
+def _listing_number(listing: str) -> int:
+    """The first listing number in ``listing`` ("6-12/6-13" -> 12), for the book's order."""
+    match = re.search(r"6-(\d+)", listing)
+    return int(match[1]) if match else 0
+
+
+def comparison_table(records: list[dict]) -> str:
+    """Render `record_comparison` records as a Markdown table: accuracy and time per model.
+
+    Example:
+        >>> table = comparison_table([{"listing": "6-27", "data": "embedded",
+        ...     "first_edition": "LSTM", "keras3": "Bidirectional LSTM",
+        ...     "first_edition_accs": [0.85, 0.9], "keras3_accs": [0.9, 0.91],
+        ...     "first_edition_mean": 0.875, "keras3_mean": 0.905, "gap": 0.03,
+        ...     "first_edition_seconds": 1.5, "keras3_seconds": 3.2, "notes": ""}])
+        >>> table.splitlines()[-1].split(" | ")[3:9]
+        ['0.875 (0.850-0.900)', '1.5', 'Bidirectional LSTM', '0.905 (0.900-0.910)', '3.2', '+0.030']
+    """
+    lines = ["| listing | data | first edition | test accuracy (seeds) | s/epoch | Keras 3 | "
+             "test accuracy (seeds) | s/epoch | gap (means) | notes |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in records:
+        cells = [r["listing"], r["data"]]
+        for side in ("first_edition", "keras3"):
+            accs, seconds = r[f"{side}_accs"], r[f"{side}_seconds"]
+            cells += [r[side], f"{r[f'{side}_mean']:.3f} ({min(accs):.3f}-{max(accs):.3f})",
+                      "-" if seconds is None else f"{seconds:.1f}"]
+        cells += [f"{r['gap']:+.3f}", r["notes"]]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
