@@ -20,7 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from textseq import glove, glove_format, glove_io
+from textseq import glove, glove_format
 from textseq.glove import Coverage, GloveFormatError, embedding_matrix, load_vectors
 
 
@@ -105,7 +105,7 @@ def test_matches_listing_6_10_across_block_boundaries(tmp_path, small_blocks):
 @pytest.mark.parametrize("workers", [1, 2])
 def test_same_result_with_one_or_two_threads(tmp_path, monkeypatch, workers):
     monkeypatch.setattr(glove_format, "BLOCK_SIZE", 4096)
-    monkeypatch.setattr(glove_io, "WORKERS", workers)
+    monkeypatch.setattr(glove_format, "WORKERS", workers)
     path = write_vectors(tmp_path / "v.txt", n=3000, dim=11, seed=5)
     assert_same(load_vectors(path, cache=False), book_6_10(path))
 

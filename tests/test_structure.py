@@ -18,8 +18,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "textseq"
 MODULES = sorted(p.stem for p in SRC.glob("*.py") if p.stem != "__init__")
 # The low-level readers take explicit paths; `datasets` (the data switch) sits on top of them.
-READERS = ["aclimdb", "imdb", "corpus", "glove", "glove_format", "glove_io", "glove_package",
-           "glove_train"]
+READERS = ["aclimdb", "imdb", "corpus", "glove", "glove_format", "glove_sources",
+           "_glove_numbers", "glove_package", "glove_train"]
 
 
 def imported_modules(source: str, name: str, modules: set[str],

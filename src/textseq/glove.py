@@ -3,9 +3,9 @@
 Listing 6-10 of the book reads ``glove.6B.100d.txt`` line by line into a dict of numpy arrays;
 Listing 6-11 copies the vectors of the tokenizer's words into a ``(max_words, 100)`` matrix.
 `load_vectors` does the first in about two seconds for the 400,000-word file (numpy on blocks of
-lines, `textseq.glove_format`, on two threads) and keeps a ``.npy`` cache for the next time
-(`textseq.glove_io`); `embedding_matrix` does both at once while streaming the file, parsing only
-the lines it needs, and reports how many words it found (`Coverage`). Neither imports
+lines, on two threads: `textseq.glove_format`) and keeps a ``.npy`` cache for the next time
+(`textseq.glove_sources`); `embedding_matrix` does both at once while streaming the file, parsing
+only the lines it needs, and reports how many words it found (`Coverage`). Neither imports
 TensorFlow.
 
 Sources: a ``.txt`` file, a ``.gz`` of one, or a member of a ``.zip`` such as ``glove.6B.zip``
@@ -26,16 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
-from textseq import glove_io, glove_package
-from textseq.glove_format import (
-    PAD,
-    BlockReader,
-    GloveFormatError,
-    block_words,
-    fix_failed,
-    parse_block,
-    parse_lines,
-)
+from textseq import glove_package, glove_sources
+from textseq.glove_format import GloveFormatError, read_all, stream_rows
 
 __all__ = ["GloveFile", "GloveVectors", "GloveFormatError", "Coverage", "load_vectors",
            "embedding_matrix"]
@@ -205,7 +197,7 @@ def _packaged_args(member, dim, encoding: str) -> None:
     if member is not None:
         raise ValueError(f"member={member!r} was given, but the packaged {label} vectors are "
                          "not a .zip archive")
-    glove_io.check_dim(dim)
+    glove_sources.check_dim(dim)
     if dim is not None and dim != glove_package.DIM:
         raise GloveFormatError(
             f"the packaged {label} vectors have {glove_package.DIM} values, but dim={dim} was "
@@ -262,16 +254,16 @@ def load_vectors(source, *, dim: int | None = None, member: str | None = None,
         _packaged_args(member, dim, encoding)
         return GloveVectors(glove_package.packaged_words(), glove_package.packaged_vectors(),
                             glove_package.LABEL)
-    path, member, dim = glove_io.resolve(source, member, dim)
-    files = glove_io.cache_files(path, member, cache)
+    path, member, dim = glove_sources.resolve(source, member, dim)
+    files = glove_sources.cache_files(path, member, cache)
     if files is not None:
-        cached = glove_io.read_cache(path, member, encoding, dim, files)
+        cached = glove_sources.read_cache(path, member, encoding, dim, files)
         if cached is not None:
             return GloveVectors(*cached)
-    with glove_io.open_source(path, member, dim) as (stream, where, size):
-        words, vectors = glove_io.read_all(stream, where, dim, encoding, size)
+    with glove_sources.open_source(path, member, dim) as (stream, where, size):
+        words, vectors = read_all(stream, where, dim, encoding, size)
     if files is not None:
-        glove_io.write_cache(path, member, encoding, files, words, vectors)
+        glove_sources.write_cache(path, member, encoding, files, words, vectors)
     return GloveVectors(words, vectors, where)
 
 
@@ -314,9 +306,9 @@ def embedding_matrix(word_index: dict[str, int], num_words: int, source, *,
         cached = (glove_package.packaged_words(), glove_package.packaged_vectors(),
                   glove_package.LABEL)
     else:
-        path, member, dim = glove_io.resolve(source, member, dim)
-        files = glove_io.cache_files(path, member, cache)
-        cached = (glove_io.read_cache(path, member, encoding, dim, files) if files is not None
+        path, member, dim = glove_sources.resolve(source, member, dim)
+        files = glove_sources.cache_files(path, member, cache)
+        cached = (glove_sources.read_cache(path, member, encoding, dim, files) if files is not None
                   else None)
     if cached is not None:
         words, vectors, where = cached
@@ -328,8 +320,8 @@ def embedding_matrix(word_index: dict[str, int], num_words: int, source, *,
                 hits[i] = row
         matrix[list(hits)] = vectors[list(hits.values())]
     else:
-        with glove_io.open_source(path, member, dim) as (stream, where, _):
-            matrix, hits = _stream_rows(stream, where, dim, encoding, wanted, num_words)
+        with glove_sources.open_source(path, member, dim) as (stream, where, _):
+            matrix, hits = stream_rows(stream, where, dim, encoding, wanted, num_words)
     missing = tuple(w for w, i in sorted(wanted.items(), key=lambda kv: kv[1]) if i not in hits)
     return matrix, Coverage(len(hits), len(wanted), missing[:20], where)
 
@@ -358,62 +350,3 @@ def _wanted(word_index: Mapping[str, int], num_words: int) -> dict[str, int]:
         if i < num_words:
             wanted[word] = i
     return wanted
-
-
-def _stream_rows(stream, where, dim, encoding, wanted: dict[str, int], num_words: int):
-    """Fill the embedding matrix from the lines whose word is wanted, parsing only those."""
-    spaced = any(" " in word for word in wanted)  # then words are only known after rsplit
-    matrix, hits, line_no, dim_origin = None, {}, 1, ""
-    for buf, newlines in BlockReader(stream, skip_bom=glove_io.is_utf8(encoding)):
-        if matrix is None:
-            dim, dim_origin = glove_io.first_dim(buf, newlines, where, dim, line_no)
-            matrix = np.zeros((num_words, dim), np.float32) if dim else None
-        if matrix is not None:
-            if spaced:
-                lines = bytes(buf[PAD:newlines[-1]]).split(b"\n")
-                words, values = parse_lines(lines, dim, encoding, where, line_no, dim_origin)
-                for word, row in zip(words, values, strict=True):
-                    if word in wanted:
-                        matrix[wanted[word]], hits[wanted[word]] = row, True
-            else:
-                _block_hits(buf, newlines, dim, encoding, where, line_no, dim_origin, wanted,
-                            matrix, hits)
-        line_no += newlines.size
-    if matrix is None:
-        raise GloveFormatError(f"{where} is empty: no vectors found")
-    return matrix, hits
-
-
-def _block_hits(buf, newlines, dim, encoding, where, line_no, dim_origin, wanted, matrix, hits):
-    """Find the wanted words of a block by their first field; parse only their lines."""
-    starts = np.empty_like(newlines)
-    starts[0], starts[1:] = PAD, newlines[:-1] + 1
-    ends = starts.copy()  # first space of each line (or its end)
-    todo = np.flatnonzero(buf[ends] != 32)
-    while todo.size:
-        todo = todo[ends[todo] < newlines[todo]]
-        ends[todo] += 1
-        todo = todo[buf[ends[todo]] != 32]
-    words = block_words(buf, starts, ends, encoding, where, line_no)
-    lines = [k for k, word in enumerate(words) if word in wanted]
-    if not lines:
-        return
-    picked = [buf[:PAD]] + [buf[starts[k]:newlines[k] + 1] for k in lines]
-    sub = np.concatenate(picked)
-    sub_newlines = np.flatnonzero(sub == 10)
-    values = np.empty((len(lines), dim), np.float32)
-    parsed = parse_block(sub, sub_newlines, dim, values)
-    if parsed is not None and parsed[2].size:
-        try:
-            fix_failed(sub, parsed[3], parsed[4], parsed[2], values, where, line_no)
-        except GloveFormatError:  # report it with the line number in the file
-            parsed = None
-    if parsed is None:  # a word with spaces, or a malformed line: check them one by one
-        for k in lines:
-            line = bytes(buf[starts[k]:newlines[k]])
-            got_words, got = parse_lines([line], dim, encoding, where, line_no + k, dim_origin)
-            if got_words and got_words[0] == words[k]:
-                matrix[wanted[words[k]]], hits[wanted[words[k]]] = got[0], True
-        return
-    for k, row in zip(lines, values, strict=True):
-        matrix[wanted[words[k]]], hits[wanted[words[k]]] = row, True

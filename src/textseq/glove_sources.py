@@ -1,12 +1,22 @@
-"""Where GloVe vectors come from: ``.txt``, ``.gz`` and ``.zip`` sources, reading them in
-blocks (on two threads), and the ``.npy`` cache that makes the second read instant.
+"""Where GloVe vectors come from, and the cache that makes the second read instant.
 
-Internal to `textseq.glove`, which holds the public API.
+Internal to `textseq.glove`, which holds the public API; the text format itself is
+`textseq.glove_format`.
+
+Sources: a ``.txt`` file, a ``.gz`` of one, or a member of a ``.zip`` (`resolve` chooses the
+member up front: the one named, the only one, or the one ending in ``.<dim>d.txt``), opened as a
+binary stream by `open_source`, which turns archive damage into a `GloveFormatError` naming the
+archive and the member.
+
+The cache: ``<source>[.<member>].npy`` (the float32 vectors, memory-mapped when read) and
+``<source>[.<member>].vocab.txt`` (a JSON line of metadata, then one word per line), beside the
+source, or under ``<data dir>/glove-cache`` when that folder is read-only. The metadata records
+the source's size and modification time, the member and the encoding, so a changed source,
+another member or another encoding is read again instead of served from the cache.
 """
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import gzip
 import hashlib
@@ -17,28 +27,16 @@ import secrets
 import warnings
 import zipfile
 import zlib
-from collections import deque
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
-from textseq.glove_format import (
-    PAD,
-    BlockReader,
-    GloveFormatError,
-    block_words,
-    fix_failed,
-    parse_block,
-    parse_lines,
-)
+from textseq.glove_format import GloveFormatError
 from textseq.paths import data_dir
 
-__all__ = ["resolve", "open_source", "first_dim", "read_all", "cache_files", "read_cache",
-           "write_cache", "WORKERS"]
+__all__ = ["resolve", "check_dim", "open_source", "cache_files", "read_cache", "write_cache"]
 
 _CACHE_FORMAT = 1
-WORKERS = min(2, os.cpu_count() or 1)  # numpy releases the GIL, so two blocks parse at once
 
 
 # --- sources ---------------------------------------------------------------------------------
@@ -82,6 +80,7 @@ def choose_member(path: Path, member: str | None, dim) -> str:
 
 
 def zip_member(archive: zipfile.ZipFile, path: Path, member: str | None, dim) -> str:
+    """``member`` if the archive has it; without one, the only file or the ``.<dim>d.txt``."""
     names = [n for n in archive.namelist() if not n.endswith("/")]
     if member is None:
         chosen = names if len(names) == 1 else [n for n in names if n.endswith(f".{dim}d.txt")]
@@ -118,89 +117,6 @@ def open_source(path: Path, member: str | None, dim):
         raise GloveFormatError(f"{where} is damaged ({err}); download it again") from None
 
 
-# --- reading ---------------------------------------------------------------------------------
-
-def first_dim(buf: np.ndarray, newlines: np.ndarray, where: str, dim, line_no: int):
-    """``(dim, dim_origin)`` from the first non-blank line of a block, or ``(None, '')``."""
-    start = PAD
-    for offset, end in enumerate(newlines):
-        line = bytes(buf[start:end]).rstrip()
-        start = end + 1
-        if not line:
-            continue
-        got = len(line.split(b" ")) - 1
-        if dim is not None:  # fewer values is an error; more may be a word with spaces
-            if got < dim:
-                raise GloveFormatError(f"{where}, line {line_no + offset}: expected {dim} values "
-                                       f"(dim={dim} was asked for), got {got}")
-            return dim, f"(dim={dim} was asked for)"
-        if got < 1 or (got == 1 and line.replace(b" ", b"").isdigit()):
-            raise GloveFormatError(f"{where}, line {line_no + offset}: expected a word and its "
-                                   f"values, got {line[:60]!r} (is this the GloVe text format?)")
-        return got, f"(the dimension of line {line_no + offset})"
-    return None, ""
-
-
-def _parse_task(block, newlines, dim, encoding, where, first, dim_origin):
-    values = np.empty((newlines.size, dim), np.float32)
-    parsed = parse_block(block, newlines, dim, values)
-    if parsed is None:  # some line is irregular: the line-by-line path finds it
-        lines = bytes(block[PAD:newlines[-1]]).split(b"\n")
-        return parse_lines(lines, dim, encoding, where, first, dim_origin)
-    line_starts, word_ends, failed, before, end = parsed
-    if failed.size:
-        fix_failed(block, before, end, failed, values, where, first)
-    return block_words(block, line_starts, word_ends, encoding, where, first), values
-
-
-def read_all(stream, where: str, dim, encoding: str, size) -> tuple[list[str], np.ndarray]:
-    words: list[str] = []
-    out, rows, line_no, dim_origin = None, 0, 1, ""
-    with ThreadPoolExecutor(WORKERS) as pool:
-        pending: deque = deque()
-        try:
-            for buf, newlines in BlockReader(stream, skip_bom=is_utf8(encoding)):
-                if out is None:
-                    dim, dim_origin = first_dim(buf, newlines, where, dim, line_no)
-                    if dim is not None:
-                        per_line = (newlines[-1] + 1 - PAD) / newlines.size
-                        estimate = int((size or 1 << 24) / per_line * 1.02) + 1024
-                        out = np.empty((estimate, dim), np.float32)
-                if out is not None:
-                    block = buf[:newlines[-1] + 1].copy()
-                    pending.append(pool.submit(_parse_task, block, newlines, dim, encoding,
-                                               where, line_no, dim_origin))
-                line_no += newlines.size
-                while pending and (len(pending) > 2 * WORKERS or pending[0].done()):
-                    out, rows = _collect(pending.popleft().result(), words, out, rows)
-            while pending:
-                out, rows = _collect(pending.popleft().result(), words, out, rows)
-        finally:
-            for future in pending:
-                future.cancel()
-    if out is None or rows == 0:
-        raise GloveFormatError(f"{where} is empty: no vectors found")
-    out.resize((rows, dim), refcheck=False)
-    return words, out
-
-
-def is_utf8(encoding: str) -> bool:
-    """Whether ``encoding`` is UTF-8, whose byte-order mark (EF BB BF) a file may start with."""
-    try:
-        return codecs.lookup(encoding).name in ("utf-8", "utf-8-sig")
-    except LookupError:
-        raise ValueError(f"encoding={encoding!r} is not an encoding Python knows") from None
-
-
-def _collect(result, words: list[str], out: np.ndarray, rows: int):
-    new_words, values = result
-    words += new_words
-    if rows + len(values) > len(out):
-        out.resize((max(2 * len(out), rows + len(values)), out.shape[1]), refcheck=False)
-    out[rows:rows + len(values)] = values
-    return out, rows + len(values)
-
-
 # --- cache -----------------------------------------------------------------------------------
 
 def _member_suffix(member: str) -> str:
@@ -213,6 +129,8 @@ def _member_suffix(member: str) -> str:
 
 
 def cache_files(path: Path, member, cache) -> tuple[Path, Path] | None:
+    """``(vectors .npy, vocabulary .txt)`` of the cache for ``cache`` (``True``: beside the
+    source, a folder: there), or ``None`` when ``cache`` is ``False``."""
     if cache is False or cache is None:
         return None
     name = path.name + (f".{_member_suffix(member)}" if member else "")
