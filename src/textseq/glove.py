@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from textseq import glove_package, glove_sources
+from textseq.checks import check_choice, check_int, check_str, describe
 from textseq.glove_format import GloveFormatError, read_all, stream_rows
 
 __all__ = ["GloveFile", "GloveVectors", "GloveFormatError", "Coverage", "load_vectors",
@@ -52,8 +53,10 @@ class GloveFile:
         kind: ``"text"`` or ``"packaged"``.
 
     Raises:
-        ValueError: for an unknown ``kind``, a text file without a path, or packaged vectors
-            given a path, a member or a dimension other than 50.
+        TypeError: for a text file without a path (str or os.PathLike), a ``member`` that is not
+            a str, or a ``dim`` that is not an integer (``True`` included).
+        ValueError: for an unknown ``kind``, a ``dim`` below 1, or packaged vectors given a path,
+            a member or a dimension other than 50.
 
     Example:
 
@@ -69,12 +72,9 @@ class GloveFile:
     kind: str = TEXT
 
     def __post_init__(self):
-        if self.kind not in KINDS:
-            raise ValueError(f"kind must be one of {', '.join(map(repr, KINDS))}; got "
-                             f"{self.kind!r}")
-        if self.dim is not None and (isinstance(self.dim, bool) or
-                                     not isinstance(self.dim, int | np.integer) or self.dim < 1):
-            raise ValueError(f"dim must be a positive integer or None, got {self.dim!r}")
+        check_choice("kind", self.kind, KINDS)
+        object.__setattr__(self, "dim", check_int("dim", self.dim, minimum=1, optional=True))
+        check_str("member", self.member, what="a str (a file in the .zip)", optional=True)
         if self.kind == PACKAGED:
             dim = glove_package.DIM
             if self.path is not None or self.member is not None or self.dim not in (None, dim):
@@ -84,8 +84,9 @@ class GloveFile:
             object.__setattr__(self, "dim", dim)
             return
         if not isinstance(self.path, str | os.PathLike):
-            raise ValueError(f"a GloVe text file needs a path (str or os.PathLike), got "
-                             f"{self.path!r}; use GloveFile.packaged() for the packaged vectors")
+            raise TypeError(f"a GloVe text file needs a path (str or os.PathLike), got "
+                            f"{describe(self.path, with_type=True)}; use GloveFile.packaged() "
+                            "for the packaged vectors")
         object.__setattr__(self, "path", Path(self.path))
 
     @classmethod
@@ -197,7 +198,7 @@ def _packaged_args(member, dim, encoding: str) -> None:
     if member is not None:
         raise ValueError(f"member={member!r} was given, but the packaged {label} vectors are "
                          "not a .zip archive")
-    glove_sources.check_dim(dim)
+    dim = check_int("dim", dim, minimum=1, optional=True)
     if dim is not None and dim != glove_package.DIM:
         raise GloveFormatError(
             f"the packaged {label} vectors have {glove_package.DIM} values, but dim={dim} was "
@@ -240,7 +241,11 @@ def load_vectors(source, *, dim: int | None = None, member: str | None = None,
             not valid in ``encoding``, an empty file, a dimension other than ``dim``, a damaged
             archive, or a ``.zip`` without the member (listing the members).
         FileNotFoundError: if ``source`` does not exist.
-        ValueError: for ``member`` or another ``encoding`` with the packaged vectors.
+        TypeError: for a ``source`` that is neither a path nor a `GloveFile`, or an argument of
+            the wrong type (``dim=True``, ``dim=2.5``, ``member=1``, ``encoding=None``,
+            ``cache=1``).
+        ValueError: for ``dim < 1``, an encoding Python does not know, or ``member`` or another
+            ``encoding`` with the packaged vectors.
 
     Example:
 
@@ -250,6 +255,7 @@ def load_vectors(source, *, dim: int | None = None, member: str | None = None,
     load_vectors(GloveFile.packaged())  # GloveVectors(400,000 words x 50 dims from glove.6B.50d...)
     ```
     """
+    check_str("encoding", encoding)
     if _is_packaged(source):
         _packaged_args(member, dim, encoding)
         return GloveVectors(glove_package.packaged_words(), glove_package.packaged_vectors(),
@@ -287,7 +293,10 @@ def embedding_matrix(word_index: dict[str, int], num_words: int, source, *,
         ``(matrix, coverage)``: the float32 matrix and a `Coverage`.
 
     Raises:
-        ValueError: for ``num_words < 1`` or an index below 1.
+        TypeError: for a ``word_index`` that is not a dict, an index that is not an integer
+            (``True`` included), a ``num_words`` that is not an integer, or as `load_vectors`.
+        ValueError: for ``num_words < 1``, an index below 1, two words with the same index, or
+            as `load_vectors`.
         GloveFormatError: as `load_vectors`.
 
     Example:
@@ -300,7 +309,9 @@ def embedding_matrix(word_index: dict[str, int], num_words: int, source, *,
     matrix.shape  # (10000, 50)
     ```
     """
+    num_words = check_int("num_words", num_words, minimum=1)
     wanted = _wanted(word_index, num_words)
+    check_str("encoding", encoding)
     if _is_packaged(source):
         _packaged_args(member, dim, encoding)
         cached = (glove_package.packaged_words(), glove_package.packaged_vectors(),
@@ -327,21 +338,21 @@ def embedding_matrix(word_index: dict[str, int], num_words: int, source, *,
 
 
 def _wanted(word_index: Mapping[str, int], num_words: int) -> dict[str, int]:
-    """Check the arguments of `embedding_matrix`; return the words with an index below
+    """Check the ``word_index`` of `embedding_matrix`; return the words with an index below
     ``num_words``."""
-    if isinstance(num_words, bool) or not isinstance(num_words, int | np.integer) \
-            or num_words < 1:
-        raise ValueError(f"num_words must be an integer >= 1, got {num_words!r}")
     if not isinstance(word_index, Mapping):
         raise TypeError(f"word_index must be a dict of word -> index (such as "
                         f"Tokenizer.word_index), got a {type(word_index).__name__}")
     wanted, owner = {}, {}
     for word, i in word_index.items():
-        if isinstance(i, bool) or not isinstance(i, int | np.integer) or i < 1:
+        if isinstance(i, bool) or not isinstance(i, int | np.integer):
             hint = (" (is this index_word, index -> word? pass word_index)"
                     if isinstance(word, int | np.integer) and isinstance(i, str) else "")
+            raise TypeError(f"word_index maps {word!r} to {describe(i, with_type=True)}; "
+                            f"indices must be integers >= 1 (0 is reserved for padding){hint}")
+        if i < 1:
             raise ValueError(f"word_index maps {word!r} to {i!r}; indices must be integers >= 1 "
-                             f"(0 is reserved for padding){hint}")
+                             "(0 is reserved for padding)")
         i = int(i)
         if i in owner:
             raise ValueError(f"word_index maps both {owner[i]!r} and {word!r} to {i}; each index "

@@ -23,7 +23,6 @@ import hashlib
 import json
 import os
 import re
-import secrets
 import warnings
 import zipfile
 import zlib
@@ -31,10 +30,12 @@ from pathlib import Path
 
 import numpy as np
 
+from textseq.atomic import atomic_file
+from textseq.checks import check_int, check_str, describe
 from textseq.glove_format import GloveFormatError
 from textseq.paths import data_dir
 
-__all__ = ["resolve", "check_dim", "open_source", "cache_files", "read_cache", "write_cache"]
+__all__ = ["resolve", "open_source", "cache_files", "read_cache", "write_cache"]
 
 _CACHE_FORMAT = 1
 
@@ -43,15 +44,17 @@ _CACHE_FORMAT = 1
 
 def resolve(source, member, dim) -> tuple[Path, str | None, int | None]:
     """``(path, member, dim)`` of a text source: a path, or a GloveFile-like object with
-    ``path``, ``member`` and ``dim`` (arguments given here win)."""
+    ``path``, ``member`` and ``dim`` (arguments given here win), the arguments checked."""
     if not isinstance(source, str | os.PathLike) and hasattr(source, "path"):  # a GloveFile
         member = member if member is not None else getattr(source, "member", None)
         dim = dim if dim is not None else getattr(source, "dim", None)
         source = source.path
     if not isinstance(source, str | os.PathLike):
         raise TypeError(f"source must be a path (str or os.PathLike) or a GloveFile, got "
-                        f"{source!r}; GloveFile.packaged() is the packaged glove.6B.50d")
-    check_dim(dim)
+                        f"{describe(source, with_type=True)}; GloveFile.packaged() is the "
+                        "packaged glove.6B.50d")
+    member = check_str("member", member, what="a str (a file in the .zip)", optional=True)
+    dim = check_int("dim", dim, minimum=1, optional=True)
     path = Path(source)
     if not path.is_file():
         raise FileNotFoundError(f"GloVe vectors not found: {path}")
@@ -61,13 +64,6 @@ def resolve(source, member, dim) -> tuple[Path, str | None, int | None]:
     elif member is not None:
         raise ValueError(f"member={member!r} was given, but {path.name} is not a .zip archive")
     return path, member, dim
-
-
-def check_dim(dim) -> None:
-    """Raise unless ``dim`` is ``None`` or a positive integer (``True`` is not a dimension)."""
-    if dim is not None and (isinstance(dim, bool) or not isinstance(dim, int | np.integer)
-                            or dim < 1):
-        raise ValueError(f"dim must be a positive integer or None, got {dim!r}")
 
 
 def choose_member(path: Path, member: str | None, dim) -> str:
@@ -133,6 +129,9 @@ def cache_files(path: Path, member, cache) -> tuple[Path, Path] | None:
     source, a folder: there), or ``None`` when ``cache`` is ``False``."""
     if cache is False or cache is None:
         return None
+    if cache is not True and not isinstance(cache, str | os.PathLike):
+        raise TypeError(f"cache must be True, False or a folder (str or os.PathLike), got "
+                        f"{describe(cache, with_type=True)}")
     name = path.name + (f".{_member_suffix(member)}" if member else "")
     if cache is True:
         folder = path.parent
@@ -173,22 +172,16 @@ def read_cache(path, member, encoding, dim, files):
 
 
 def write_cache(path, member, encoding, files, words: list[str], vectors: np.ndarray) -> None:
-    """Write the cache atomically (temporary file, then ``os.replace``); the vocabulary file,
-    which holds the metadata, goes last. A failure is a warning, not an error."""
+    """Write the cache with `textseq.atomic` (a killed writer leaves no half-written file under
+    the cache's names, and its leftovers go the next time); the vocabulary file, which holds the
+    metadata, goes last. A failure is a warning, not an error."""
     npy, vocab = files
     meta = {**_meta(path, member, encoding), "rows": len(words), "dim": vectors.shape[1]}
     text = json.dumps(meta) + "\n" + "\n".join(words)
     try:
-        npy.parent.mkdir(parents=True, exist_ok=True)
-        for target, write in ((npy, lambda f: np.save(f, vectors)),
-                              (vocab, lambda f: f.write(text.encode("utf-8")))):
-            tmp = target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
-            try:
-                with open(tmp, "xb") as f:
-                    write(f)
-                os.replace(tmp, target)
-            except BaseException:
-                tmp.unlink(missing_ok=True)
-                raise
+        with atomic_file(npy, "wb") as f:
+            np.save(f, vectors)
+        with atomic_file(vocab, "wb") as f:
+            f.write(text.encode("utf-8"))
     except OSError as err:
         warnings.warn(f"could not write the GloVe cache in {npy.parent}: {err}", stacklevel=3)
