@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import os
 import random
+import re
 import subprocess
 import sys
 import zipfile
@@ -20,7 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from textseq import glove, glove_format, glove_io
+from textseq import glove, glove_format
 from textseq.glove import Coverage, GloveFormatError, embedding_matrix, load_vectors
 
 
@@ -105,7 +106,7 @@ def test_matches_listing_6_10_across_block_boundaries(tmp_path, small_blocks):
 @pytest.mark.parametrize("workers", [1, 2])
 def test_same_result_with_one_or_two_threads(tmp_path, monkeypatch, workers):
     monkeypatch.setattr(glove_format, "BLOCK_SIZE", 4096)
-    monkeypatch.setattr(glove_io, "WORKERS", workers)
+    monkeypatch.setattr(glove_format, "WORKERS", workers)
     path = write_vectors(tmp_path / "v.txt", n=3000, dim=11, seed=5)
     assert_same(load_vectors(path, cache=False), book_6_10(path))
 
@@ -274,7 +275,7 @@ def test_argument_errors(tmp_path):
     with pytest.raises(FileNotFoundError, match="nope.txt"):
         load_vectors(tmp_path / "nope.txt")
     path = write_vectors(tmp_path / "v.txt", n=3, dim=2)
-    with pytest.raises(ValueError, match="dim must be a positive integer or None, got 0"):
+    with pytest.raises(ValueError, match="dim must be an integer >= 1 or None, got 0"):
         load_vectors(path, dim=0)
     with pytest.raises(ValueError, match="is not a .zip archive"):
         load_vectors(path, member="x.txt")
@@ -336,6 +337,26 @@ def test_failed_cache_write_leaves_nothing_and_warns(tmp_path, monkeypatch):
         vectors = load_vectors(path)
     assert len(vectors) == 20
     assert sorted(p.name for p in tmp_path.iterdir()) == ["v.txt"]
+
+
+def dead_writers_temp(dest: Path) -> Path:
+    """A temporary file beside ``dest`` as a writer killed mid-write (SIGKILL) leaves it."""
+    code = f"from textseq.atomic import temp_path; print(temp_path({str(dest)!r}))"
+    tmp = Path(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              check=True).stdout.strip())
+    tmp.write_bytes(b"\x93NUMPY half a cache")
+    return tmp
+
+
+def test_a_killed_cache_writers_leftovers_are_removed(tmp_path):
+    """Issue 11, fault 4: GloVe .npy temp files of a killed writer stayed forever."""
+    path = write_vectors(tmp_path / "v.txt", n=20, dim=5)
+    leftovers = [dead_writers_temp(tmp_path / "v.txt.npy"),
+                 dead_writers_temp(tmp_path / "v.txt.vocab.txt")]
+    assert_same(load_vectors(path), book_6_10(path))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["v.txt", "v.txt.npy", "v.txt.vocab.txt"]
+    assert not any(p.exists() for p in leftovers)
+    assert_same(load_vectors(path), book_6_10(path))  # and the cache it wrote is whole
 
 
 def test_corrupt_cache_is_ignored(tmp_path):
@@ -507,15 +528,39 @@ def test_zip_member_with_dot_dot_keeps_the_cache_beside_the_archive(tmp_path):
 def test_argument_errors_say_what_was_given(tmp_path):
     path = write_vectors(tmp_path / "v.txt", n=3, dim=2)
     for bad in (True, 2.0, "2"):
-        with pytest.raises(ValueError, match=f"dim must be a positive integer or None, got "
-                                             f"{bad!r}"):
+        said = re.escape(f"dim must be an integer >= 1 or None, got {bad!r} "
+                         f"({type(bad).__name__})")
+        with pytest.raises(TypeError, match=said):
             load_vectors(path, dim=bad, cache=False)
-        with pytest.raises(ValueError, match="dim must be a positive integer or None"):
+        with pytest.raises(TypeError, match=said):
             embedding_matrix({"the": 1}, 2, path, dim=bad, cache=False)
     with pytest.raises(TypeError, match=r"word_index must be a dict of word -> index \(such as "
                                         r"Tokenizer.word_index\), got a list"):
         embedding_matrix(["the", "of"], 3, path, cache=False)
-    with pytest.raises(ValueError, match=r"word_index maps 1 to 'the'.*index_word"):
+    with pytest.raises(TypeError, match=r"word_index maps 1 to 'the' \(str\).*index_word"):
         embedding_matrix({1: "the"}, 3, path, cache=False)
-    with pytest.raises(ValueError, match="num_words must be an integer >= 1, got True"):
+    with pytest.raises(TypeError, match=r"num_words must be an integer >= 1, got True \(bool\)"):
         embedding_matrix({"the": 1}, True, path, cache=False)
+
+
+@pytest.mark.parametrize("call, message", [
+    # Issue 11: num_words=2.5 was a ValueError here but a TypeError in Tokenizer.
+    (lambda p: embedding_matrix({"the": 1}, 2.5, p), r"num_words must be an integer >= 1, got "
+                                                     r"2\.5 \(float\)"),
+    (lambda p: embedding_matrix({"the": True}, 2, p), r"word_index maps 'the' to True \(bool\)"),
+    (lambda p: embedding_matrix({"the": 1.0}, 2, p), r"word_index maps 'the' to 1\.0 \(float\)"),
+    (lambda p: load_vectors(p, encoding=None), r"encoding must be a str, got None \(NoneType\)"),
+    (lambda p: embedding_matrix({"the": 1}, 2, p, encoding=8), r"encoding must be a str, got 8"),
+    (lambda p: load_vectors(p, member=1), r"member must be a str \(a file in the \.zip\) or "
+                                          r"None, got 1 \(int\)"),
+    (lambda p: load_vectors(p, cache=1), r"cache must be True, False or a folder \(str or "
+                                         r"os\.PathLike\), got 1 \(int\)"),
+    (lambda p: load_vectors(p, dim=np.float64(2)), r"dim must be an integer >= 1 or None, got "
+                                                   r"2\.0 \(float64\)"),
+])
+def test_a_wrong_type_is_a_type_error(tmp_path, call, message):
+    """One rule (textseq.checks): a wrong type is a TypeError, a bad value a ValueError."""
+    path = write_vectors(tmp_path / "v.txt", n=3, dim=2)
+    with pytest.raises(TypeError, match=message):
+        call(path)
+    assert load_vectors(path, dim=np.int64(2), cache=False).dim == 2  # numpy integers pass

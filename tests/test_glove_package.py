@@ -8,6 +8,7 @@ tutorials and test suites), not from this package's code.
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -132,8 +133,11 @@ def test_packaged_source_argument_errors():
         load_vectors(GloveFile.packaged(), member="x.txt")
     with pytest.raises(ValueError, match="encoding='latin-1' was given"):
         embedding_matrix({"the": 1}, 2, GloveFile.packaged(), encoding="latin-1")
-    with pytest.raises(ValueError, match="dim must be a positive integer or None, got True"):
+    with pytest.raises(TypeError, match=r"dim must be an integer >= 1 or None, got True "
+                                        r"\(bool\)"):
         load_vectors(GloveFile.packaged(), dim=True)
+    with pytest.raises(TypeError, match="encoding must be a str, got None"):
+        load_vectors(GloveFile.packaged(), encoding=None)
 
 
 def test_glove_file_descriptions(tmp_path):
@@ -142,16 +146,23 @@ def test_glove_file_descriptions(tmp_path):
     assert GloveFile(str(tmp_path / "v.txt")).path == tmp_path / "v.txt"
     assert GloveFile.packaged() == GloveFile(kind="packaged")
     assert GloveFile.packaged().dim == 50 and GloveFile.packaged().path is None
-    with pytest.raises(ValueError, match="kind must be one of 'text', 'packaged'; got 'npy'"):
+    with pytest.raises(ValueError, match="kind must be 'text' or 'packaged', got 'npy'"):
         GloveFile(tmp_path / "v.txt", kind="npy")
-    with pytest.raises(ValueError, match="needs a path .*got None; use GloveFile.packaged"):
+    with pytest.raises(TypeError, match=r"needs a path .*got None \(NoneType\); use "
+                                        "GloveFile.packaged"):
         GloveFile()
     with pytest.raises(ValueError, match="take no path or member and have dim 50; got path="):
         GloveFile(tmp_path / "v.npy", kind="packaged")
     with pytest.raises(ValueError, match="have dim 50; .*dim=100"):
         GloveFile(kind="packaged", dim=100)
-    with pytest.raises(ValueError, match="dim must be a positive integer or None, got '50'"):
+    with pytest.raises(TypeError, match=r"dim must be an integer >= 1 or None, got '50' "
+                                        r"\(str\)"):
         GloveFile(tmp_path / "v.txt", dim="50")
+    with pytest.raises(ValueError, match="dim must be an integer >= 1 or None, got 0"):
+        GloveFile(tmp_path / "v.txt", dim=0)
+    with pytest.raises(TypeError, match=r"member must be a str \(a file in the \.zip\) or None"):
+        GloveFile(tmp_path / "v.zip", member=Path("x.txt"))
+    assert GloveFile(tmp_path / "v.txt", dim=np.int64(50)) == GloveFile(tmp_path / "v.txt", dim=50)
     with pytest.raises(TypeError, match="source must be a path .* or a GloveFile, got None"):
         load_vectors(None)
 
@@ -232,18 +243,19 @@ def test_text_writer_is_atomic(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["head.txt"]
 
 
-@pytest.mark.parametrize("n", [0, -1, 400_001, 2.5, True, "10"])
-def test_text_writer_rejects_bad_line_counts(tmp_path, n):
-    with pytest.raises(ValueError, match=r"n_lines must be an integer from 1 to 400,000 or None, "
-                                         rf"got {n!r}"):
+@pytest.mark.parametrize("n, error", [(0, ValueError), (-1, ValueError), (400_001, ValueError),
+                                      (2.5, TypeError), (True, TypeError), ("10", TypeError)])
+def test_text_writer_rejects_bad_line_counts(tmp_path, n, error):
+    with pytest.raises(error, match=r"n_lines must be an integer between 1 and 400000 or None, "
+                                    rf"got {re.escape(repr(n))}"):
         glove_package.write_text(tmp_path / "x.txt", n)
     assert not list(tmp_path.iterdir())
 
 
 # --- layering ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("module", ["glove", "glove_io", "glove_format", "glove_package",
-                                    "glove_train", "similarity"])
+@pytest.mark.parametrize("module", ["glove", "glove_sources", "glove_format", "_glove_numbers",
+                                    "glove_package", "glove_train", "similarity"])
 def test_low_level_glove_modules_never_import_datasets(module):
     tree = ast.parse((SRC / f"{module}.py").read_text(encoding="utf-8"))
     imported = set()

@@ -58,8 +58,12 @@ def test_build_vocab_order_and_limits():
     assert build_vocab(docs, min_count=1) == ["a", "b", "c", "d", "e"]  # count, then a-z
     assert build_vocab(docs, min_count=2) == ["a", "b", "c"]
     assert build_vocab(docs, min_count=1, max_vocab=2) == ["a", "b"]
-    with pytest.raises(ValueError, match="min_count must be >= 1, got 0"):
+    with pytest.raises(ValueError, match="min_count must be an integer >= 1, got 0"):
         build_vocab(docs, min_count=0)
+    with pytest.raises(TypeError, match=r"min_count must be an integer >= 1, got True \(bool\)"):
+        build_vocab(docs, min_count=True)
+    with pytest.raises(TypeError, match=r"max_vocab must be an integer >= 1 or None, got 2\.5"):
+        build_vocab(docs, max_vocab=2.5)
 
 
 def two_camps(n_docs=600, seed=0):
@@ -207,12 +211,26 @@ def test_vocabulary_limits_and_errors():
     vectors = train_glove(docs, dim=4, window=2, min_count=1, max_vocab=5, epochs=1)
     assert len(vectors.words) == 5 and vectors.vectors.shape == (5, 4)
     assert vectors.vectors.dtype == np.float32
-    with pytest.raises(ValueError, match="dim must be a positive integer, got 0"):
+    with pytest.raises(ValueError, match="dim must be an integer >= 1, got 0"):
         train_glove(docs, dim=0)
+    with pytest.raises(TypeError, match=r"dim must be an integer >= 1, got 2\.5 \(float\)"):
+        train_glove(docs, dim=2.5)
+    with pytest.raises(TypeError, match=r"epochs must be an integer >= 1, got True \(bool\)"):
+        train_glove(docs, epochs=True)
+    with pytest.raises(TypeError, match=r"lr must be a number > 0, got '0\.1' \(str\)"):
+        train_glove(docs, lr="0.1")
+    with pytest.raises(ValueError, match="x_max must be a number > 0, got 0"):
+        train_glove(docs, x_max=0)
+    with pytest.raises(ValueError, match="seed must be an integer >= 0, got -1"):
+        train_glove(docs, seed=-1)
+    with pytest.raises(ValueError, match="window must be an integer >= 1, got 0"):
+        train_glove(docs, window=0)  # checked before the documents are read
     with pytest.raises(ValueError, match=r"only 1 word\(s\) occur at least min_count=2"):
         train_glove([["a", "a", "b"]], min_count=2)
-    with pytest.raises(ValueError, match="window must be >= 1, got 0"):
+    with pytest.raises(ValueError, match="window must be an integer >= 1, got 0"):
         cooccurrence(docs, ["the"], window=0)
+    with pytest.raises(TypeError, match=r"window must be an integer >= 1, got '3' \(str\)"):
+        cooccurrence(docs, ["the"], window="3")
 
 
 def test_written_file_round_trips_through_load_vectors(tmp_path):
@@ -224,6 +242,19 @@ def test_written_file_round_trips_through_load_vectors(tmp_path):
     np.testing.assert_array_equal(loaded.vectors, np.round(vectors.vectors.astype(np.float64), 6)
                                   .astype(np.float32))
     assert [p.name for p in tmp_path.iterdir()] == ["trained.txt"]
+
+
+def test_a_killed_writers_leftover_is_removed_by_the_next_write(tmp_path):
+    """Issue 11: save_glove_text had its own temp-then-rename, whose leftovers stayed."""
+    from test_glove import dead_writers_temp
+
+    leftover = dead_writers_temp(tmp_path / "trained.txt")
+    save_glove_text(tmp_path / "trained.txt", ["a", "b"], np.eye(2))
+    assert not leftover.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["trained.txt"]
+    assert load_vectors(tmp_path / "trained.txt", cache=False).words == ["a", "b"]
+    with pytest.raises(TypeError, match=r"precision must be an integer >= 0, got 2\.0"):
+        save_glove_text(tmp_path / "x.txt", ["a"], np.ones((1, 2)), precision=2.0)
 
 
 def test_writer_refuses_bad_input_and_leaves_no_file(tmp_path):

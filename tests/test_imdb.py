@@ -6,14 +6,12 @@ import os
 import stat
 import subprocess
 import sys
-import types
 from pathlib import Path
 
 import numpy as np
 import pytest
 from conftest import random_reviews, write_tree
 
-import textseq
 from textseq import imdb
 from textseq.imdb import get_word_index, load_data, read_split, tokenize_review
 
@@ -200,12 +198,16 @@ def test_the_advice_for_a_non_utf8_review_works(salad):
         get_word_index(salad)  # the strict cache is a different one
 
 
-def test_path_none_uses_the_data_switch(salad, monkeypatch):
-    fake = types.SimpleNamespace(imdb_dir=lambda: salad)
-    monkeypatch.setitem(sys.modules, "textseq.datasets", fake)
-    monkeypatch.setattr(textseq, "datasets", fake, raising=False)
-    assert get_word_index() == get_word_index(salad)
-    assert load_data()[0][1].tolist() == load_data(salad)[0][1].tolist()
+@pytest.mark.parametrize("read", [load_data, get_word_index])
+def test_path_is_required_and_never_resolved_here(read):
+    """Issue 11: imdb took path=None to mean textseq.datasets.imdb_dir(), a lazy import that
+    closed the cycle corpus -> imdb -> datasets -> corpus. The caller passes the folder."""
+    with pytest.raises(TypeError, match="path"):
+        read()
+    with pytest.raises(TypeError, match=r"path must be an aclImdb folder or aclImdb_v1\.tar\.gz "
+                                        r"\(str or os\.PathLike\), got None \(NoneType\); "
+                                        r"textseq\.datasets\.imdb_dir\(\) is the folder"):
+        read(None)
 
 
 def test_tarball_source_same_as_folder(salad, tmp_path):

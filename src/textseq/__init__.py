@@ -5,7 +5,8 @@ The public API, by concept (each is also importable from its module, e.g. ``text
 - text: `Tokenizer`, `tokenizer_from_json`, `text_to_word_sequence`, `pad_sequences`
 - onehot: `one_hot_words`, `one_hot_chars`, `one_hot_hashing`, `stable_hash`, `hash_collisions`
 - IMDB data: `read_split`, `Reviews`, `DataError` (and `textseq.imdb.load_data`,
-  `textseq.imdb.get_word_index`, named like Keras's, so they stay in their module)
+  `textseq.imdb.get_word_index`, named like Keras's, so they stay in their module; they take the
+  aclImdb folder, e.g. ``imdb.load_data(datasets.imdb_dir(), num_words=10000)``)
 - the data switch: `data_source`, `imdb_dir`, `glove_file`, `own_glove_file`,
   `glove_text_sample`; downloads: `fetch`
 - the embedded corpus: `generate_corpus`, `corpus_stats`

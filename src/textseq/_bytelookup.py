@@ -1,4 +1,4 @@
-"""Exact, vectorized word look-up for ``textseq.text.Tokenizer`` (private).
+"""Speed-up of ``textseq.text.Tokenizer`` (private): exact, vectorized word look-up.
 
 A batch of texts becomes one UTF-8 buffer; ``bytes.translate`` lower-cases it and turns the
 filters into the separator; numpy finds the token boundaries, packs each token of up to 16 bytes

