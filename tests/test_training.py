@@ -316,6 +316,8 @@ def test_quiet_when_asked_and_callbacks_are_called(capsys):
         ({"y": np.zeros(3)}, ValueError, r"x and y must have the same length, got 48 and 3"),
         ({"seed": 2**32}, ValueError,
          r"seed must be an integer between 0 and 4294967295, got 4294967296"),
+        ({"verbose": 3}, ValueError, r"verbose must be an integer between 0 and 2, got 3"),
+        ({"progress": 1}, TypeError, r"progress must be one of True, False, None, got 1 \(int\)"),
     ],
 )
 def test_bad_arguments(kwargs, error, message):

@@ -187,8 +187,8 @@ def train(
             model: before this call), so the run is not reproducible.
 
     Raises:
-        TypeError: If ``epochs``, ``batch_size``, ``validation_split`` or ``seed`` has the wrong
-            type.
+        TypeError: If ``epochs``, ``batch_size``, ``validation_split``, ``seed``, ``verbose`` or
+            ``progress`` has the wrong type.
         ValueError: If an argument is out of range, both validation arguments are given, or
             ``x`` and ``y`` have different lengths.
 
@@ -203,6 +203,8 @@ def train(
     keras = import_keras()
     epochs = check_int("epochs", epochs, minimum=1)
     batch_size = check_int("batch_size", batch_size, minimum=1)
+    verbose = check_int("verbose", verbose, minimum=0, maximum=2)
+    check_choice("progress", progress, (True, False, None))
     if validation_split is not None and validation_data is not None:
         raise ValueError("give validation_split or validation_data, not both")
     if check_number("validation_split", validation_split, optional=True) is not None \
