@@ -1,7 +1,12 @@
 """The embedded corpus: aclImdb layout, determinism, IMDB-like statistics, safe writes."""
 
 import hashlib
+import os
 import re
+import stat
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -108,7 +113,7 @@ def test_reviews_name_people_places_and_films_from_the_pools(small):
 @pytest.mark.parametrize("kwargs, message", [
     ({"n_train": 3}, "n_train must be an even number >= 2, got 3"),
     ({"n_test": 0}, "n_test must be an even number >= 2, got 0"),
-    ({"n_unsup": -1}, "n_unsup must be >= 0, got -1"),
+    ({"n_unsup": -1}, "n_unsup must be an integer >= 0, got -1"),
 ])
 def test_bad_sizes(tmp_path, kwargs, message):
     with pytest.raises(ValueError, match=re.escape(message)):
@@ -145,3 +150,93 @@ def test_ensure_corpus_reuses_regenerates_and_refuses_foreign(tmp_path):
     foreign.mkdir(parents=True)
     with pytest.raises(ValueError, match="not written by textseq.corpus"):
         ensure_corpus(foreign, **sizes)
+
+
+SIZES = {"n_train": 4, "n_test": 2, "n_unsup": 0}
+
+
+@pytest.mark.parametrize("content, problem", [
+    (b'{"generator_version": 6, "seed": 0, "n_tra', "corrupt corpus manifest (Unterminated"),
+    (b"\xff\xfe{}", "corrupt corpus manifest ('utf-8' codec can't decode"),
+    (b"[6, 0]", "corrupt corpus manifest (got [6, 0])"),
+    (b'{"seed": 0}', "corrupt corpus manifest (got {'seed': 0})"),
+    (b'{"generator_version": "6"}', "corrupt corpus manifest (got {'generator_version': '6'})"),
+    (b'{"generator_version": 6, "seed": 0, "n_train": 4, "n_test": 2}',
+     "corrupt corpus manifest (wrong or missing fields: n_unsup;"),
+    (b'{"generator_version": 6, "seed": 0, "n_train": 4.0, "n_test": 2, "n_unsup": 0}',
+     "corrupt corpus manifest (wrong or missing fields: n_train;"),
+    (b'{"generator_version": 6, "seed": 0, "n_train": 4, "n_test": 2, "n_unsup": 0, "x": 1}',
+     "corrupt corpus manifest (wrong or missing fields: x;"),
+])
+def test_corrupt_manifest_is_one_error_naming_the_file(tmp_path, content, problem):
+    """Issue 11, fault 12: a bare JSONDecodeError (or KeyError ...) that named no file."""
+    dest = ensure_corpus(tmp_path / "aclImdb", **SIZES)
+    manifest = dest / corpus.MANIFEST
+    manifest.write_bytes(content)
+    with pytest.raises(ValueError) as caught:
+        ensure_corpus(dest, **SIZES)
+    message = str(caught.value)
+    assert message.startswith(f"{manifest}: {problem}")
+    assert ("expected the JSON object generate_corpus writes, with the integer fields "
+            "generator_version, seed, n_train, n_test, n_unsup; remove " + str(dest)) in message
+    assert manifest.read_bytes() == content  # nothing was touched
+
+
+def test_manifest_of_another_generator_version_is_regenerated(tmp_path):
+    dest = ensure_corpus(tmp_path / "aclImdb", **SIZES)
+    (dest / corpus.MANIFEST).write_text('{"generator_version": 1, "size": 3}')
+    assert ensure_corpus(dest, **SIZES) == dest
+    assert corpus.read_manifest(dest) == {"generator_version": corpus.GENERATOR_VERSION,
+                                          "seed": 0, **SIZES}
+
+
+def test_regeneration_moves_the_old_corpus_aside_first(tmp_path, monkeypatch):
+    """A run killed while deleting an outdated corpus must not leave a tree without manifest
+    (which the next run would refuse as "not written by textseq.corpus")."""
+    dest = ensure_corpus(tmp_path / "aclImdb", **SIZES)
+
+    def killed(path, *args, **kwargs):
+        (Path(path) / corpus.MANIFEST).unlink()  # rmtree got that far ...
+        raise KeyboardInterrupt  # ... when the run was stopped
+
+    monkeypatch.setattr(corpus.shutil, "rmtree", killed)
+    with pytest.raises(KeyboardInterrupt):
+        ensure_corpus(dest, **{**SIZES, "n_train": 6})
+    monkeypatch.undo()
+    assert not dest.exists()  # moved aside: nothing there to mistake for a corpus
+    assert ensure_corpus(dest, **{**SIZES, "n_train": 6}) == dest
+    assert len(list((dest / "train" / "pos").iterdir())) == 3
+
+
+def test_stale_temporaries_of_killed_runs_are_removed(tmp_path):
+    dest = ensure_corpus(tmp_path / "aclImdb", **SIZES)
+    code = ("import sys; from textseq.atomic import temp_path; tmp = temp_path(sys.argv[1]); "
+            "(tmp / 'train').mkdir(parents=True); print(tmp)")
+    dead = subprocess.run([sys.executable, "-c", code, str(dest)], capture_output=True,
+                          text=True, check=True)  # a writer that died mid-generation
+    assert Path(dead.stdout.strip()).parent == tmp_path
+    assert ensure_corpus(dest, **SIZES) == dest  # nothing to write, but it tidies up
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["aclImdb"]
+
+
+def test_corpus_is_readable_by_others(tmp_path):
+    """Issue 11, fault 16: the tree was mode 0700 (tempfile.mkdtemp)."""
+    umask = os.umask(0o022)
+    try:
+        root = generate_corpus(tmp_path / "aclImdb", **SIZES)
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE(root.stat().st_mode) == 0o755
+    assert stat.S_IMODE((root / "README").stat().st_mode) == 0o644
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"seed": "0"}, TypeError, "seed must be an integer, got '0' (str)"),
+    ({"n_train": 4.0}, TypeError, "n_train must be an integer, got 4.0 (float)"),
+    ({"n_unsup": True}, TypeError, "n_unsup must be an integer >= 0, got True (bool)"),
+    ({"n_tests": 2}, TypeError, "unknown sizes ['n_tests']; allowed: n_train, n_test, n_unsup"),
+])
+def test_bad_argument_types(tmp_path, kwargs, error, message):
+    with pytest.raises(error, match=re.escape(message)):
+        ensure_corpus(tmp_path / "aclImdb", **{**SIZES, **kwargs})
+    assert not (tmp_path / "aclImdb").exists()

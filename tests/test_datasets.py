@@ -226,3 +226,49 @@ def test_glove_text_file_of_the_packaged_vectors_is_the_text_sample(tmp_path, mo
     monkeypatch.setenv("TEXTSEQ_DATA_DIR", str(tmp_path))
     monkeypatch.setattr(datasets, "glove_text_sample", lambda: tmp_path / "sample.txt")
     assert datasets.glove_text_file(datasets.GloveFile.packaged()) == tmp_path / "sample.txt"
+
+
+# --- two first runs at once (issue 11, fault 5, the corpus half) ---------------------------------
+
+STATS_CHILD = """
+import os, sys, time
+from pathlib import Path
+from textseq import datasets
+from textseq.wordpools import word_pools
+
+datasets.EMBEDDED_SIZES = {"n_train": 300, "n_test": 100, "n_unsup": 50}
+word_pools()  # the slow start (seconds), so that both children then generate at the same time
+ready = Path(sys.argv[1])
+(ready / str(os.getpid())).touch()
+while len(list(ready.iterdir())) < 2:
+    time.sleep(0.005)
+datasets.main(["--stats"])
+"""
+
+
+def test_two_first_runs_of_stats_at_once_both_succeed(tmp_path):
+    """Both children of ``python -m textseq.datasets --stats`` on an empty data folder generate
+    the corpus at once; the one that loses the rename race used to die with ``OSError:
+    Directory not empty``."""
+    import os
+    import subprocess
+    import sys
+
+    from textseq.atomic import is_temp_name
+
+    data, ready = tmp_path / "data", tmp_path / "ready"
+    data.mkdir()
+    ready.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTSEQ_")}
+    env["TEXTSEQ_DATA_DIR"] = str(data)
+    children = [subprocess.Popen([sys.executable, "-c", STATS_CHILD, str(ready)], env=env,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                for _ in range(2)]
+    outputs = [child.communicate(timeout=240) for child in children]
+    for child, (_, err) in zip(children, outputs, strict=True):
+        assert child.returncode == 0, err[-3000:]
+    stats = [[line for line in out.splitlines() if line.startswith("  ")] for out, _ in outputs]
+    assert stats[0] == stats[1] and any("labelled_reviews" in line and line.endswith(" 400")
+                                        for line in stats[0])
+    assert [p.name for p in (data / "embedded").iterdir()] == ["aclImdb"]
+    assert not [p for p in data.rglob("*") if is_temp_name(p.name)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import doctest
 import os
+import random
 
 import numpy as np
 import pytest
@@ -102,25 +103,46 @@ def test_book_way_of_freezing_needs_a_compile_after_training():
 
 
 @pytest.mark.parametrize(
-    "call,message",
+    "call,error,message",
     [
-        (lambda: models.simple_rnn(max_features=0), r"max_features must be a positive integer, "
-                                                    r"got 0"),
-        (lambda: models.lstm(units=-1), r"units must be a positive integer, got -1"),
-        (lambda: models.gru(maxlen=2.5), r"maxlen must be a positive integer, got 2.5"),
-        (lambda: models.stacked_simple_rnn(depth=0), r"depth must be a positive integer, got 0"),
-        (lambda: models.embedding_flatten(embedding_dim=True),
-         r"embedding_dim must be a positive integer, got True"),
-        (lambda: models.glove_classifier(embedding_matrix=np.zeros((5000, 100))),
+        (lambda: models.simple_rnn(max_features=0), ValueError,
+         r"max_features must be an integer >= 1, got 0"),
+        (lambda: models.lstm(units=-1), ValueError, r"units must be an integer >= 1, got -1"),
+        (lambda: models.gru(maxlen=2.5), TypeError,
+         r"maxlen must be an integer >= 1 or None, got 2.5 \(float\)"),
+        (lambda: models.stacked_simple_rnn(depth=0), ValueError,
+         r"depth must be an integer >= 1, got 0"),
+        (lambda: models.embedding_flatten(embedding_dim=True), TypeError,
+         r"embedding_dim must be an integer >= 1, got True \(bool\)"),
+        (lambda: models.glove_classifier(embedding_matrix=np.zeros((5000, 100))), ValueError,
          r"embedding_matrix must have shape \(max_words, embedding_dim\) = \(10000, 100\), "
          r"got \(5000, 100\)"),
-        (lambda: models.glove_classifier(trainable="no"),
-         r"trainable must be True, False or None, got 'no'"),
+        (lambda: models.glove_classifier(trainable="no"), TypeError,
+         r"trainable must be one of True, False, None, got 'no' \(str\)"),
+        (lambda: models.bag_of_words(seed=-1), ValueError,
+         r"seed must be an integer between 0 and 4294967295, got -1"),
+        (lambda: models.lstm(seed="0"), TypeError,
+         r"seed must be an integer between 0 and 4294967295, got '0' \(str\)"),
     ],
 )
-def test_bad_arguments(call, message):
-    with pytest.raises(ValueError, match=message):
+def test_bad_arguments(call, error, message):
+    with pytest.raises(error, match=message):
         call()
+
+
+@pytest.mark.parametrize("builder", sorted(BOOK_SUMMARIES) + ["bag_of_words"])
+def test_a_builder_seed_gives_the_same_weights_whatever_came_before(builder):
+    kwargs = {"max_words" if builder == "glove_classifier" else
+              "num_words" if builder == "bag_of_words" else "max_features": 30}
+    if builder in ("embedding_flatten", "glove_classifier"):
+        kwargs["maxlen"] = 4
+    first = getattr(models, builder)(**kwargs, seed=3).get_weights()
+    random.random(), np.random.random()  # whatever the script drew from the global state
+    again = getattr(models, builder)(**kwargs, seed=3).get_weights()
+    other = getattr(models, builder)(**kwargs, seed=4).get_weights()
+    for a, b in zip(first, again, strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert any(not np.array_equal(a, b) for a, b in zip(first, other, strict=True))
 
 
 def test_docstring_examples_run():

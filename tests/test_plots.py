@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import subprocess
 import sys
 import types
@@ -71,7 +72,8 @@ def test_accepts_a_history_object_and_accuracy_keys():
 
 
 def test_accepts_a_keras_history():
-    keras = pytest.importorskip("keras")
+    import keras  # plainly: a broken Keras must fail this test, not skip it
+
     history = keras.callbacks.History()
     history.history = dict(HISTORY)
     fig = history_figure(history)
@@ -86,9 +88,51 @@ def test_save_figure_paths(figures_in_tmp):
 
 
 @pytest.mark.parametrize("name,group", [("../escape", None), ("", None), ("/abs/x", None),
-                                        ("ok", "../up")])
+                                        ("ok", "../up"), (".", None), ("ok", "./")])
 def test_save_figure_rejects_paths_outside_figures_dir(name, group, figures_in_tmp):
     with pytest.raises(ValueError, match=r"must be a relative name inside figures_dir\(\)"):
+        save_figure(history_figure(HISTORY), name, group=group)
+    assert not figures_in_tmp.exists()
+
+
+@pytest.mark.parametrize("name,group,blocker,label", [
+    ("curves", "02_rnn", "02_rnn", "group='02_rnn'"),
+    ("curves", "notebooks/02_rnn", "notebooks", "group='notebooks/02_rnn'"),
+    ("rnn/curves", "02_rnn", "02_rnn/rnn", "name='rnn/curves'"),
+])
+def test_a_folder_that_is_a_file_is_named(name, group, blocker, label, figures_in_tmp):
+    """Issue 11, fault 15: a plot group that is a file gave a raw FileExistsError."""
+    (figures_in_tmp / blocker).parent.mkdir(parents=True, exist_ok=True)
+    (figures_in_tmp / blocker).write_text("not a folder")
+    with pytest.raises(NotADirectoryError) as caught:
+        plot_history(HISTORY, save_as=name, group=group)
+    assert str(caught.value) == (
+        f"{figures_in_tmp / blocker} is a file, but {label} needs a folder there to save the "
+        f"figure in; expected a folder (remove or rename the file, or choose another "
+        f"{label.split('=')[0]})")
+    assert (figures_in_tmp / blocker).read_text() == "not a folder"
+
+
+def test_a_png_name_that_is_a_folder_and_a_figures_dir_that_is_a_file(figures_in_tmp,
+                                                                       monkeypatch):
+    (figures_in_tmp / "g" / "curves.png").mkdir(parents=True)
+    with pytest.raises(IsADirectoryError, match=r"curves.png is a folder; expected a PNG file "
+                                                r"there for name='curves'"):
+        save_figure(history_figure(HISTORY), "curves", group="g")
+    monkeypatch.setenv("TEXTSEQ_FIGURES_DIR", str(figures_in_tmp / "g" / "file"))
+    (figures_in_tmp / "g" / "file").write_text("")
+    with pytest.raises(NotADirectoryError, match=r"TEXTSEQ_FIGURES_DIR=.*: is a file; expected "
+                                                 r"a folder"):
+        save_figure(history_figure(HISTORY), "curves")
+
+
+@pytest.mark.parametrize("name,group,given", [(None, None, "None (NoneType)"),
+                                              ("ok", 3, "3 (int)")])
+def test_names_must_be_strings(name, group, given, figures_in_tmp):
+    label = "name" if name is None else "group"
+    with pytest.raises(TypeError, match=re.escape(
+            f"{label} must be a relative name inside figures_dir(){' or None' * (label == 'group')}"
+            f", got {given}")):
         save_figure(history_figure(HISTORY), name, group=group)
     assert not figures_in_tmp.exists()
 

@@ -8,15 +8,21 @@ import re
 import subprocess
 import sys
 import types
+import warnings
 
 import numpy as np
 import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-keras = pytest.importorskip("keras")
+import keras  # noqa: E402  (plainly: a broken Keras must fail, not skip, this suite)
 
 from textseq import models, training  # noqa: E402
-from textseq.training import seed_everything, summarize_history, train  # noqa: E402
+from textseq.training import (  # noqa: E402
+    UnseededWeightsWarning,
+    seed_everything,
+    summarize_history,
+    train,
+)
 
 
 def tiny_data(n: int = 48, maxlen: int = 6, words: int = 40, seed: int = 0):
@@ -74,7 +80,7 @@ def test_op_determinism_on_unless_declined():
 
 @pytest.mark.parametrize("value", [1, "auto", None])
 def test_bad_deterministic_ops(value):
-    with pytest.raises(ValueError, match=r"deterministic_ops must be True or False"):
+    with pytest.raises(TypeError, match=r"deterministic_ops must be True or False, got "):
         seed_everything(0, deterministic_ops=value)
 
 
@@ -134,6 +140,96 @@ def test_plain_fit_is_reproducible_across_processes(plain_fit_runs):
     # Bit-identical histories and weights, with the op determinism seed_everything turns on.
     first, second = (run.stdout.splitlines()[-1] for run in plain_fit_runs)
     assert first == second
+
+
+SEEDED_BUILDER_SCRIPT = """
+import hashlib, json, warnings
+import numpy as np
+from textseq import models, training
+
+rng = np.random.default_rng(1)
+x = rng.integers(1, 200, size=(160, 12))
+y = (x[:, 0] > 100).astype("float32")
+
+
+def run(seed):
+    model = models.embedding_flatten(200, 12, 4, seed=seed)  # the script's first random draw
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        history = training.train(model, x, y, epochs=2, batch_size=32, validation_split=0.25,
+                                 seed=0, progress=False)
+    weights = b"".join(np.asarray(w).tobytes() for w in model.get_weights())
+    return {"weights": hashlib.sha256(weights).hexdigest(), "history": history.history,
+            "warnings": [f"{w.category.__name__}: {w.message}" for w in caught]}
+
+
+unseeded = run(None)  # built before any seed: the issue's script
+seeded = run(0)
+print(json.dumps({"unseeded": unseeded, "seeded": seeded}))
+"""
+
+
+@pytest.fixture(scope="module")
+def builder_runs():
+    """The same script in two fresh processes (at once, to save time)."""
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    children = [subprocess.Popen([sys.executable, "-c", SEEDED_BUILDER_SCRIPT], env=env,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                for _ in range(2)]
+    outputs = [child.communicate(timeout=240) for child in children]
+    for child, (_, err) in zip(children, outputs, strict=True):
+        assert child.returncode == 0, err[-3000:]
+    import json
+
+    return [json.loads(out.splitlines()[-1]) for out, _ in outputs]
+
+
+def test_a_seeded_builder_makes_train_reproducible_across_processes(builder_runs):
+    """Issue 11, fault 17: train(seed=0) seeded after the weights were drawn, so the same script
+    gave other results in every fresh process."""
+    first, second = (run["seeded"] for run in builder_runs)
+    assert first["weights"] == second["weights"]
+    assert first["history"] == second["history"]
+    assert first["warnings"] == []
+
+
+def test_train_warns_about_weights_drawn_before_any_seed(builder_runs):
+    first, second = (run["unseeded"] for run in builder_runs)
+    # what the warning is about: the same script, other weights in each process
+    assert first["weights"] != second["weights"]
+    assert first["warnings"] == second["warnings"]
+    (message,) = first["warnings"]
+    assert message.startswith("UnseededWeightsWarning: train(seed=0) seeds the shuffling, but "
+                              "the initial weights of model 'embedding_flatten' were drawn "
+                              "before any seed was set in this process")
+    assert "models.lstm(..., seed=0)" in message and "training.seed_everything(0)" in message
+
+
+def test_the_warning_follows_when_the_weights_were_drawn(monkeypatch):
+    x, y = tiny_data()
+    fit = {"epochs": 1, "batch_size": 16, "progress": False}
+    monkeypatch.setattr(training, "_last_seed", None)  # a fresh process: nothing seeded yet
+    unseeded = models.embedding_flatten(40, 6, 2)
+    hand_made = keras.Sequential([keras.Input((6,)), keras.layers.Embedding(40, 2),
+                                  keras.layers.Flatten(), keras.layers.Dense(1)])
+    hand_made.compile(optimizer="rmsprop", loss="mse")
+    for model in (hand_made, unseeded):  # hand_made first: train seeds the process
+        with pytest.warns(UnseededWeightsWarning, match=f"model '{model.name}'"):
+            train(model, x, y, seed=1, **fit)
+    # the process is seeded now: the builder's model still carries its mark, and warns again
+    with pytest.warns(UnseededWeightsWarning):
+        train(unseeded, x, y, seed=1, **fit)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnseededWeightsWarning)
+        train(hand_made, x, y, seed=1, **fit)  # unmarked: seeded before this call, so trusted
+        train(unseeded, x, y, seed=None, **fit)  # no reproducibility asked for
+        train(models.embedding_flatten(40, 6, 2), x, y, seed=1, **fit)  # after seed_everything
+        monkeypatch.setattr(training, "_last_seed", None)
+        train(models.embedding_flatten(40, 6, 2, seed=2), x, y, seed=1, **fit)
+        own = keras.Sequential([keras.Input((6,)), keras.layers.Dense(1)])
+        own.compile(optimizer="rmsprop", loss="mse")
+        training.mark_initial_weights(own)  # drawn after seed=2 above
+        train(own, x, y, seed=1, **fit)
 
 
 def test_epoch_report_is_a_keras_callback():
@@ -205,27 +301,36 @@ def test_quiet_when_asked_and_callbacks_are_called(capsys):
 
 
 @pytest.mark.parametrize(
-    "kwargs,message",
+    "kwargs,error,message",
     [
-        ({"epochs": 0}, r"epochs must be a positive integer, got 0"),
-        ({"batch_size": 1.5}, r"batch_size must be a positive integer, got 1.5"),
-        ({"validation_split": 1.0}, r"validation_split must be in \(0, 1\), got 1.0"),
-        ({"validation_split": 0.2, "validation_data": ([1], [1])},
+        ({"epochs": 0}, ValueError, r"epochs must be an integer >= 1, got 0"),
+        ({"batch_size": 1.5}, TypeError, r"batch_size must be an integer >= 1, got 1.5 \(float\)"),
+        ({"validation_split": 1.0}, ValueError,
+         r"validation_split must be a number > 0 and < 1 or None, got 1.0"),
+        ({"validation_split": "0.2"}, TypeError,
+         r"validation_split must be a number or None, got '0.2' \(str\)"),
+        ({"validation_split": 0.2, "validation_data": ([1], [1])}, ValueError,
          r"give validation_split or validation_data, not both"),
-        ({"validation_data": ([1],)}, r"validation_data must be \(x_val, y_val\), got 1 items"),
-        ({"y": np.zeros(3)}, r"x and y must have the same length, got 48 and 3"),
+        ({"validation_data": ([1],)}, ValueError,
+         r"validation_data must be \(x_val, y_val\), got 1 items"),
+        ({"y": np.zeros(3)}, ValueError, r"x and y must have the same length, got 48 and 3"),
+        ({"seed": 2**32}, ValueError,
+         r"seed must be an integer between 0 and 4294967295, got 4294967296"),
+        ({"verbose": 3}, ValueError, r"verbose must be an integer between 0 and 2, got 3"),
+        ({"progress": 1}, TypeError, r"progress must be one of True, False, None, got 1 \(int\)"),
     ],
 )
-def test_bad_arguments(kwargs, message):
+def test_bad_arguments(kwargs, error, message):
     x, y = tiny_data()
     args = {"x": x, "y": y, "epochs": 1, "batch_size": 8, **kwargs}
-    with pytest.raises(ValueError, match=message):
-        train(models.embedding_flatten(40, 6, 2), **args)
+    with pytest.raises(error, match=message):
+        train(models.embedding_flatten(40, 6, 2, seed=0), **args)
 
 
-@pytest.mark.parametrize("seed", [-1, 2**32, 1.0, True, "0"])
-def test_bad_seed(seed):
-    with pytest.raises(ValueError, match=r"seed must be an integer in \[0, 2\*\*32\)"):
+@pytest.mark.parametrize("seed,error", [(-1, ValueError), (2**32, ValueError), (1.0, TypeError),
+                                        (True, TypeError), ("0", TypeError)])
+def test_bad_seed(seed, error):
+    with pytest.raises(error, match=r"seed must be an integer between 0 and 4294967295, got "):
         seed_everything(seed)
 
 

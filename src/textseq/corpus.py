@@ -33,18 +33,22 @@ import math
 import os
 import random
 import shutil
-import tempfile
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from textseq import lexicon as lx
+from textseq.atomic import atomic_dir, remove_stale, temp_path
+from textseq.checks import check_int, describe
 from textseq.imdb import tokenize_review
 from textseq.wordpools import word_pools
 
-__all__ = ["generate_corpus", "ensure_corpus", "corpus_stats", "GENERATOR_VERSION"]
+__all__ = ["generate_corpus", "ensure_corpus", "read_manifest", "corpus_stats",
+           "GENERATOR_VERSION"]
 
 GENERATOR_VERSION = 6
 MANIFEST = ".textseq-corpus.json"
+_SIZES = {"n_train": 12500, "n_test": 12500, "n_unsup": 5000}  # generate_corpus's defaults
 _BREAK = "<br /><br />"
 
 
@@ -247,8 +251,11 @@ def generate_corpus(dest: str | os.PathLike, *, seed: int = 0, n_train: int = 12
                     n_test: int = 12500, n_unsup: int = 5000) -> Path:
     """Write the embedded corpus into ``dest`` (an ``aclImdb`` folder), replacing nothing.
 
-    The tree is built in a temporary folder beside ``dest`` and renamed into place at the end, so
-    an interrupted run leaves no partial corpus behind.
+    The tree is built in a temporary folder beside ``dest`` and renamed into place at the end
+    (`textseq.atomic.atomic_dir`), so an interrupted run leaves no partial corpus behind, and
+    the temporary folder of a killed run is removed by the next one. When another process
+    generates the same corpus into ``dest`` at the same time, the first to finish wins and the
+    other keeps its tree.
 
     Args:
         dest: the folder to create; it must not exist yet.
@@ -261,26 +268,22 @@ def generate_corpus(dest: str | os.PathLike, *, seed: int = 0, n_train: int = 12
         The path of the new folder.
 
     Raises:
+        TypeError: for a seed or count that is not an integer.
         ValueError: for odd or too small counts.
-        FileExistsError: when ``dest`` exists.
+        FileExistsError: when ``dest`` exists, or another process wrote a corpus with other
+            parameters into it meanwhile.
 
     Example:
         >>> root = generate_corpus(tmp / "aclImdb", n_train=20, n_test=20, n_unsup=0)
         >>> sorted(p.name for p in (root / "train").iterdir())
         ['neg', 'pos']
     """
-    for name, n in (("n_train", n_train), ("n_test", n_test)):
-        if n < 2 or n % 2:
-            raise ValueError(f"{name} must be an even number >= 2, got {n}")
-    if n_unsup < 0:
-        raise ValueError(f"n_unsup must be >= 0, got {n_unsup}")
+    params = _parameters(seed, n_train=n_train, n_test=n_test, n_unsup=n_unsup)
     dest = Path(dest)
     if dest.exists():
         raise FileExistsError(f"{dest} already exists; remove it or choose another folder")
-    dest.parent.mkdir(parents=True, exist_ok=True)
     pools = word_pools()
-    tmp = Path(tempfile.mkdtemp(prefix=".aclImdb-", dir=dest.parent))
-    try:
+    with atomic_dir(dest) as tmp:
         train = {"neg": n_train // 2, "pos": n_train // 2}
         if n_unsup:
             train["unsup"] = n_unsup
@@ -288,8 +291,6 @@ def generate_corpus(dest: str | os.PathLike, *, seed: int = 0, n_train: int = 12
         vocab += _write_split(tmp, "test", {"neg": n_test // 2, "pos": n_test // 2}, seed, pools)
         words = sorted(vocab, key=lambda w: (-vocab[w], w))
         (tmp / "imdb.vocab").write_text("\n".join(words) + "\n", encoding="utf-8")
-        params = {"generator_version": GENERATOR_VERSION, "seed": seed, "n_train": n_train,
-                  "n_test": n_test, "n_unsup": n_unsup}
         (tmp / "README").write_text(
             "Generated movie reviews in the layout of the Large Movie Review Dataset (aclImdb).\n"
             "Written by textseq.corpus.generate_corpus; every review is synthetic\n"
@@ -298,18 +299,76 @@ def generate_corpus(dest: str | os.PathLike, *, seed: int = 0, n_train: int = 12
             "README for the download.\n"
             f"Parameters: {json.dumps(params)}\n", encoding="utf-8")
         (tmp / MANIFEST).write_text(json.dumps(params), encoding="utf-8")
-        os.replace(tmp, dest)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    if read_manifest(dest) != params:  # a concurrent run with other parameters won the race
+        raise FileExistsError(f"{dest} was written meanwhile by another process with other "
+                              f"parameters ({read_manifest(dest)}, not {params}); remove it or "
+                              "choose another folder")
     return dest
+
+
+def _parameters(seed: int, **sizes: int) -> dict[str, int]:
+    """The manifest's content for these arguments, after checking them."""
+    params = {"generator_version": GENERATOR_VERSION, "seed": check_int("seed", seed)}
+    for name in ("n_train", "n_test"):
+        params[name] = n = check_int(name, sizes[name])
+        if n < 2 or n % 2:
+            raise ValueError(f"{name} must be an even number >= 2, got {n}")
+    params["n_unsup"] = check_int("n_unsup", sizes["n_unsup"], minimum=0)
+    return params
+
+
+def read_manifest(root: str | os.PathLike) -> dict[str, Any]:
+    """Read the manifest (``.textseq-corpus.json``) that `generate_corpus` wrote into ``root``.
+
+    Args:
+        root: an ``aclImdb`` folder written by `generate_corpus`.
+
+    Returns:
+        ``{"generator_version": ..., "seed": ..., "n_train": ..., "n_test": ..., "n_unsup":
+        ...}``; for a manifest of another generator version, whatever object it holds (its
+        fields may differ), with an integer ``generator_version``.
+
+    Raises:
+        FileNotFoundError: if there is no manifest.
+        ValueError: if it is not UTF-8 JSON, or not an object with an integer
+            ``generator_version`` and, for this version, exactly the integer fields above; the
+            message names the file and what it should hold.
+
+    Example:
+        >>> root = generate_corpus(tmp / "aclImdb", n_train=2, n_test=2, n_unsup=0)
+        >>> read_manifest(root)["n_train"]
+        2
+    """
+    path = Path(root) / MANIFEST
+    fields = ("generator_version", "seed", *_SIZES)
+    expected = (f"expected the JSON object generate_corpus writes, with the integer fields "
+                f"{', '.join(fields)}; remove {Path(root)} to generate the corpus again")
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"{path}: corrupt corpus manifest ({exc}); {expected}") from None
+    version = data.get("generator_version") if isinstance(data, dict) else None
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise ValueError(f"{path}: corrupt corpus manifest (got {describe(data)}); {expected}")
+    if version == GENERATOR_VERSION:
+        wrong = sorted(set(fields) ^ set(data)) + [
+            key for key in fields if key in data
+            and (isinstance(data[key], bool) or not isinstance(data[key], int))]
+        if wrong:
+            raise ValueError(f"{path}: corrupt corpus manifest (wrong or missing fields: "
+                             f"{', '.join(wrong)}; got {describe(data)}); {expected}")
+    return data
 
 
 def ensure_corpus(dest: str | os.PathLike, *, seed: int = 0, **sizes: int) -> Path:
     """Return ``dest`` after generating it, unless it already holds this exact corpus.
 
     A folder written by another generator version or with other parameters is regenerated; a
-    folder that textseq did not write is never touched (``ValueError``).
+    folder that textseq did not write (no manifest) is never touched, nor is one whose manifest
+    is corrupt (which no run of textseq leaves behind: the tree appears whole or not at all).
+    The outdated corpus is first renamed to a temporary name, then deleted, so a run killed
+    meanwhile leaves nothing that the next run mistakes for a corpus. Two processes doing the
+    same first run at once both succeed (see `generate_corpus`).
 
     Args:
         dest: the ``aclImdb`` folder of the embedded corpus.
@@ -318,19 +377,38 @@ def ensure_corpus(dest: str | os.PathLike, *, seed: int = 0, **sizes: int) -> Pa
 
     Returns:
         The path of the corpus.
+
+    Raises:
+        ValueError: if ``dest`` exists but has no manifest, or a corrupt one (the message names
+            the file and what it should hold); for bad sizes, as `generate_corpus`.
+        TypeError: for an unknown size name or a non-integer seed or size.
     """
     dest = Path(dest)
-    params = {"n_train": 12500, "n_test": 12500, "n_unsup": 5000, **sizes}
-    wanted = {"generator_version": GENERATOR_VERSION, "seed": seed, **params}
+    unknown = sorted(set(sizes) - set(_SIZES))
+    if unknown:
+        raise TypeError(f"unknown sizes {unknown}; allowed: {', '.join(_SIZES)}")
+    params = {**_SIZES, **sizes}
+    wanted = _parameters(seed, **params)
+    remove_stale(dest.parent)  # what killed runs left, even when nothing is written below
     if dest.exists():
-        manifest = dest / MANIFEST
-        if not manifest.is_file():
+        if not (dest / MANIFEST).is_file():
             raise ValueError(f"{dest} exists but was not written by textseq.corpus "
                              f"(no {MANIFEST}); refusing to replace it")
-        if json.loads(manifest.read_text(encoding="utf-8")) == wanted:
+        if read_manifest(dest) == wanted:
             return dest
-        shutil.rmtree(dest)
-    return generate_corpus(dest, seed=seed, **params)
+        aside = temp_path(dest)
+        try:
+            os.rename(dest, aside)
+        except FileNotFoundError:
+            pass  # another process is replacing it too
+        else:
+            shutil.rmtree(aside)
+    try:
+        return generate_corpus(dest, seed=seed, **params)
+    except FileExistsError:
+        if dest.is_dir() and read_manifest(dest) == wanted:
+            return dest  # another process generated it between our check and our start
+        raise
 
 
 def corpus_stats(root: str | os.PathLike) -> dict[str, float | int]:

@@ -199,14 +199,14 @@ def own_glove_file() -> GloveFile:
     similarity.nearest(own, "superb")  # what 20,000 generated reviews teach GloVe
     ```
     """
-    from textseq.corpus import MANIFEST
+    from textseq.corpus import read_manifest
     from textseq.glove_train import train_unlabelled
 
     root = imdb_dir("embedded")
     dim = OWN_GLOVE["dim"]
     path = data_dir() / "embedded" / "glove" / f"glove.own.{dim}d.txt"
     stamp = path.with_name(path.name + ".json")
-    wanted = json.dumps({"corpus": json.loads((root / MANIFEST).read_text(encoding="utf-8")),
+    wanted = json.dumps({"corpus": read_manifest(root),
                          "documents": OWN_GLOVE_DOCS, **OWN_GLOVE}, sort_keys=True)
     current = stamp.read_text(encoding="utf-8") if stamp.is_file() else None
     if not (path.is_file() and current == wanted):

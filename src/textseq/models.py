@@ -4,8 +4,13 @@ Every builder returns a `keras.Sequential` compiled as in the book: ``optimizer=
 ``loss="binary_crossentropy"``, ``metrics=["acc"]`` (so the history has the book's keys ``acc``
 and ``val_acc``). The models start with ``keras.Input(shape=(maxlen,))`` instead of the Keras 2
 argument ``Embedding(..., input_length=maxlen)``, which Keras 3 removed; ``model.layers[0]`` is
-the Embedding layer, as in the book. Call `textseq.training.seed_everything` before building a
-model to make its initial weights reproducible.
+the Embedding layer, as in the book.
+
+Every builder takes ``seed=``: ``lstm(seed=0)`` calls `textseq.training.seed_everything` (0)
+before drawing the initial weights, so the same script gives the same weights in every fresh
+process. Without a seed the weights are drawn from the random state as it is: reproducible when
+`seed_everything` was called earlier in the script (as the notebooks do), different at every
+run otherwise, which `textseq.training.train` then points out (`UnseededWeightsWarning`).
 
 | builder | listing | parameters with the defaults |
 |---|---|---|
@@ -24,11 +29,11 @@ against the book's code.
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
+from textseq.checks import check_choice, check_int
 from textseq.runtime import import_keras
+from textseq.training import mark_initial_weights, seed_everything
 
 keras = import_keras()  # says what to install when Keras or TensorFlow is missing
 
@@ -57,7 +62,7 @@ def compile_model(model: keras.Model) -> keras.Model:
 
 def embedding_flatten(
     max_features: int = 10000, maxlen: int = 20, embedding_dim: int = 8, *,
-    name: str = "embedding_flatten",
+    name: str = "embedding_flatten", seed: int | None = None,
 ) -> keras.Sequential:
     """Listing 6-7: ``Embedding -> Flatten -> Dense(1, sigmoid)`` on IMDB cut to 20 words.
 
@@ -66,19 +71,23 @@ def embedding_flatten(
         maxlen: Length of the padded sequences.
         embedding_dim: Size of each word vector.
         name: Model name.
+        seed: Seed for the initial weights (`textseq.training.seed_everything` is called
+            with it first); ``None`` draws them from the random state as it is.
 
     Returns:
         The compiled model; input ``(batch, maxlen)`` integers, output ``(batch, 1)``.
 
     Raises:
-        ValueError: If an argument is not a positive integer.
+        TypeError: If an argument is not an integer.
+        ValueError: If an argument is not positive, or ``seed`` is outside ``[0, 2**32)``.
 
     Example:
         >>> embedding_flatten().count_params()
         80161
     """
     _check_positive(max_features=max_features, maxlen=maxlen, embedding_dim=embedding_dim)
-    return compile_model(keras.Sequential([
+    _seed(seed)
+    return _finish(keras.Sequential([
         keras.Input(shape=(maxlen,)),
         keras.layers.Embedding(max_features, embedding_dim),
         keras.layers.Flatten(),
@@ -95,6 +104,7 @@ def glove_classifier(
     *,
     hidden_units: int = 32,
     name: str = "glove_classifier",
+    seed: int | None = None,
 ) -> keras.Sequential:
     """Listings 6-12 and 6-13 (and 6-16 without ``embedding_matrix``): a classifier on GloVe.
 
@@ -119,11 +129,14 @@ def glove_classifier(
             given (Listing 6-13), ``True`` otherwise (Listing 6-16).
         hidden_units: Units of the hidden ``Dense`` layer.
         name: Model name.
+        seed: Seed for the initial weights (`textseq.training.seed_everything` is called
+            with it first); ``None`` draws them from the random state as it is.
 
     Returns:
         The compiled model; input ``(batch, maxlen)`` integers, output ``(batch, 1)``.
 
     Raises:
+        TypeError: If a size is not an integer, or ``trainable`` not a bool or ``None``.
         ValueError: If an argument is out of range or the matrix has the wrong shape.
 
     Example:
@@ -132,8 +145,15 @@ def glove_classifier(
     """
     _check_positive(max_words=max_words, maxlen=maxlen, embedding_dim=embedding_dim,
                     hidden_units=hidden_units)
-    if trainable is not None and not isinstance(trainable, bool):
-        raise ValueError(f"trainable must be True, False or None, got {trainable!r}")
+    check_choice("trainable", trainable, (True, False, None))
+    if embedding_matrix is not None:
+        matrix = np.asarray(embedding_matrix)
+        if matrix.shape != (max_words, embedding_dim):
+            raise ValueError(
+                f"embedding_matrix must have shape (max_words, embedding_dim) = "
+                f"({max_words}, {embedding_dim}), got {matrix.shape}"
+            )
+    _seed(seed)
     model = keras.Sequential([
         keras.Input(shape=(maxlen,)),
         keras.layers.Embedding(max_words, embedding_dim),
@@ -142,20 +162,14 @@ def glove_classifier(
         keras.layers.Dense(1, activation="sigmoid"),
     ], name=name)
     if embedding_matrix is not None:
-        matrix = np.asarray(embedding_matrix)
-        if matrix.shape != (max_words, embedding_dim):
-            raise ValueError(
-                f"embedding_matrix must have shape (max_words, embedding_dim) = "
-                f"({max_words}, {embedding_dim}), got {matrix.shape}"
-            )
         model.layers[0].set_weights([matrix])
     model.layers[0].trainable = (embedding_matrix is None) if trainable is None else trainable
-    return compile_model(model)
+    return _finish(model)
 
 
 def simple_rnn(
     max_features: int = 10000, units: int = 32, *, embedding_dim: int = 32,
-    maxlen: int | None = None, name: str = "simple_rnn",
+    maxlen: int | None = None, name: str = "simple_rnn", seed: int | None = None,
 ) -> keras.Sequential:
     """Listing 6-23: ``Embedding(10000, 32) -> SimpleRNN(32) -> Dense(1, sigmoid)``.
 
@@ -165,24 +179,27 @@ def simple_rnn(
         embedding_dim: Size of each word vector.
         maxlen: Sequence length, or ``None`` (the book's choice) for any length.
         name: Model name.
+        seed: Seed for the initial weights (`textseq.training.seed_everything` is called
+            with it first); ``None`` draws them from the random state as it is.
 
     Returns:
         The compiled model; input ``(batch, maxlen)`` integers, output ``(batch, 1)``.
 
     Raises:
-        ValueError: If an argument is not a positive integer.
+        TypeError: If an argument is not an integer.
+        ValueError: If an argument is not positive, or ``seed`` is outside ``[0, 2**32)``.
 
     Example:
         >>> simple_rnn().count_params()  # 320,000 + 2,080 + 33
         322113
     """
     return _recurrent_classifier(keras.layers.SimpleRNN, [units], max_features, embedding_dim,
-                                 maxlen, name, units=units)
+                                 maxlen, name, seed, units=units)
 
 
 def stacked_simple_rnn(
     max_features: int = 10000, units: int = 32, depth: int = 4, *, embedding_dim: int = 32,
-    maxlen: int | None = None, name: str = "stacked_simple_rnn",
+    maxlen: int | None = None, name: str = "stacked_simple_rnn", seed: int | None = None,
 ) -> keras.Sequential:
     """Section 6.2.1's stacked SimpleRNNs: every layer but the last returns full sequences.
 
@@ -197,12 +214,15 @@ def stacked_simple_rnn(
         embedding_dim: Size of each word vector.
         maxlen: Sequence length, or ``None`` for any length.
         name: Model name.
+        seed: Seed for the initial weights (`textseq.training.seed_everything` is called
+            with it first); ``None`` draws them from the random state as it is.
 
     Returns:
         The compiled model; output ``(batch, 1)``.
 
     Raises:
-        ValueError: If an argument is not a positive integer.
+        TypeError: If an argument is not an integer.
+        ValueError: If an argument is not positive, or ``seed`` is outside ``[0, 2**32)``.
 
     Example:
         >>> stacked_simple_rnn().count_params()  # 320,000 + 4 * 2,080 + 33
@@ -210,12 +230,12 @@ def stacked_simple_rnn(
     """
     _check_positive(depth=depth)
     return _recurrent_classifier(keras.layers.SimpleRNN, [units] * depth, max_features,
-                                 embedding_dim, maxlen, name, units=units)
+                                 embedding_dim, maxlen, name, seed, units=units)
 
 
 def lstm(
     max_features: int = 10000, units: int = 32, *, embedding_dim: int = 32,
-    maxlen: int | None = None, name: str = "lstm",
+    maxlen: int | None = None, name: str = "lstm", seed: int | None = None,
 ) -> keras.Sequential:
     """Listing 6-27: ``Embedding(10000, 32) -> LSTM(32) -> Dense(1, sigmoid)``.
 
@@ -225,24 +245,27 @@ def lstm(
         embedding_dim: Size of each word vector.
         maxlen: Sequence length, or ``None`` for any length.
         name: Model name.
+        seed: Seed for the initial weights (`textseq.training.seed_everything` is called
+            with it first); ``None`` draws them from the random state as it is.
 
     Returns:
         The compiled model; output ``(batch, 1)``.
 
     Raises:
-        ValueError: If an argument is not a positive integer.
+        TypeError: If an argument is not an integer.
+        ValueError: If an argument is not positive, or ``seed`` is outside ``[0, 2**32)``.
 
     Example:
         >>> lstm().count_params()  # 320,000 + 8,320 + 33
         328353
     """
     return _recurrent_classifier(keras.layers.LSTM, [units], max_features, embedding_dim,
-                                 maxlen, name, units=units)
+                                 maxlen, name, seed, units=units)
 
 
 def gru(
     max_features: int = 10000, units: int = 32, *, embedding_dim: int = 32,
-    maxlen: int | None = None, name: str = "gru",
+    maxlen: int | None = None, name: str = "gru", seed: int | None = None,
 ) -> keras.Sequential:
     """``Embedding(10000, 32) -> GRU(32) -> Dense(1, sigmoid)``, the GRU twin of Listing 6-27.
 
@@ -255,23 +278,26 @@ def gru(
         embedding_dim: Size of each word vector.
         maxlen: Sequence length, or ``None`` for any length.
         name: Model name.
+        seed: Seed for the initial weights (`textseq.training.seed_everything` is called
+            with it first); ``None`` draws them from the random state as it is.
 
     Returns:
         The compiled model; output ``(batch, 1)``.
 
     Raises:
-        ValueError: If an argument is not a positive integer.
+        TypeError: If an argument is not an integer.
+        ValueError: If an argument is not positive, or ``seed`` is outside ``[0, 2**32)``.
 
     Example:
         >>> gru().count_params()  # 320,000 + 6,336 + 33
         326369
     """
     return _recurrent_classifier(keras.layers.GRU, [units], max_features, embedding_dim,
-                                 maxlen, name, units=units)
+                                 maxlen, name, seed, units=units)
 
 
-def bag_of_words(num_words: int = 10000, units: int = 16, *,
-                 name: str = "bag_of_words") -> keras.Sequential:
+def bag_of_words(num_words: int = 10000, units: int = 16, *, name: str = "bag_of_words",
+                 seed: int | None = None) -> keras.Sequential:
     """Chapter 3's IMDB model: multi-hot word vectors -> ``Dense(16) -> Dense(16) -> Dense(1)``.
 
     The baseline the book compares the LSTM with (about 88% on IMDB): it sees which of the
@@ -282,19 +308,23 @@ def bag_of_words(num_words: int = 10000, units: int = 16, *,
         num_words: Length of the input vectors (the tokenizer's ``num_words``).
         units: Units of each of the two hidden ``relu`` layers.
         name: Model name.
+        seed: Seed for the initial weights (`textseq.training.seed_everything` is called
+            with it first); ``None`` draws them from the random state as it is.
 
     Returns:
         The compiled model; input ``(batch, num_words)`` floats, output ``(batch, 1)``.
 
     Raises:
-        ValueError: If an argument is not a positive integer.
+        TypeError: If an argument is not an integer.
+        ValueError: If an argument is not positive, or ``seed`` is outside ``[0, 2**32)``.
 
     Example:
         >>> bag_of_words().count_params()  # 160,016 + 272 + 17
         160305
     """
     _check_positive(num_words=num_words, units=units)
-    return compile_model(keras.Sequential([
+    _seed(seed)
+    return _finish(keras.Sequential([
         keras.Input(shape=(num_words,)),
         keras.layers.Dense(units, activation="relu"),
         keras.layers.Dense(units, activation="relu"),
@@ -350,14 +380,14 @@ def _layer_configs(model: keras.Model) -> list[tuple[str, dict]]:
 
 
 def _recurrent_classifier(layer_cls, layer_units, max_features, embedding_dim, maxlen, name,
-                          **to_check):
+                          seed, **to_check):
     """``Embedding -> recurrent layers -> Dense(1, sigmoid)``, compiled."""
     _check_positive(max_features=max_features, embedding_dim=embedding_dim, **to_check)
-    if maxlen is not None:
-        _check_positive(maxlen=maxlen)
+    check_int("maxlen", maxlen, minimum=1, optional=True)
+    _seed(seed)
     recurrent = [layer_cls(n, return_sequences=i < len(layer_units) - 1)
                  for i, n in enumerate(layer_units)]
-    return compile_model(keras.Sequential([
+    return _finish(keras.Sequential([
         keras.Input(shape=(maxlen,)),
         keras.layers.Embedding(max_features, embedding_dim),
         *recurrent,
@@ -366,7 +396,17 @@ def _recurrent_classifier(layer_cls, layer_units, max_features, embedding_dim, m
 
 
 def _check_positive(**values: object) -> None:
-    """Raise ValueError naming the first argument that is not a positive integer."""
+    """Raise (`textseq.checks.check_int`) for the first argument that is not an integer >= 1."""
     for key, value in values.items():
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-            raise ValueError(f"{key} must be a positive integer, got {value!r}")
+        check_int(key, value, minimum=1)
+
+
+def _seed(seed: int | None) -> None:
+    """Seed everything before the weights are drawn, when a seed is given."""
+    if seed is not None:
+        seed_everything(seed)
+
+
+def _finish(model: keras.Sequential) -> keras.Sequential:
+    """Mark whether the weights were drawn after a seed (see `train`), compile as the book."""
+    return compile_model(mark_initial_weights(model))

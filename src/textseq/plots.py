@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import base64
 import io
-import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -28,6 +26,8 @@ import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from textseq.atomic import write_bytes
+from textseq.checks import check_str
 from textseq.paths import figures_dir
 from textseq.runtime import in_jupyter_kernel
 from textseq.training import accuracy_key, history_dict
@@ -220,8 +220,8 @@ def show_figure(fig: Figure) -> bool:
 def save_figure(fig: Figure, name: str, *, group: str | None = None) -> Path:
     """Save ``fig`` as ``figures_dir()/<group>/<name>.png`` and return the path.
 
-    The PNG is written to a temporary file in the same folder and then renamed, so an
-    interrupted save never leaves half a file.
+    The PNG is written through `textseq.atomic` (a temporary file in the same folder, then
+    renamed), so an interrupted save never leaves half a file.
 
     Args:
         fig: The figure.
@@ -233,29 +233,43 @@ def save_figure(fig: Figure, name: str, *, group: str | None = None) -> Path:
         The path of the PNG.
 
     Raises:
+        TypeError: If ``name`` or ``group`` is not a string.
         ValueError: If ``name`` or ``group`` is empty, absolute or contains ``..``.
+        NotADirectoryError: If ``group`` (or a sub-folder of ``name``, or ``figures_dir()``
+            itself) is an existing file, not a folder; the message names it.
+        IsADirectoryError: If the PNG's path is an existing folder.
+        PermissionError: If the folder cannot be written.
+
+    Example:
+
+    ```python
+    plots.save_figure(plt.gcf(), "glove_frozen_accuracy", group="6.1.3-raw-imdb-to-glove")
+    # -> figures/6.1.3-raw-imdb-to-glove/glove_frozen_accuracy.png
+    ```
     """
-    parts = []
+    folders, file_name = [], ""
     for label, value in (("group", group), ("name", name)):
-        if value is None and label == "group":
+        if check_str(label, value, what="a relative name inside figures_dir()",
+                     optional=label == "group") is None:
             continue
-        path = PurePosixPath(str(value).replace("\\", "/"))
-        if not str(value).strip() or path.is_absolute() or ".." in path.parts:
+        path = PurePosixPath(value.replace("\\", "/"))
+        if not value.strip() or not path.parts or path.is_absolute() or ".." in path.parts:
             raise ValueError(
                 f"{label} must be a relative name inside figures_dir() without '..', got {value!r}"
             )
-        parts.extend(path.parts)
-    target = figures_dir().joinpath(*parts)
-    if target.suffix.lower() != ".png":
-        target = target.with_name(target.name + ".png")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    png = figure_png(fig)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".png.tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(png)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+        *inner, last = path.parts
+        folders += [(label, value, part) for part in (path.parts if label == "group" else inner)]
+        file_name = last
+    folder = figures_dir(writable=True)
+    for label, value, part in folders:
+        folder = folder / part
+        if folder.exists() and not folder.is_dir():
+            raise NotADirectoryError(
+                f"{folder} is a file, but {label}={value!r} needs a folder there to save the "
+                f"figure in; expected a folder (remove or rename the file, or choose another "
+                f"{label})")
+    target = folder / (file_name if file_name.lower().endswith(".png") else file_name + ".png")
+    if target.is_dir():
+        raise IsADirectoryError(f"{target} is a folder; expected a PNG file there for "
+                                f"name={name!r} (remove the folder or choose another name)")
+    return write_bytes(target, figure_png(fig))

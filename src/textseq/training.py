@@ -13,6 +13,16 @@ notebook changes no text but the metrics. `train` does the same in one call (`se
 then ``fit`` with an `EpochReport`). `summarize_history` reduces a history to the figures the book
 quotes: best and last validation accuracy, and the best epoch.
 
+A reproducible run needs a seed *before* the initial weights are drawn, not only before ``fit``.
+The easy way is a builder's own seed::
+
+    model = models.lstm(10000, 32, seed=0)  # seed_everything(0), then the weights
+    history = training.train(model, x, y, epochs=10, batch_size=128, seed=0)
+
+`train` warns (`UnseededWeightsWarning`) when it is given a seed for a model whose weights were
+drawn before any `seed_everything` call in this process: such a run gives other results in
+every fresh process, whatever ``train``'s seed.
+
 Keras (and TensorFlow) are imported on first use only, so `summarize_history` and
 `history_dict` work without them (`textseq.plots` uses them); `EpochReport` is created when it
 is first looked up.
@@ -21,10 +31,11 @@ is first looked up.
 from __future__ import annotations
 
 import math
-import numbers
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from textseq.checks import check_choice, check_int, check_number, describe
 from textseq.runtime import import_keras, in_jupyter_kernel
 
 if TYPE_CHECKING:
@@ -32,7 +43,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EpochReport",
+    "UnseededWeightsWarning",
     "seed_everything",
+    "last_seed",
+    "mark_initial_weights",
     "train",
     "summarize_history",
     "history_dict",
@@ -43,6 +57,12 @@ __all__ = [
 # The one native line that op determinism makes TensorFlow 2.21 log at every fit/evaluate on
 # NumPy arrays (see seed_everything); dropped in notebook kernels, never anything else.
 DETERMINISM_LOG_LINE = "NodeDef mentions attribute use_unbounded_threadpool which is not in the op"
+_WEIGHTS_SEEDED = "_textseq_weights_seeded"  # set on a model by mark_initial_weights
+_last_seed: int | None = None  # of the last seed_everything call in this process
+
+
+class UnseededWeightsWarning(UserWarning):
+    """`train` got a seed, but the model's initial weights were drawn before any seed was set."""
 
 
 def seed_everything(seed: int, *, deterministic_ops: bool = True) -> None:
@@ -71,15 +91,16 @@ def seed_everything(seed: int, *, deterministic_ops: bool = True) -> None:
             a GPU, not reproducible).
 
     Raises:
-        ValueError: If ``seed`` is not such an integer, or ``deterministic_ops`` is not a
-            bool.
+        TypeError: If ``seed`` is not an integer (``True`` and ``1.0`` are not), or
+            ``deterministic_ops`` is not a bool.
+        ValueError: If ``seed`` is outside ``[0, 2**32)``.
     """
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or not 0 <= seed < 2**32:
-        raise ValueError(f"seed must be an integer in [0, 2**32), got {seed!r}")
-    if not isinstance(deterministic_ops, bool):
-        raise ValueError(f"deterministic_ops must be True or False, got {deterministic_ops!r}")
+    global _last_seed
+    seed = check_int("seed", seed, minimum=0, maximum=2**32 - 1)
+    check_choice("deterministic_ops", deterministic_ops, (True, False))
     keras = import_keras()
-    keras.utils.set_random_seed(int(seed))
+    keras.utils.set_random_seed(seed)
+    _last_seed = seed
     if keras.backend.backend() != "tensorflow" or not deterministic_ops:
         return
     import tensorflow as tf
@@ -89,6 +110,35 @@ def seed_everything(seed: int, *, deterministic_ops: bool = True) -> None:
         from textseq.quiet import drop_native_stderr_lines
 
         drop_native_stderr_lines(DETERMINISM_LOG_LINE)
+
+
+def last_seed() -> int | None:
+    """Return the seed of this process's last `seed_everything` call, or ``None`` if none.
+
+    Example:
+        >>> seed_everything(7)
+        >>> last_seed()
+        7
+    """
+    return _last_seed
+
+
+def mark_initial_weights(model: keras.Model) -> keras.Model:
+    """Record on ``model`` whether its weights were just drawn after a `seed_everything` call.
+
+    The builders of `textseq.models` call it right after building; `train` reads the mark to
+    warn about a model whose initial weights no seed made reproducible. Call it after building
+    a model of your own to get the same check (without the mark, `train` can only tell whether
+    any seed was set before it was called).
+
+    Args:
+        model: a model whose weights have just been drawn.
+
+    Returns:
+        ``model``.
+    """
+    setattr(model, _WEIGHTS_SEEDED, _last_seed is not None)
+    return model
 
 
 def train(
@@ -117,7 +167,10 @@ def train(
             (Listings 6-7, 6-23, 6-27 use 0.2). Keras takes it from the end of ``x``.
         validation_data: ``(x_val, y_val)`` instead of a split (Listing 6-14).
         seed: Passed to `seed_everything` before training (shuffling is then reproducible);
-            ``None`` leaves the random state alone.
+            ``None`` leaves the random state alone. The initial weights are reproducible only
+            if a seed was set before they were drawn: build the model with a seed (the builders
+            of `textseq.models` take ``seed=``) or after `seed_everything`; otherwise an
+            `UnseededWeightsWarning` says so.
         verbose: Keras's ``fit`` verbosity (0 silent, 1 progress bar, 2 one line per epoch; the
             last two print timings).
         progress: Print one line per epoch with the metrics and no timings (an
@@ -127,18 +180,37 @@ def train(
     Returns:
         The `keras.callbacks.History` returned by ``model.fit``.
 
+    Warns:
+        UnseededWeightsWarning: if ``seed`` is given but the model's initial weights were
+            drawn before any `seed_everything` call in this process (for a model of the
+            builders, or one passed to `mark_initial_weights`: before it was built; for another
+            model: before this call), so the run is not reproducible.
+
     Raises:
+        TypeError: If ``epochs``, ``batch_size``, ``validation_split``, ``seed``, ``verbose`` or
+            ``progress`` has the wrong type.
         ValueError: If an argument is out of range, both validation arguments are given, or
             ``x`` and ``y`` have different lengths.
+
+    Example:
+
+    ```python
+    model = models.embedding_flatten(10000, 20, 8, seed=0)  # seeded before its weights
+    history = training.train(model, x_train, y_train, epochs=10, batch_size=32,
+                             validation_split=0.2, seed=0)
+    ```
     """
     keras = import_keras()
-    for key, value in {"epochs": epochs, "batch_size": batch_size}.items():
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-            raise ValueError(f"{key} must be a positive integer, got {value!r}")
+    epochs = check_int("epochs", epochs, minimum=1)
+    batch_size = check_int("batch_size", batch_size, minimum=1)
+    verbose = check_int("verbose", verbose, minimum=0, maximum=2)
+    check_choice("progress", progress, (True, False, None))
     if validation_split is not None and validation_data is not None:
         raise ValueError("give validation_split or validation_data, not both")
-    if validation_split is not None and not 0 < validation_split < 1:
-        raise ValueError(f"validation_split must be in (0, 1), got {validation_split!r}")
+    if check_number("validation_split", validation_split, optional=True) is not None \
+            and not 0 < validation_split < 1:
+        raise ValueError(f"validation_split must be a number > 0 and < 1 or None, got "
+                         f"{describe(validation_split)}")
     if validation_data is not None and len(validation_data) != 2:
         raise ValueError(
             f"validation_data must be (x_val, y_val), got {len(validation_data)} items"
@@ -146,15 +218,31 @@ def train(
     if len(x) != len(y):
         raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
     if seed is not None:
+        seed = check_int("seed", seed, minimum=0, maximum=2**32 - 1)
+        _warn_if_unseeded(model, seed)
         seed_everything(seed)
     extra = list(callbacks or [])
     if progress if progress is not None else verbose == 0:
         extra.append(_epoch_report_class(keras)())
     return model.fit(
-        x, y, epochs=int(epochs), batch_size=int(batch_size),
+        x, y, epochs=epochs, batch_size=batch_size,
         validation_split=validation_split or 0.0, validation_data=validation_data,
         verbose=verbose, callbacks=extra,
     )
+
+
+def _warn_if_unseeded(model: keras.Model, seed: int) -> None:
+    seeded = getattr(model, _WEIGHTS_SEEDED, None)
+    if seeded is None:  # not marked: at least some seed must have been set before this call
+        seeded = _last_seed is not None
+    if not seeded:
+        warnings.warn(UnseededWeightsWarning(
+            f"train(seed={seed}) seeds the shuffling, but the initial weights of model "
+            f"{model.name!r} were drawn before any seed was set in this process, so they and "
+            f"the results differ at every run. Build the model with a seed (e.g. "
+            f"models.lstm(..., seed={seed})) or call training.seed_everything({seed}) before "
+            "building it; or pass seed=None to train to say that you do not want a "
+            "reproducible run."), stacklevel=3)
 
 
 def history_dict(history: Any) -> dict[str, list[float]]:
