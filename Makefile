@@ -67,17 +67,19 @@ unit: install
 doctest: install
 	$(BIN)/pytest -q -p no:cacheprovider --doctest-modules src/textseq
 
-# nbval over every notebook, in two streams at once. A notebook's kernel trains small models that
-# keep well under two cores busy, so the longest notebook runs beside all the others; each stream
-# prints its own report (the long one's after the other's), and either failing fails the target.
+# nbval over every notebook, in three streams at once. A notebook's kernel trains small models that
+# keep about one core busy, so the two longest notebooks each run beside all the others; each
+# stream prints its own report (the long ones' after the others'), and any failing fails the target.
 NBVAL := $(KERNEL_ENV) $(BIN)/pytest -q -p no:cacheprovider --nbval-lax --nbval-current-env \
 	--nbval-cell-timeout=600 --nbval-sanitize-with notebooks/nbval_sanitize.cfg
-NBVAL_LONG := notebooks/6.2.2-lstm-gru-imdb.ipynb
+NBVAL_LONG := notebooks/6.2.2-lstm-gru-imdb.ipynb notebooks/6.2.4-keras3-today.ipynb
 nbval: data
-	@log=$$(mktemp); $(NBVAL) $(NBVAL_LONG) > $$log 2>&1 & long=$$!; \
-	$(NBVAL) $(filter-out $(NBVAL_LONG),$(NOTEBOOKS)); rest=$$?; \
-	wait $$long; status=$$?; echo "== nbval $(NBVAL_LONG)"; cat $$log; rm -f $$log; \
-	test $$rest -eq 0 && test $$status -eq 0
+	@jobs=""; for nb in $(NBVAL_LONG); do log=$$(mktemp); $(NBVAL) $$nb > $$log 2>&1 & \
+		jobs="$$jobs $$!:$$log:$$nb"; done; \
+	$(NBVAL) $(filter-out $(NBVAL_LONG),$(NOTEBOOKS)); status=$$?; \
+	for job in $$jobs; do pid=$${job%%:*}; rest=$${job#*:}; log=$${rest%%:*}; \
+		wait $$pid || status=1; echo "== nbval $${rest#*:}"; cat $$log; rm -f $$log; done; \
+	exit $$status
 
 # The sdist and the wheel that the notebooks' Colab cell installs, and their metadata checked.
 dist: install

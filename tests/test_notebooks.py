@@ -23,7 +23,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = ROOT / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
-READING_ORDER = ["6.1.1", "6.1.2", "6.1.3", "6.2", "6.2.1", "6.2.2"]
+READING_ORDER = ["6.1.1", "6.1.2", "6.1.3", "6.2", "6.2.1", "6.2.2", "6.2.4"]
 MIN_LABELLED_LISTINGS = 20
 
 LABEL = re.compile(r"# Listing 6-(\d+) \(코드 6-(\d+)\)")
