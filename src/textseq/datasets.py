@@ -29,6 +29,7 @@ from pathlib import Path
 
 from textseq import glove_package
 from textseq.atomic import atomic_file, write_text
+from textseq.checks import check_int
 from textseq.glove import GloveFile
 from textseq.paths import data_dir
 
@@ -149,6 +150,7 @@ def glove_file(dim: int | None = None, source: str | None = None, *,
         A `GloveFile` to pass to `textseq.glove.load_vectors` or `embedding_matrix`.
 
     Raises:
+        TypeError: for a ``dim`` that is not an integer or None.
         ValueError: for a dimension the chosen vectors do not have (for the packaged ones, saying
             how to get the book's 100-d vectors), or an unknown source.
 
@@ -161,8 +163,7 @@ def glove_file(dim: int | None = None, source: str | None = None, *,
     ```
     """
     kind = glove_source(glove, source)
-    if dim is not None and (isinstance(dim, bool) or not isinstance(dim, int)):
-        raise ValueError(f"dim must be an integer or None, got {dim!r}")
+    dim = check_int("dim", dim, minimum=1, optional=True)
     if kind == "packaged":
         if dim not in (None, glove_package.DIM):
             raise ValueError(
@@ -234,6 +235,7 @@ def glove_text_sample(n_lines: int = TEXT_SAMPLE_LINES) -> Path:
         The path of ``glove.6B.50d.first<n_lines>.txt`` (``glove.6B.50d.txt`` for all lines).
 
     Raises:
+        TypeError: if ``n_lines`` is not an integer.
         ValueError: if ``n_lines`` is out of range.
 
     Example:
@@ -244,10 +246,7 @@ def glove_text_sample(n_lines: int = TEXT_SAMPLE_LINES) -> Path:
             values = line.split()  # Listing 6-10
     ```
     """
-    if isinstance(n_lines, bool) or not isinstance(n_lines, int) \
-            or not 1 <= n_lines <= glove_package.WORDS:
-        raise ValueError(f"n_lines must be an integer from 1 to {glove_package.WORDS:,}, got "
-                         f"{n_lines!r}")
+    n_lines = check_int("n_lines", n_lines, minimum=1, maximum=glove_package.WORDS)
     name = (f"{glove_package.NAME}.txt" if n_lines == glove_package.WORDS
             else f"{glove_package.NAME}.first{n_lines}.txt")
     path = data_dir() / "glove" / name
