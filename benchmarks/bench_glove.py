@@ -3,8 +3,9 @@
 Generates (once, deterministically) a file shaped like ``glove.6B.100d.txt``: 400,000 words x 100
 values, about 340 MB, values written as GloVe writes them (5 significant digits, ``%.5g``, so
 ``0.418``, ``-0.044457``, ``-6.6023e-05``), words of invented letters with some dots and accents.
-Each case then runs in its own subprocess, which reports its wall time (the work only, imports
-excluded) and its peak resident memory (``resource.getrusage``):
+Each case then runs in its own subprocess, which reports its wall time and CPU time (the work
+only, imports excluded), its peak resident memory (``resource.getrusage``) and the peak before the
+work (the interpreter, numpy, textseq and the word_index: the part no reader can save):
 
     book-6-10            the loop of Listing 6-10 (a dict of per-line numpy arrays)
     load                 textseq.glove.load_vectors(cache=False)
@@ -28,6 +29,14 @@ Goals: load >= 4x faster than Listing 6-10 with <= 1.1x its peak memory; cached 
 embedding_matrix >= 10x faster than Listings 6-10 + 6-11 with <= 1/4 of their peak memory;
 packaged load <= 0.5 s;
 train_glove (reading + counting + training) <= 60 s on 2 cores.
+
+What the ratios depend on (printed with them, for information): ``load_vectors`` parses on two
+threads, so its wall-time ratio is about its CPU-time ratio times what the second thread adds
+(about 2 on two idle cores, little on the two halves of one hyper-threaded core or on a busy
+machine; ``machine.describe()``'s "parallel" line measures it). Listing 6-10 runs on one thread. The
+memory ratios include the memory each process holds before the work, mostly the interpreter and
+numpy (several times the streaming ``embedding_matrix``'s own memory), which differs between
+Python builds, numpy builds and their BLAS; the ratio of the memory above it is printed too.
 """
 
 from __future__ import annotations
@@ -42,11 +51,17 @@ import tempfile
 import time
 from pathlib import Path
 
+import machine  # benchmarks/machine.py: CPU, BLAS and load
+
 CHILD = r'''
 import json, resource, sys, time
 case, path, index_file, cache = sys.argv[1:5]
 import numpy as np
 word_index = json.load(open(index_file)) if index_file != "-" else None
+if not case.startswith("book"):
+    from textseq.glove import embedding_matrix, load_vectors
+rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # imports, word_index
+cpu = time.process_time()
 if case.startswith("book"):
     start = time.perf_counter()
     embeddings_index = {}
@@ -69,7 +84,6 @@ if case.startswith("book"):
     else:
         check = float(sum(embeddings_index[w].sum() for w in list(embeddings_index)[::997]))
 else:
-    from textseq.glove import embedding_matrix, load_vectors
     start = time.perf_counter()
     if case == "embedding_matrix":
         matrix, coverage = embedding_matrix(word_index, len(word_index) + 1, path, cache=False)
@@ -77,10 +91,10 @@ else:
     else:
         glove = load_vectors(path, cache=False if cache == "-" else cache)
         check = float(sum(glove.vectors[i].sum() for i in range(0, len(glove), 997)))
-wall = time.perf_counter() - start
+wall, cpu = time.perf_counter() - start, time.process_time() - cpu
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"wall": wall, "rss_mb": rss, "check": check,
-                  "tensorflow": "tensorflow" in sys.modules}))
+print(json.dumps({"wall": wall, "cpu": cpu, "rss_mb": rss, "rss_before_mb": rss_before,
+                  "check": check, "tensorflow": "tensorflow" in sys.modules}))
 '''
 
 
@@ -180,6 +194,16 @@ def child_json(what: str, code: str, *args: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def read_seconds(path: Path) -> float:
+    """Seconds to read the file's bytes (1 MiB at a time): about 0.1 s per 300 MB from the page
+    cache, seconds from a disk; every case reads the file once."""
+    start, chunk = time.perf_counter(), bytearray(1 << 20)
+    with open(path, "rb", buffering=0) as f:
+        while f.readinto(chunk):
+            pass
+    return time.perf_counter() - start
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--words", type=int, default=400_000)
@@ -195,7 +219,8 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     generate(path, args.words, args.dim)
     print(f"file: {path} ({path.stat().st_size / 1e6:.0f} MB, ready in "
-          f"{time.perf_counter() - t0:.1f} s)")
+          f"{time.perf_counter() - t0:.1f} s); reading its bytes took {read_seconds(path):.2f} s, "
+          f"then {read_seconds(path):.2f} s")
     results, ok = {}, True
     with tempfile.TemporaryDirectory() as tmp:
         index_file = os.path.join(tmp, "word_index.json")
@@ -207,7 +232,8 @@ def main(argv: list[str] | None = None) -> int:
             cache = extra[0] if extra else "-"
             name = "load" if case.startswith("load") else case
             results[case] = r = run(name, path, index_file, cache)
-            print(f"  {case:18s} {r['wall']:7.2f} s  peak RSS {r['rss_mb']:6.0f} MB"
+            print(f"  {case:18s} {r['wall']:7.2f} s (CPU {r['cpu']:5.2f} s)  peak RSS "
+                  f"{r['rss_mb']:4.0f} MB ({r['rss_before_mb']:3.0f} MB before the work)"
                   + ("  (imported tensorflow!)" if r["tensorflow"] else ""))
     book, load = results["book-6-10"], results["load"]
     book2, emb = results["book-6-10+6-11"], results["embedding_matrix"]
@@ -237,9 +263,16 @@ def main(argv: list[str] | None = None) -> int:
     same = abs(book["check"] - load["check"]) <= 1e-3 * max(1.0, abs(book["check"]))
     same2 = abs(book2["check"] - emb["check"]) <= 1e-3 * max(1.0, abs(book2["check"]))
     print(f"  same values as the book's code: {same and same2}")
-    print(f"  (load used {os.cpu_count()} CPU(s); numbers vary with machine load)")
+    print("  (information) load, CPU time of Listing 6-10 / ours (all its threads): "
+          f"{book['cpu'] / load['cpu']:.2f}x")
+    above = [r["rss_mb"] - r["rss_before_mb"] for r in (emb, book2)]
+    print(f"  (information) embedding_matrix, peak memory above the imports: {above[0]:.0f} MB "
+          f"against {above[1]:.0f} MB for 6-10 + 6-11: {above[0] / above[1]:.2f}x")
     return 0 if ok and same and same2 else 1
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    print(machine.describe(), flush=True)  # what the figures below were measured on
+    status = main()
+    print(machine.load())
+    sys.exit(status)
