@@ -36,7 +36,7 @@ __all__ = ["describe", "load"]
 _SETTINGS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
              "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS",
              "MALLOC_ARENA_MAX", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_",
-             "PYTHONMALLOC", "LD_PRELOAD")
+             "PYTHONMALLOC", "LD_PRELOAD", "NUMPY_MADVISE_HUGEPAGE")
 _START: tuple[int, int, int] | None = None  # /proc/stat's (busy, total, steal) at describe()
 
 

@@ -84,3 +84,13 @@ def test_busy_share_is_the_busy_and_stolen_part_of_the_ticks_between_two_reading
         "CPUs busy 61% of the time during the run (all processes; stolen by the hypervisor 2%)")
     assert machine.busy_share(before, before) == "CPU use during the run: unknown"
     assert machine.cpu_times("intr 1 2 3") is None
+
+
+def test_settings_lists_the_thread_allocator_and_huge_page_variables_set(monkeypatch):
+    for name in machine._SETTINGS:
+        monkeypatch.delenv(name, raising=False)
+    assert machine.settings() == "none set"
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "2")
+    monkeypatch.setenv("NUMPY_MADVISE_HUGEPAGE", "0")
+    assert machine.settings() == "OMP_NUM_THREADS=1, MALLOC_ARENA_MAX=2, NUMPY_MADVISE_HUGEPAGE=0"
