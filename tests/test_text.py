@@ -332,6 +332,42 @@ def test_other_argument_errors():
         tokenizer_from_json("[1, 2]")
 
 
+def test_matrices_filled_in_runs_of_rows_equal_the_legacy_ones(monkeypatch):
+    # Runs of 7 tokens: rows longer than a run, empty rows, unknown words and indices beyond
+    # num_words fall on and across run boundaries.
+    monkeypatch.setattr(_vectorizer, "_CHUNK", 7)
+    rng = random.Random(3)
+    words = [f"w{i}" for i in range(30)]
+    texts = [" ".join(rng.choices(words, k=rng.choice([0, 1, 3, 6, 7, 8, 20])))
+             for _ in range(60)]
+    sequences = [[rng.randrange(0, 40) for _ in range(rng.choice([0, 2, 7, 15]))]
+                 for _ in range(40)]
+    ours, legacy = Tokenizer(num_words=12), LegacyTokenizer(num_words=12)
+    ours.fit_on_texts(texts[:40])
+    legacy.fit_on_texts(texts[:40])
+    for mode in MODES:
+        np.testing.assert_array_equal(ours.texts_to_matrix(texts, mode),
+                                      legacy.texts_to_matrix(texts, mode))
+        np.testing.assert_array_equal(ours.sequences_to_matrix(sequences, mode),
+                                      legacy.sequences_to_matrix(sequences, mode))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_matrix_cells_are_written_once_never_read(mode):
+    # A fresh matrix's pages cost one fault each when first written; reading them first (as
+    # np.add.at does) costs two without huge pages. A matrix that is never read gives the
+    # same cells whatever it held before.
+    indices, lengths = _vectorizer.flatten([[1, 2, 2, 9], [], [3, 3, 3, 1, 0]])
+    width, n = 5, 3  # index 9 >= width: ignored
+    idf = np.log(1 + 3 / (1 + np.arange(width)))
+    clean, dirty = np.zeros((n + 1) * width), np.full((n + 1) * width, np.nan)
+    for flat in (clean, dirty):
+        _vectorizer._fill(flat, 0, n, indices.copy(), lengths, width, mode, idf)
+    written = clean != 0
+    assert written.any()
+    np.testing.assert_array_equal(dirty[written], clean[written])
+
+
 def test_two_dimensional_arrays_and_numpy_integers_are_sequences():
     tokenizer = Tokenizer(num_words=6)
     tokenizer.fit_on_texts(["a b c", "a b", "a"])

@@ -22,6 +22,7 @@ from textseq import _bytelookup as lookup
 from textseq._bytelookup import ByteLookup, packable, supports
 
 MODES = ("binary", "count", "tfidf", "freq")
+_CHUNK = 1 << 16  # tokens per run of rows that `matrix` fills at a time
 MISSING = lookup.MISSING
 """Index given to tokens that are not in the vocabulary."""
 
@@ -238,8 +239,18 @@ def matrix(blocks: Iterable[tuple[np.ndarray, np.ndarray]], n: int, width: int, 
                 docs[j] = c
         idf = np.log(1 + document_count / (1 + docs))
     row = 0
-    for indices, lengths in blocks:  # block by block: the token arrays stay in cache
-        _fill(x.reshape(-1), row, n, indices, lengths, width, mode, idf)
+    for indices, lengths in blocks:
+        # Runs of whole rows of about _CHUNK tokens: the token arrays stay in cache and each
+        # run's sort (see _fill) is short.
+        ends = np.cumsum(lengths)
+        cuts = np.searchsorted(ends, np.arange(_CHUNK, ends[-1] if ends.size else 0, _CHUNK),
+                               side="right")
+        bounds = [0, *np.unique(cuts).tolist(), len(lengths)]
+        for first, last in zip(bounds, bounds[1:], strict=False):
+            if first < last:
+                start = int(ends[first - 1]) if first else 0
+                _fill(x.reshape(-1), row + first, n, indices[start:int(ends[last - 1])],
+                      lengths[first:last], width, mode, idf)
         row += len(lengths)
     return x[:n]
 
@@ -249,17 +260,24 @@ def _fill(flat: np.ndarray, first_row: int, n: int, indices: np.ndarray, lengths
     rows = np.repeat(np.arange(first_row, first_row + len(lengths), dtype=np.int64), lengths)
     cells = rows * width
     cells += indices  # each token's cell, row-major
-    ignored = np.flatnonzero(indices.view(np.uint64) >= width)  # MISSING: a huge unsigned
-    cells[ignored] = n * width
+    kept = indices.view(np.uint64) < width  # MISSING (a huge unsigned) and >= width: ignored
     if mode == "binary":
+        cells[~kept] = n * width
         flat[cells] = 1.0
         return
-    np.add.at(flat, cells, 1.0)
-    if mode == "freq":  # count / sequence length, indices >= width included
-        kept = np.bincount(rows - first_row, weights=indices != MISSING, minlength=len(lengths))
-        with np.errstate(divide="ignore", invalid="ignore"):  # only row n can divide by 0
-            flat[cells] = flat[cells] / kept[rows - first_row]
+    # Count in the token arrays, then write each cell once: the matrix is never read, so each
+    # of its fresh pages is faulted in once, by a write (``np.add.at`` would read it first,
+    # mapping the zero page, then fault again to write: twice the faults without huge pages).
+    ordered = np.sort(cells[kept])
+    first = np.ones(ordered.size, dtype=bool)
+    first[1:] = ordered[1:] != ordered[:-1]
+    starts = np.flatnonzero(first)
+    cells = ordered[starts]  # each cell with a count, once
+    counts = np.diff(starts, append=ordered.size).astype(np.float64)
+    if mode == "count":
+        flat[cells] = counts
+    elif mode == "freq":  # count / sequence length, indices >= width included
+        length = np.bincount(rows - first_row, weights=indices != MISSING, minlength=len(lengths))
+        flat[cells] = counts / length[cells // width - first_row]
     elif mode == "tfidf":
-        columns = indices.copy()
-        columns[ignored] = 0
-        flat[cells] = (1 + np.log(flat[cells])) * idf[columns]
+        flat[cells] = (1 + np.log(counts)) * idf[cells % width]
