@@ -353,10 +353,10 @@ def test_matrices_filled_in_runs_of_rows_equal_the_legacy_ones(monkeypatch):
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_matrix_cells_are_written_once_never_read(mode):
+def test_matrix_cells_are_written_before_they_are_read(mode):
     # A fresh matrix's pages cost one fault each when first written; reading them first (as
-    # np.add.at does) costs two without huge pages. A matrix that is never read gives the
-    # same cells whatever it held before.
+    # np.add.at does) costs two without huge pages. A matrix whose cells are written before
+    # they are read gives the same cells whatever it held before.
     indices, lengths = _vectorizer.flatten([[1, 2, 2, 9], [], [3, 3, 3, 1, 0]])
     width, n = 5, 3  # index 9 >= width: ignored
     idf = np.log(1 + 3 / (1 + np.arange(width)))

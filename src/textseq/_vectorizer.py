@@ -257,27 +257,28 @@ def matrix(blocks: Iterable[tuple[np.ndarray, np.ndarray]], n: int, width: int, 
 
 def _fill(flat: np.ndarray, first_row: int, n: int, indices: np.ndarray, lengths: np.ndarray,
           width: int, mode: str, idf: np.ndarray | None) -> None:
+    # Each cell is written before it is read, if it is read at all: a fresh matrix's pages are
+    # then faulted in once, by a write. Read first (as ``np.add.at`` does), a page is mapped to
+    # the zero page and faulted again on the write: twice the faults without huge pages.
     rows = np.repeat(np.arange(first_row, first_row + len(lengths), dtype=np.int64), lengths)
     cells = rows * width
     cells += indices  # each token's cell, row-major
     kept = indices.view(np.uint64) < width  # MISSING (a huge unsigned) and >= width: ignored
-    if mode == "binary":
-        cells[~kept] = n * width
-        flat[cells] = 1.0
+    if mode in ("binary", "count"):
+        cells[~kept] = n * width  # row n collects the ignored tokens
+        flat[cells] = 1.0 if mode == "binary" else 0.0
+        if mode == "count":
+            np.add.at(flat, cells, 1.0)
         return
-    # Count in the token arrays, then write each cell once: the matrix is never read, so each
-    # of its fresh pages is faulted in once, by a write (``np.add.at`` would read it first,
-    # mapping the zero page, then fault again to write: twice the faults without huge pages).
+    # freq, tfidf: count in the token arrays (a sort), then write each cell once.
     ordered = np.sort(cells[kept])
     first = np.ones(ordered.size, dtype=bool)
     first[1:] = ordered[1:] != ordered[:-1]
     starts = np.flatnonzero(first)
     cells = ordered[starts]  # each cell with a count, once
     counts = np.diff(starts, append=ordered.size).astype(np.float64)
-    if mode == "count":
-        flat[cells] = counts
-    elif mode == "freq":  # count / sequence length, indices >= width included
+    if mode == "freq":  # count / sequence length, indices >= width included
         length = np.bincount(rows - first_row, weights=indices != MISSING, minlength=len(lengths))
         flat[cells] = counts / length[cells // width - first_row]
-    elif mode == "tfidf":
+    else:  # tfidf
         flat[cells] = (1 + np.log(counts)) * idf[cells % width]
