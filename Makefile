@@ -94,7 +94,14 @@ colab: dist
 	$(BIN)/python tests/colab/check.py $(if $(COLAB_PYTHON),--python $(COLAB_PYTHON)) \
 		--wheel dist/textseq-*-py3-none-any.whl $(COLAB_NOTEBOOKS)
 
-test: lint unit doctest nbval colab
+# `make test`: ruff; then the unit tests and doctests (one core) beside the Colab-like check (one
+# core, about 100 s; its log is printed after the tests'); then nbval's three streams. Any part
+# failing fails the target.
+test: lint
+	@log=$$(mktemp); $(MAKE) --no-print-directory colab > $$log 2>&1 & colab=$$!; \
+	$(MAKE) --no-print-directory unit doctest; status=$$?; \
+	wait $$colab || status=1; echo "== make colab"; cat $$log; rm -f $$log; exit $$status
+	$(MAKE) --no-print-directory nbval
 
 # Every benchmark runs (each prints its ratios against the peer it names); exit 1 if any missed.
 BENCHMARKS := tokenizer imdb glove rnn training
