@@ -68,19 +68,30 @@ def record(model: str, history: Mapping[str, list[float]] | object, *, data: str
         rec["test"] = round(float(test_acc), 3)
     if seed_test_accs:
         rec["test_seeds"] = [round(float(a), 3) for a in seed_test_accs]
-    name = f"{data}-{''.join(c if c.isalnum() else '_' for c in model)}.json"
+    return _write_record(f"{data}-", model, rec)
+
+
+def _write_record(prefix: str, key: str, rec: dict) -> dict:
+    """Write ``rec`` as ``<prefix><key>.json``, with ``_`` for each character of ``key`` that is
+    not a letter or digit."""
+    name = prefix + "".join(c if c.isalnum() else "_" for c in key) + ".json"
     with atomic_file(results_dir(writable=True) / name, "w", encoding="utf-8") as f:
         json.dump(rec, f, indent=1)
     return rec
 
 
-def load_records(folder: Path | None = None) -> list[dict]:
-    """Return every record in the results folder, in the order of `BOOK`."""
+def _read_records(folder: Path | None, comparisons: bool) -> list[dict]:
+    """The records in ``folder`` (default: the results folder): comparisons or the chapter's."""
     folder = folder or results_dir()
     if not folder.is_dir():
         return []
-    recs = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))
-            if not p.name.startswith(_COMPARISON_PREFIX)]
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))
+            if p.name.startswith(_COMPARISON_PREFIX) == comparisons]
+
+
+def load_records(folder: Path | None = None) -> list[dict]:
+    """Return every record in the results folder, in the order of `BOOK`."""
+    recs = _read_records(folder, comparisons=False)
     order = list(BOOK)
     return sorted(recs, key=lambda r: (order.index(r["model"]), r["data"]))
 
@@ -192,10 +203,7 @@ def record_comparison(listing: str, *, data: str, first_edition: str, keras3: st
            "gap": round(keras3_mean - first_mean, 3),
            "first_edition_seconds": _seconds(first_edition_seconds),
            "keras3_seconds": _seconds(keras3_seconds), "notes": notes}
-    name = f"{_COMPARISON_PREFIX}{data}-{''.join(c if c.isalnum() else '_' for c in listing)}.json"
-    with atomic_file(results_dir(writable=True) / name, "w", encoding="utf-8") as f:
-        json.dump(rec, f, indent=1)
-    return rec
+    return _write_record(f"{_COMPARISON_PREFIX}{data}-", listing, rec)
 
 
 def _seconds(value: float | None) -> float | None:
@@ -204,11 +212,7 @@ def _seconds(value: float | None) -> float | None:
 
 def load_comparisons(folder: Path | None = None) -> list[dict]:
     """Return every `record_comparison` record in the results folder, by listing and data."""
-    folder = folder or results_dir()
-    if not folder.is_dir():
-        return []
-    recs = [json.loads(p.read_text(encoding="utf-8"))
-            for p in sorted(folder.glob(f"{_COMPARISON_PREFIX}*.json"))]
+    recs = _read_records(folder, comparisons=True)
     return sorted(recs, key=lambda r: (_listing_number(r["listing"]), r["listing"], r["data"]))
 
 
