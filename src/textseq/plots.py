@@ -33,9 +33,12 @@ from textseq.runtime import in_jupyter_kernel
 from textseq.training import accuracy_key, history_dict
 
 __all__ = [
-    "STYLE", "plot_history", "plot_histories", "history_figure", "save_figure", "show_figure",
-    "figure_png",
+    "STYLE", "plot_history", "plot_histories", "plot_seeds", "seeds_figure", "history_figure",
+    "save_figure", "show_figure", "figure_png",
 ]
+
+_SEED_STYLES = ["-", "--", ":", "-."]  # one line style per seed (plot_seeds)
+_SEED_MARKERS = ["o", "s", "^", "D"]
 
 STYLE: dict[str, Any] = {
     "figure.dpi": 100,
@@ -181,6 +184,100 @@ def _runs_figure(runs: list[tuple[str | None, Any]], *, title: str | None) -> Fi
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax.set_ylabel(what.capitalize())
             ax.legend(fontsize=8 if len(checked) > 1 else None)
+        if title:
+            fig.suptitle(title)
+    return fig
+
+
+def plot_seeds(
+    runs: Mapping[str, Mapping[int, Any]], test_accs: Mapping[str, Mapping[int, float]], *,
+    title: str | None = None, save_as: str | None = None, group: str | None = None,
+) -> None:
+    """Show several models trained with several seeds: curves, and test accuracy per seed.
+
+    Three panels: validation accuracy and validation loss per epoch (one colour per model, one
+    line style per seed), then a dot plot of each model's test accuracy with one marker per seed.
+    The legend sits outside the axes. Shown and saved as `plot_history` does.
+
+    Args:
+        runs: Model name -> {seed: ``History`` (or dict)}, e.g.
+            ``{"LSTM": {42: h1, 43: h2}, "SimpleRNN": {42: h3, 43: h4}}``.
+        test_accs: Model name -> {seed: test accuracy}, for the same models.
+        title: Optional title above the panels.
+        save_as: Save the figure as a PNG under this name (see `save_figure`).
+        group: Folder under ``figures_dir()`` for the PNG.
+
+    Raises:
+        TypeError: If ``runs`` or ``test_accs`` is not a mapping of mappings.
+        ValueError: If ``runs`` is empty, names more than 4 seeds, or ``test_accs`` does not have
+            the same models; or a history is malformed (as `plot_history`).
+
+    Example:
+        >>> h = {"acc": [0.6, 0.7], "val_acc": [0.6, 0.8], "loss": [0.6, 0.5], "val_loss": [0.6, 0.4]}
+        >>> plot_seeds({"LSTM": {1: h, 2: h}}, {"LSTM": {1: 0.8, 2: 0.79}})  # shown in a kernel
+    """
+    fig = seeds_figure(runs, test_accs, title=title)
+    if save_as is not None:
+        save_figure(fig, save_as, group=group)
+    show_figure(fig)
+
+
+def seeds_figure(
+    runs: Mapping[str, Mapping[int, Any]], test_accs: Mapping[str, Mapping[int, float]], *,
+    title: str | None = None,
+) -> Figure:
+    """Build the figure `plot_seeds` shows, without showing or saving it.
+
+    Example:
+        >>> h = {"acc": [0.6, 0.7], "val_acc": [0.6, 0.8], "loss": [0.6, 0.5], "val_loss": [0.6, 0.4]}
+        >>> fig = seeds_figure({"A": {1: h}, "B": {1: h}}, {"A": {1: 0.8}, "B": {1: 0.7}})
+        >>> [ax.get_title() for ax in fig.axes]
+        ['Validation accuracy', 'Validation loss', 'Test accuracy per seed']
+    """
+    for label, value in (("runs", runs), ("test_accs", test_accs)):
+        if not isinstance(value, Mapping) or not all(isinstance(v, Mapping)
+                                                     for v in value.values()):
+            raise TypeError(f"{label} must map model name -> {{seed: value}}, got "
+                            f"{type(value).__name__}")
+    if not runs:
+        raise ValueError("runs is empty: give at least one model -> {seed: history}")
+    if sorted(runs) != sorted(test_accs):
+        raise ValueError(f"test_accs must name the same models as runs: {sorted(runs)}, got "
+                         f"{sorted(test_accs)}")
+    seeds = sorted({seed for per_seed in runs.values() for seed in per_seed}
+                   | {seed for per_seed in test_accs.values() for seed in per_seed})
+    if len(seeds) > len(_SEED_STYLES):
+        raise ValueError(f"at most {len(_SEED_STYLES)} seeds can be told apart, got {seeds}")
+    with matplotlib.rc_context(STYLE):
+        fig = Figure(figsize=(13, 4), layout="constrained")
+        ax_acc, ax_loss, ax_test = fig.subplots(1, 3, width_ratios=[3, 3, 2])
+        for m, (model, per_seed) in enumerate(runs.items()):
+            color = f"C{m}"
+            for seed, history in per_seed.items():
+                data = history_dict(history)
+                acc_key = accuracy_key(data)
+                style = _SEED_STYLES[seeds.index(seed)]
+                epochs = range(1, len(data["val_" + acc_key]) + 1)
+                ax_acc.plot(epochs, data["val_" + acc_key], style, color=color,
+                            label=f"{model}, seed {seed}")
+                ax_loss.plot(epochs, data["val_loss"], style, color=color)
+            for seed, acc in test_accs[model].items():
+                ax_test.plot([m], [acc], _SEED_MARKERS[seeds.index(seed)], color=color,
+                             markersize=8, alpha=0.8)
+        for ax, what in ((ax_acc, "accuracy"), (ax_loss, "loss")):
+            ax.set_title(f"Validation {what}")
+            ax.set_xlabel("Epochs")
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            ax.set_ylabel(what.capitalize())
+        ax_test.set_title("Test accuracy per seed")
+        ax_test.set_xticks(range(len(runs)), list(runs), rotation=15)
+        ax_test.set_xlim(-0.5, len(runs) - 0.5)
+        ax_test.set_ylabel("Test accuracy")
+        for seed in seeds:  # the markers' legend: one entry per seed, in grey
+            ax_test.plot([], [], _SEED_MARKERS[seeds.index(seed)], color="0.4",
+                         label=f"seed {seed}")
+        fig.legend(*ax_acc.get_legend_handles_labels(), loc="outside right upper", fontsize=8)
+        ax_test.legend(fontsize=8, loc="best")
         if title:
             fig.suptitle(title)
     return fig

@@ -163,7 +163,9 @@ def setup_summary() -> str:
         MissingBackendError: when Keras or its backend is missing, naming what to install.
     """
     from textseq.datasets import describe
+    from textseq.report import start_clock
 
+    start_clock()  # report.running_time() at the end of the notebook
     return f"{describe()}\n{device_summary()}"
 
 
