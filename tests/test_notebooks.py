@@ -27,7 +27,10 @@ READING_ORDER = ["6.1.1", "6.1.2", "6.1.3", "6.2", "6.2.1", "6.2.2", "6.2.4"]
 MIN_LABELLED_LISTINGS = 20
 
 LABEL = re.compile(r"# Listing 6-(\d+) \(코드 6-(\d+)\)")
-NATIVE_LOG = re.compile(r"^\s*[EWIF]\d{4} |node_def_util")
+NATIVE_LOG = re.compile(r"^\s*[EWIF]\d{4} |node_def_util|absl::InitializeLog")
+DECIMAL = re.compile(r"(?<![\w.])[+-]?\d+\.\d+(?![\w.])")
+SECTION_NUMBER = re.compile(r"^[1-9]\.\d$")  # 6.1, 6.2: the book's sections, not figures
+SIMPLE_RNN_LINE = re.compile(r"^SimpleRNN, seed 42: test accuracy \d\.\d{4}$", re.MULTILINE)
 MACHINE_PATH = re.compile(
     r"/root/|/home/[^/\s]+|/Users/[^/\s]+|/tmp/[^/\s]+/|" + re.escape(str(ROOT)))
 FIT_CALL = re.compile(r"\.fit\(|\btraining\.train\(")  # model.fit(...), textseq's train(...)
@@ -121,6 +124,42 @@ def test_no_native_log_lines_in_outputs(notebook):
     found = [(i, line[:120]) for i, o in outputs(nb) for text in output_texts(o)
              for line in text.splitlines() if NATIVE_LOG.search(line)]
     assert found == [], f"{name}: TensorFlow's native log lines in outputs (cell, line): {found}"
+
+
+def test_every_decimal_in_markdown_is_printed_by_an_output(notebook):
+    # A figure typed into prose goes stale on a reader's re-run on another CPU: the cells write
+    # such sentences from their values (textseq.report.say), and the book's figures are printed
+    # (textseq.report.book), so each decimal in a markdown cell must appear in an output.
+    name, nb = notebook
+    printed = {float(n.lstrip("+-")) for _, o in outputs(nb) for text in output_texts(o)
+               for n in DECIMAL.findall(text)}
+    typed = [n for c in nb["cells"] if c["cell_type"] == "markdown"
+             for n in DECIMAL.findall(source(c)) if not SECTION_NUMBER.match(n)]
+    unbacked = [n for n in typed if not any(
+        abs(round(p, len(n.split(".")[1])) - float(n.lstrip("+-"))) < 1e-9 for p in printed)]
+    assert unbacked == [], f"{name}: decimals typed into markdown that no output prints: {unbacked}"
+
+
+def test_every_notebook_ends_by_printing_its_running_time(notebook):
+    name, nb = notebook
+    last = nb["cells"][-1]
+    assert last["cell_type"] == "code" and "report.running_time()" in source(last), name
+    texts = [t for o in last.get("outputs", []) for t in output_texts(o)]
+    assert any(re.search(r"ran for \d+ min \d+ s", t) for t in texts), (name, texts)
+
+
+def test_the_seed_42_simple_rnn_is_the_same_run_in_6_2_1_and_6_2_2():
+    # 6.2.2 trains Listing 6-23's SimpleRNN again with 6.2.1's seed: with no check drawing random
+    # numbers between the seed and fit, both notebooks (executed by one `make run`) print the
+    # same test accuracy to four decimals.
+    lines = {}
+    for path in NOTEBOOKS:
+        if path.name.startswith(("6.2.1-", "6.2.2-")):
+            found = {m for _, o in outputs(load(path)) for text in output_texts(o)
+                     for m in SIMPLE_RNN_LINE.findall(text)}
+            assert len(found) == 1, (path.name, found)
+            lines[path.name] = found.pop()
+    assert len(lines) == 2 and len(set(lines.values())) == 1, lines
 
 
 def test_listing_cells_carry_both_editions_labels(notebook):
@@ -248,6 +287,19 @@ def test_make_run_path_shows_figures_inline_and_saves_them(executed):
     assert (figures / "tiny-notebook" / "tiny.png").read_bytes()[:4] == b"\x89PNG"
 
 
+def test_make_run_path_prints_no_kernel_warnings_and_leaves_no_sockets(tmp_path):
+    # ipykernel warns at every start over TCP ("Kernel is running over TCP without encryption");
+    # textseq.execute starts kernels on local sockets in a temporary folder instead.
+    path = write_notebook(tmp_path / "quiet.ipynb", ["print('hello')"])
+    env = dict(os.environ, TEXTSEQ_RESULTS_DIR=str(tmp_path / "results"))
+    result = subprocess.run([sys.executable, "-m", "textseq.execute", str(path)], cwd=tmp_path,
+                            capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "WARNING" not in result.stderr and "encryption" not in result.stderr, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["quiet.ipynb", "results"]
+    assert load(path)["cells"][0]["outputs"][0]["text"] == "hello\n"
+
+
 def run_nbval(path: Path, **env_changes: str | None) -> subprocess.CompletedProcess:
     env = dict(os.environ)
     for key, value in env_changes.items():
@@ -276,6 +328,18 @@ def test_an_inherited_agg_backend_would_hide_pyplot_figures(executed, tmp_path):
     assert result.returncode != 0
     assert "1 failed, 1 passed" in result.stdout, result.stdout[-3000:]
     assert "Missing output fields" in result.stdout
+
+
+def test_make_test_fails_a_cell_whose_output_holds_a_native_log_line(tmp_path):
+    # notebooks/conftest.py reads every cell's fresh outputs during nbval, checked or not.
+    (tmp_path / "conftest.py").write_bytes((NOTEBOOK_DIR / "conftest.py").read_bytes())
+    noisy = "import os\nos.write(2, b'E0000 00:00:1.2 node_def_util.cc:682] NodeDef x\\n')"
+    absl = ("import os\nos.write(2, b'WARNING: All log messages before absl::InitializeLog() "
+            "is called are written to STDERR\\n')")
+    path = write_notebook(tmp_path / "noisy.ipynb", ["print('quiet')", noisy, absl])
+    result = run_nbval(path, MPLBACKEND=None)
+    assert "2 failed, 1 passed" in result.stdout, result.stdout[-3000:]
+    assert "a native log line reached the page" in result.stdout
 
 
 def test_makefile_kernels_do_not_inherit_a_backend():

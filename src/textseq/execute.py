@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -57,13 +58,21 @@ def execute_notebook(path: str | Path, *, timeout: int = 900) -> float:
     """
     import nbformat
     from nbclient import NotebookClient
+    from traitlets.config import Config
 
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
-                            resources={"metadata": {"path": str(path.parent)}})
-    client.execute(env=kernel_environment())
+    # The kernel talks over local sockets in a temporary folder ("ipc"), not TCP on 127.0.0.1:
+    # ipykernel warns at every start that TCP is unencrypted, and the sockets leave no files.
+    with tempfile.TemporaryDirectory(prefix="textseq-kernel-") as sockets:
+        config = Config()
+        config.KernelManager.transport = "ipc"
+        config.KernelManager.ip = str(Path(sockets) / "kernel")
+        client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+                                resources={"metadata": {"path": str(path.parent)}},
+                                config=config)
+        client.execute(env=kernel_environment())
     nbformat.write(nb, path)
     return time.perf_counter() - start
 

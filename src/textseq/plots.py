@@ -213,7 +213,8 @@ def plot_seeds(
             the same models; or a history is malformed (as `plot_history`).
 
     Example:
-        >>> h = {"acc": [0.6, 0.7], "val_acc": [0.6, 0.8], "loss": [0.6, 0.5], "val_loss": [0.6, 0.4]}
+        >>> h = {"acc": [0.6, 0.7], "val_acc": [0.6, 0.8],
+        ...      "loss": [0.6, 0.5], "val_loss": [0.6, 0.4]}
         >>> plot_seeds({"LSTM": {1: h, 2: h}}, {"LSTM": {1: 0.8, 2: 0.79}})  # shown in a kernel
     """
     fig = seeds_figure(runs, test_accs, title=title)
@@ -229,7 +230,8 @@ def seeds_figure(
     """Build the figure `plot_seeds` shows, without showing or saving it.
 
     Example:
-        >>> h = {"acc": [0.6, 0.7], "val_acc": [0.6, 0.8], "loss": [0.6, 0.5], "val_loss": [0.6, 0.4]}
+        >>> h = {"acc": [0.6, 0.7], "val_acc": [0.6, 0.8],
+        ...      "loss": [0.6, 0.5], "val_loss": [0.6, 0.4]}
         >>> fig = seeds_figure({"A": {1: h}, "B": {1: h}}, {"A": {1: 0.8}, "B": {1: 0.7}})
         >>> [ax.get_title() for ax in fig.axes]
         ['Validation accuracy', 'Validation loss', 'Test accuracy per seed']

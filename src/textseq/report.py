@@ -25,8 +25,7 @@ __all__ = ["say", "book", "book_figure", "running_time", "start_clock"]
 
 _started: float | None = None  # perf_counter() when the setup cell ran (start_clock)
 
-BOOK_SOURCE = ("Deep Learning with Python (1st edition), chapter 6: what the book's own "
-               "notebooks printed on the full IMDB (25,000 training reviews)")
+BOOK_SOURCE = "Deep Learning with Python, 1st ed., its notebooks on the full IMDB"
 
 
 def say(*, ko: str, en: str) -> None:
@@ -97,7 +96,7 @@ def book(*models: str) -> None:
 
     Example:
         >>> book("6-23 SimpleRNN")
-        The book (책), Deep Learning with Python (1st edition), chapter 6: what the book's own notebooks printed on the full IMDB (25,000 training reviews):
+        The book (책), Deep Learning with Python, 1st ed., its notebooks on the full IMDB:
           6-23 SimpleRNN: validation accuracy best 0.846, last 0.805
     """
     if not models:

@@ -57,6 +57,9 @@ __all__ = [
 # The one native line that op determinism makes TensorFlow 2.21 log at every fit/evaluate on
 # NumPy arrays (see seed_everything); dropped in notebook kernels, never anything else.
 DETERMINISM_LOG_LINE = "NodeDef mentions attribute use_unbounded_threadpool which is not in the op"
+# absl's notice before the first native log line of a process (see seed_everything).
+ABSL_NOTICE_LINE = ("WARNING: All log messages before absl::InitializeLog() is called are "
+                    "written to STDERR")
 _WEIGHTS_SEEDED = "_textseq_weights_seeded"  # set on a model by mark_initial_weights
 _last_seed: int | None = None  # of the last seed_everything call in this process
 
@@ -76,14 +79,27 @@ def seed_everything(seed: int, *, deterministic_ops: bool = True) -> None:
     Op determinism is needed on the CPU too: without it, two trainings of the chapter's
     ``SimpleRNN`` on 1,200 reviews of 250 words end with different weights (the scatter-add
     behind an Embedding's gradient sums in thread order); with it they are bit-identical (the
-    tests check it in two processes). With the switch on, TensorFlow 2.21 logs an error-level
-    line at every ``fit``, ``evaluate`` and ``predict`` on NumPy arrays whose last batch is
-    partial (``E0000 ... node_def_util.cc ... NodeDef mentions attribute use_unbounded_threadpool
-    ...``): its ``make_deterministic`` tf.data rewrite replaces the ``ParallelMapDatasetV2`` that
-    Keras's array adapter builds with a sequential ``MapDataset`` and copies that attribute,
-    which ``MapDataset`` does not have. The line is harmless but reads as a failure, and no
-    setting avoids it, so inside a Jupyter kernel that exact line is dropped
-    (`textseq.quiet.drop_native_stderr_lines`); every other native line still shows.
+    tests check it in two processes).
+
+    **On a GPU**, some TensorFlow builds have no deterministic kernel for an Embedding's
+    gradient (``UnimplementedError: Deterministic GPU implementation of unsorted segment
+    reduction op not available``). The first call tries that gradient on the GPU; where it
+    fails, op determinism is turned off again and one line says so: the run is then seeded but
+    not bit-reproducible. A GPU that has the kernel keeps determinism.
+
+    **Native log lines.** With the switch on, TensorFlow 2.21 logs an error-level line at every
+    ``fit``, ``evaluate`` and ``predict`` on NumPy arrays (``E0000 ... node_def_util.cc ...
+    NodeDef mentions attribute use_unbounded_threadpool ...``): its ``make_deterministic``
+    tf.data rewrite replaces the ``ParallelMapDatasetV2`` that Keras's array adapter builds with
+    a sequential ``MapDataset`` and copies that attribute, which ``MapDataset`` does not have.
+    The first such line of a process also brings absl's notice "WARNING: All log messages
+    before absl::InitializeLog() is called are written to STDERR" (on CPUs where TensorFlow
+    logged nothing earlier, e.g. without AVX-512). Inside a Jupyter kernel the first call
+    therefore makes TensorFlow log that line once with file descriptor 2 silenced (a
+    ``predict`` of a weightless model, before any seed is set, so it draws no random numbers),
+    which sends absl's notice to ``/dev/null``; then the exact determinism line is dropped for
+    the rest of the process (`textseq.quiet.drop_native_stderr_lines`), and so is absl's notice
+    should another library print it. Every other native line still shows.
 
     Args:
         seed: Integer in ``[0, 2**32)``.
@@ -99,17 +115,51 @@ def seed_everything(seed: int, *, deterministic_ops: bool = True) -> None:
     seed = check_int("seed", seed, minimum=0, maximum=2**32 - 1)
     check_choice("deterministic_ops", deterministic_ops, (True, False))
     keras = import_keras()
-    keras.utils.set_random_seed(seed)
+    if keras.backend.backend() == "tensorflow" and deterministic_ops:
+        _enable_op_determinism(keras)
+    keras.utils.set_random_seed(seed)  # after the warm-up: nothing above shifts the random state
     _last_seed = seed
-    if keras.backend.backend() != "tensorflow" or not deterministic_ops:
-        return
+
+
+_determinism_ok: bool | None = None  # None until the first call has checked the GPU
+
+
+def _enable_op_determinism(keras: Any) -> None:
+    global _determinism_ok
     import tensorflow as tf
 
-    tf.config.experimental.enable_op_determinism()
-    if in_jupyter_kernel():
-        from textseq.quiet import drop_native_stderr_lines
+    if _determinism_ok is None:
+        tf.config.experimental.enable_op_determinism()
+        _determinism_ok = (not tf.config.list_physical_devices("GPU")
+                           or _gpu_determinism_works(tf))
+        if not _determinism_ok:
+            print("Note: this GPU's TensorFlow has no deterministic kernel for an Embedding's "
+                  "gradient, so op determinism is off: runs are seeded but not "
+                  "bit-reproducible (이 GPU에서는 결정적 연산을 쓸 수 없어 끕니다).", flush=True)
+        elif in_jupyter_kernel():
+            from textseq.quiet import drop_native_stderr_lines, native_stderr_silenced
 
-        drop_native_stderr_lines(DETERMINISM_LOG_LINE)
+            with native_stderr_silenced():  # the first native log line, absl's notice with it
+                import numpy as np
+
+                warm = keras.Sequential([keras.Input((1,)), keras.layers.Identity()])
+                warm.predict(np.zeros((3, 1), "float32"), batch_size=2, verbose=0)
+            drop_native_stderr_lines(DETERMINISM_LOG_LINE)
+            drop_native_stderr_lines(ABSL_NOTICE_LINE)
+    if _determinism_ok:
+        tf.config.experimental.enable_op_determinism()
+    else:
+        tf.config.experimental.disable_op_determinism()
+
+
+def _gpu_determinism_works(tf: Any) -> bool:
+    """Whether an Embedding's gradient (an unsorted segment sum) runs deterministically on GPU."""
+    try:
+        with tf.device("/GPU:0"):
+            tf.math.unsorted_segment_sum(tf.ones((3, 2)), tf.constant([0, 1, 1]), 4).numpy()
+    except tf.errors.UnimplementedError:
+        return False
+    return True
 
 
 def last_seed() -> int | None:
