@@ -236,3 +236,43 @@ def test_plot_histories_draws_one_color_per_run_and_saves(tmp_path, monkeypatch)
         plot_histories([runs["seed 1"]])
     with pytest.raises(ValueError, match="history has no 'val_loss'"):
         plot_histories({"bad": {"acc": [1], "val_acc": [1], "loss": [1]}})
+
+
+# --- plot_seeds: several models, several seeds ------------------------------------------------
+
+
+def seed_runs():
+    other = {k: [v - 0.05 for v in values] for k, values in HISTORY.items()}
+    return ({"LSTM": {42: HISTORY, 43: other}, "SimpleRNN": {42: other, 43: HISTORY}},
+            {"LSTM": {42: 0.95, 43: 0.94}, "SimpleRNN": {42: 0.90, 43: 0.71}})
+
+
+def test_seeds_figure_gives_a_colour_per_model_and_a_line_style_per_seed():
+    runs, accs = seed_runs()
+    fig = plots.seeds_figure(runs, accs, title="two models")
+    ax_acc, ax_loss, ax_test = fig.axes
+    lines = {line.get_label(): line for line in ax_acc.get_lines()}
+    assert sorted(lines) == ["LSTM, seed 42", "LSTM, seed 43", "SimpleRNN, seed 42",
+                             "SimpleRNN, seed 43"]
+    assert lines["LSTM, seed 42"].get_color() == lines["LSTM, seed 43"].get_color()
+    assert lines["LSTM, seed 42"].get_color() != lines["SimpleRNN, seed 42"].get_color()
+    assert lines["LSTM, seed 42"].get_linestyle() == lines["SimpleRNN, seed 42"].get_linestyle()
+    assert lines["LSTM, seed 42"].get_linestyle() != lines["LSTM, seed 43"].get_linestyle()
+    assert list(lines["SimpleRNN, seed 43"].get_ydata()) == HISTORY["val_acc"]
+    dots = [(list(line.get_xdata()), list(line.get_ydata())) for line in ax_test.get_lines()
+            if len(line.get_xdata())]
+    assert dots == [([0], [0.95]), ([0], [0.94]), ([1], [0.90]), ([1], [0.71])]
+    assert [t.get_text() for t in ax_test.get_xticklabels()] == ["LSTM", "SimpleRNN"]
+    assert len(fig.legends) == 1  # the curves' legend, outside the axes
+    assert fig.legends[0].get_bbox_to_anchor().bounds != ax_acc.bbox.bounds
+
+
+@pytest.mark.parametrize(("runs", "accs", "error", "message"), [
+    ({}, {}, ValueError, "runs is empty"),
+    ({"A": {1: HISTORY}}, {"B": {1: 0.5}}, ValueError, "test_accs must name the same models"),
+    ({"A": {s: HISTORY for s in range(5)}}, {"A": {1: 0.5}}, ValueError, "at most 4 seeds"),
+    ({"A": [HISTORY]}, {"A": {1: 0.5}}, TypeError, "runs must map model name -> {seed: value}"),
+])
+def test_seeds_figure_refuses_bad_input(runs, accs, error, message):
+    with pytest.raises(error, match=re.escape(message)):
+        plots.seeds_figure(runs, accs)

@@ -381,3 +381,85 @@ def test_importing_training_does_not_import_keras():
             "print(sorted(m for m in ('tensorflow', 'keras') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# --- op determinism on a GPU without deterministic Embedding gradients (simulated) -----------
+
+
+def determinism_on() -> bool:
+    from tensorflow.python.framework import config as tf_config
+
+    return tf_config.is_op_determinism_enabled()
+
+
+@pytest.fixture
+def fresh_determinism(monkeypatch):
+    """seed_everything's first-call check runs again; the process's switch is restored after."""
+    import tensorflow as tf
+
+    monkeypatch.setattr(training, "_determinism_ok", None)
+    yield tf
+    monkeypatch.undo()  # the real GPU list and kernels, before the check runs again
+    training._determinism_ok = None
+    seed_everything(0)  # the CPU path: determinism on again for the other tests
+    assert determinism_on()
+
+
+def pretend_gpu(monkeypatch, tf, *, deterministic: bool) -> list[str]:
+    real_list = tf.config.list_physical_devices
+    monkeypatch.setattr(tf.config, "list_physical_devices", lambda kind=None: (
+        ["/physical_device:GPU:0"] if kind == "GPU" else real_list(kind)))
+    calls = []
+
+    def segment_sum(*args, **kwargs):  # what an Embedding's gradient runs on the GPU
+        calls.append("unsorted_segment_sum")
+        if not deterministic:
+            raise tf.errors.UnimplementedError(
+                None, None, "Deterministic GPU implementation of unsorted segment reduction op "
+                "not available.")
+        return tf.zeros((4, 2))
+
+    monkeypatch.setattr(tf.math, "unsorted_segment_sum", segment_sum)
+    return calls
+
+
+def test_a_gpu_without_deterministic_kernels_falls_back_with_one_notice(
+        fresh_determinism, monkeypatch, capsys):
+    tf = fresh_determinism
+    calls = pretend_gpu(monkeypatch, tf, deterministic=False)
+    seed_everything(1)
+    assert not determinism_on()
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and "op determinism is off" in out and "not bit-reproducible" in out
+    seed_everything(2)  # later calls keep it off, say nothing more and do not probe again
+    assert not determinism_on()
+    assert capsys.readouterr().out == "" and calls == ["unsorted_segment_sum"]
+    assert np.random.get_state()[1][0] == np.random.RandomState(2).get_state()[1][0]  # seeded
+
+
+def test_a_gpu_with_deterministic_kernels_keeps_determinism(
+        fresh_determinism, monkeypatch, capsys):
+    tf = fresh_determinism
+    calls = pretend_gpu(monkeypatch, tf, deterministic=True)
+    seed_everything(1)
+    assert determinism_on()
+    assert capsys.readouterr().out == "" and calls == ["unsorted_segment_sum"]
+
+
+def test_the_kernel_warm_up_draws_no_random_numbers():
+    # In a kernel, seed_everything's first call runs a predict with fd 2 silenced, before the
+    # seeds are set: the weights drawn after it are those of a process without the warm-up.
+    code = (
+        "import os, sys, numpy as np\n"
+        "from textseq import training, models\n"
+        "if sys.argv[1] == 'kernel':\n"
+        "    training.in_jupyter_kernel = lambda: True\n"
+        "training.seed_everything(5)\n"
+        "w = models.simple_rnn(30, units=3, embedding_dim=2, maxlen=4).get_weights()\n"
+        "sys.stdout.write(repr([float(np.sum(x)) for x in w]))\n"
+    )
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
+    runs = [subprocess.run([sys.executable, "-c", code, mode], capture_output=True, text=True,
+                           env=env, timeout=300) for mode in ("kernel", "script")]
+    assert [r.returncode for r in runs] == [0, 0], [r.stderr[-2000:] for r in runs]
+    assert runs[0].stdout == runs[1].stdout != ""

@@ -148,8 +148,10 @@ def _enable_op_determinism(keras: Any) -> None:
             drop_native_stderr_lines(ABSL_NOTICE_LINE)
     if _determinism_ok:
         tf.config.experimental.enable_op_determinism()
-    else:
-        tf.config.experimental.disable_op_determinism()
+    else:  # TensorFlow's own switch back; it has no public name
+        from tensorflow.python.framework import config as tf_config
+
+        tf_config.disable_op_determinism()
 
 
 def _gpu_determinism_works(tf: Any) -> bool:
