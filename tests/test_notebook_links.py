@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -74,8 +76,8 @@ def test_fix_rewrites_badge_and_install_line_and_adds_the_summary(tmp_path):
     title, setup, other = _sources(path)
     assert title == f"# Title\n\nText.\n\n{project.colab_badge('x.ipynb')}"
     assert setup == OLD_SETUP.replace("%pip install -q git+https://github.com/textseq/textseq",
-                                      INSTALL).rstrip() + "\n\n" + "\n\n".join(
-        notebook_links.SUMMARY_LINES)
+                                      INSTALL).rstrip() + "\n\n" + "\n".join(
+        notebook_links.summary_lines())
     assert "    " + INSTALL + "\n" in setup  # indentation kept
     assert other == "print(1)\n"
 
@@ -152,3 +154,23 @@ def test_cli_check_and_fix(tmp_path, capsys):
     assert f"{path}: ok" in capsys.readouterr().out
     with pytest.raises(SystemExit):
         notebook_links.main([str(path)])  # --check or --fix is required
+
+
+def test_the_setup_cell_turns_a_failed_install_into_one_clear_message(tmp_path):
+    # As on Colab after the %pip line failed: textseq cannot be imported. The notebooks' own
+    # setup cell then raises one error that says what failed and what to do.
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    setup = next(c for c in json.loads(
+        (ROOT / "notebooks" / "6.1.1-one-hot-encoding.ipynb").read_text(encoding="utf-8"))["cells"]
+        if c["cell_type"] == "code")
+    code = TransformerManager().transform_cell("".join(setup["source"]))
+    script = ("import sys\nsys.modules['textseq.runtime'] = None  # not installed\n" + code)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            cwd=tmp_path, timeout=120)
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("ModuleNotFoundError: textseq is not installed: the %pip line above "
+                           "failed"), result.stderr[-2000:]
+    assert project.wheel_filename() in last and "Files panel" in last and "make dist" in last
+    assert "Traceback" in result.stderr and "None in sys.modules" not in result.stderr

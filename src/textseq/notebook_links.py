@@ -10,8 +10,9 @@ if there is one; ``--fix`` rewrites the notebooks in place. What a notebook must
   `textseq.project.install_line` (the release's wheel), indented as the line it replaces; so
   does any other line that pip-installs textseq. ``--fix`` rewrites such lines; it cannot guess
   where a missing one goes, so it reports the cell instead.
-- **Summary.** The setup cell holds `SUMMARY_LINES`, which print the data in use and the device;
-  ``--fix`` appends them when they are missing.
+- **Summary.** The setup cell ends with `summary_lines`: textseq's import, which turns a failed
+  install into one message that says what failed and what to do, then the summary of the data in
+  use and the device; ``--fix`` writes them in place of an older form, or appends them.
 
 The setup cell's Colab part then reads::
 
@@ -39,12 +40,27 @@ from typing import Any
 
 from textseq import project
 
-__all__ = ["SUMMARY_LINES", "problems", "fix", "main"]
+__all__ = ["summary_lines", "install_help", "problems", "fix", "main"]
 
-SUMMARY_LINES = (
-    "from textseq.runtime import setup_summary",
-    "print(setup_summary())  # the data in use (TEXTSEQ_DATA) and the device",
-)
+_IMPORT = "from textseq.runtime import setup_summary"
+_PRINT = "print(setup_summary())  # the data in use (TEXTSEQ_DATA) and the device"
+
+
+def install_help() -> str:
+    """The message of a setup cell whose install failed: what failed, and what to do."""
+    return (f"textseq is not installed: the %pip line above failed (pip's error is printed "
+            f"above). It installs {project.wheel_filename()} from the release "
+            f"{project.release_tag()} at {project.repository()}/releases. If that release is "
+            f"not there yet or cannot be reached, download a released textseq wheel (or build "
+            f"one from a checkout with `make dist`), upload it with Colab's Files panel, run "
+            f"`%pip install ./textseq-<version>-py3-none-any.whl`, then run this cell again.")
+
+
+def summary_lines() -> tuple[str, ...]:
+    """The lines that end a setup cell: textseq's import, guarded, then the summary."""
+    return ("try:", f"    {_IMPORT}",
+            "except ModuleNotFoundError:  # on Colab: the %pip line above failed",
+            f"    raise ModuleNotFoundError({install_help()!r}) from None", _PRINT)
 # Any link that opens a GitHub notebook in Colab, up to a quote, bracket or space.
 _COLAB_LINK = re.compile(re.escape(project.COLAB) + r"/github/[^\s\"'<>()\[\]]+")
 # A line that pip-installs textseq, in IPython's (%pip) or the shell's (!pip) form.
@@ -87,7 +103,7 @@ def _check(nb: dict[str, Any], name: str) -> list[str]:
                 where = "the setup cell" if i == 0 else f"code cell {i + 1}"
                 found.append(f"{where} installs textseq with {match.group(0).strip()!r}, "
                              f"expected {line!r}")
-    missing = [text for text in SUMMARY_LINES if text not in setup.splitlines()]
+    missing = [text for text in summary_lines() if text not in setup.splitlines()]
     if missing:
         found.append(f"the setup cell lacks {' / '.join(repr(text) for text in missing)}")
     return found
@@ -115,9 +131,13 @@ def _fix(nb: dict[str, Any], name: str) -> None:
             _set_source(cell, _INSTALL.sub(lambda m: m.group("indent") + line, text))
     if code:
         setup = _source(code[0])
-        missing = [text for text in SUMMARY_LINES if text not in setup.splitlines()]
-        if missing:
-            _set_source(code[0], setup.rstrip() + "\n\n" + "\n\n".join(missing))
+        block = summary_lines()
+        if any(text not in setup.splitlines() for text in block):
+            # An older form (the bare import and print, or another message) makes way.
+            old = {_IMPORT, _PRINT, *block[:3]}
+            kept = [line for line in setup.splitlines() if line.strip() not in old
+                    and not line.startswith("    raise ModuleNotFoundError(")]
+            _set_source(code[0], "\n".join(kept).rstrip() + "\n\n" + "\n".join(block))
 
 
 def _read(path: Path) -> dict[str, Any]:
