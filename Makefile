@@ -28,7 +28,7 @@ export PYTHONHASHSEED := 0
 # nothing on the page. `run` and `nbval` also drop one inherited from the caller's shell.
 KERNEL_ENV := env -u MPLBACKEND
 
-.PHONY: install data run run-real test lint unit doctest nbval dist colab bench clean
+.PHONY: install data run run-real test lint unit doctest nbval dist colab colab-all bench clean
 
 install: $(STAMP)
 
@@ -94,6 +94,13 @@ colab: dist
 	$(BIN)/python tests/colab/check.py $(if $(COLAB_PYTHON),--python $(COLAB_PYTHON)) \
 		--wheel dist/textseq-*-py3-none-any.whl $(COLAB_NOTEBOOKS)
 
+# Every notebook on the Colab-like stack (about 15 minutes on two cores; not part of `make test`):
+# the executed copies go to colab-outputs/, and any checked cell that prints something else than
+# the committed notebook, any error and any native log line fails the target.
+colab-all: dist
+	$(BIN)/python tests/colab/check.py $(if $(COLAB_PYTHON),--python $(COLAB_PYTHON)) \
+		--wheel dist/textseq-*-py3-none-any.whl --outputs colab-outputs $(NOTEBOOKS)
+
 # `make test`: ruff; then the unit tests and doctests (one core) beside the Colab-like check (one
 # core, about 100 s; its log is printed after the tests'); then nbval's three streams. Any part
 # failing fails the target.
@@ -111,4 +118,4 @@ bench: install
 	done; exit $$status
 
 clean:
-	rm -rf figures results .pytest_cache data/embedded dist build
+	rm -rf figures results .pytest_cache data/embedded dist build colab-outputs

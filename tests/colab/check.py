@@ -19,6 +19,12 @@
    ``~/.cache/textseq`` as on Colab. A last cell added to each notebook's copy asserts both from
    inside the kernel.
 
+With ``--outputs DIR`` (``make colab-all``, every notebook) each executed notebook is also
+written to ``DIR`` with its outputs, and the run fails when a cell marked
+``# NBVAL_CHECK_OUTPUT`` printed something else than the committed notebook (after the sanitizing
+patterns of ``notebooks/nbval_sanitize.cfg``, as nbval compares), when a cell raised, or when an
+output holds a native log line: the chapter's checked lessons must hold on Colab's stack too.
+
 Exit status 0 when everything holds; otherwise 1 with what failed.
 """
 
@@ -29,6 +35,7 @@ import glob
 import hashlib
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -170,8 +177,60 @@ def kernel_environment(home: Path, jupyter: Path) -> dict[str, str]:
     return env
 
 
-def execute(notebook: Path, workdir: Path, python: Path, home: Path) -> dict:
-    """Run a copy of ``notebook`` in ``workdir`` with the Colab-like kernel; return the probe."""
+NATIVE_LOG = re.compile(r"^\s*[EWIF]\d{4} |node_def_util|absl::InitializeLog", re.MULTILINE)
+
+
+def sanitizers() -> list[tuple[re.Pattern, str]]:
+    """The (regex, replacement) pairs of notebooks/nbval_sanitize.cfg."""
+    text = (ROOT / "notebooks" / "nbval_sanitize.cfg").read_text(encoding="utf-8")
+    pairs = re.findall(r"^regex: (.*)\nreplace: (.*)$", text, re.MULTILINE)
+    return [(re.compile(regex), replace) for regex, replace in pairs]
+
+
+def visible_texts(cell) -> list[str]:
+    """What a reader sees of a cell's outputs as text (streams, text/* data, errors)."""
+    texts = []
+    for output in cell.get("outputs", []):
+        if "text" in output:
+            texts.append(output["text"])
+        texts += [value for key, value in output.get("data", {}).items()
+                  if key.startswith("text/")]
+        if output.get("output_type") == "error":
+            texts.append(f"{output.get('ename')}: {output.get('evalue')}")
+    return ["".join(t) if isinstance(t, list) else str(t) for t in texts]
+
+
+def check_outputs(name: str, committed, executed) -> list[str]:
+    """Where ``executed`` (a notebook run here) breaks what ``committed`` promises."""
+    problems = []
+    pairs = sanitizers()
+
+    def clean(texts: list[str]) -> list[str]:
+        for regex, replace in pairs:
+            texts = [regex.sub(replace, t) for t in texts]
+        return texts
+
+    for i, (old, new) in enumerate(zip(committed.cells, executed.cells, strict=False)):
+        if new.cell_type != "code":
+            continue
+        native = [line for t in visible_texts(new) for line in t.splitlines()
+                  if NATIVE_LOG.search(line)]
+        if native:
+            problems.append(f"{name} cell {i}: a native log line: {native[0][:120]!r}")
+        if "NBVAL_CHECK_OUTPUT" in new.source and clean(visible_texts(old)) != clean(
+                visible_texts(new)):
+            problems.append(f"{name} cell {i} (checked) printed {clean(visible_texts(new))!r}, "
+                            f"committed {clean(visible_texts(old))!r}")
+    return problems
+
+
+def execute(notebook: Path, workdir: Path, python: Path, home: Path,
+            outputs: Path | None = None) -> dict:
+    """Run a copy of ``notebook`` in ``workdir`` with the Colab-like kernel; return the probe.
+
+    With ``outputs``, the executed notebook (without the probe cell) is written there and its
+    checked cells are compared with the committed notebook's (`check_outputs`).
+    """
     import nbformat
     from nbclient import NotebookClient
 
@@ -180,7 +239,16 @@ def execute(notebook: Path, workdir: Path, python: Path, home: Path) -> dict:
     nb = nbformat.read(copy, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(PROBE))
     NotebookClient(nb, timeout=900, kernel_name=KERNEL, record_timing=False,
-                   resources={"metadata": {"path": str(workdir)}}).execute()
+                   resources={"metadata": {"path": str(workdir)}},
+                   allow_errors=outputs is not None).execute()
+    if outputs is not None:
+        executed = nbformat.from_dict(json.loads(json.dumps(nb)))
+        executed.cells.pop()
+        nbformat.write(executed, outputs / notebook.name)
+        problems = check_outputs(notebook.name, nbformat.read(notebook, as_version=4), executed)
+        if problems:
+            raise CheckFailed("\n  ".join(["the page differs on the Colab-like stack:",
+                                            *problems]))
     lines = [line for output in nb.cells[-1].outputs if output.get("output_type") == "stream"
              for line in output.get("text", "").splitlines() if line.startswith("TEXTSEQ-PROBE ")]
     if len(lines) != 1:
@@ -203,8 +271,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--python", help="a Python 3.12 (default: the first one found)")
     parser.add_argument("--wheel", required=True, type=Path, help="the built textseq wheel")
+    parser.add_argument("--outputs", type=Path, help="write the executed notebooks here and "
+                        "compare their checked cells with the committed ones")
     parser.add_argument("notebooks", nargs="+", type=Path)
     args = parser.parse_args(argv)
+    if args.outputs:
+        args.outputs = args.outputs.resolve()
+        args.outputs.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     from nbclient.exceptions import CellExecutionError
 
@@ -245,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 for notebook in notebooks:
                     nb_start = time.perf_counter()
-                    probe = execute(notebook, outside, python, home)
+                    probe = execute(notebook, outside, python, home, args.outputs)
                     versions = ", ".join(f"{k} {v}" for k, v in probe["versions"].items())
                     log(f"{notebook.name}: ran in {time.perf_counter() - nb_start:.0f} s from "
                         f"the installed wheel ({versions}), data cache in "
