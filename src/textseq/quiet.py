@@ -4,6 +4,9 @@ TensorFlow writes a few lines from C++ when it is first imported ("oneDNN custom
 on ...") before its logging is configured, so ``TF_CPP_MIN_LOG_LEVEL`` cannot hide them. They are
 harmless, but they clutter every notebook's first output: `native_stderr_silenced` drops them.
 
+`native_lines_logged` records the lines native code writes during a block (6.2.4 reports whether
+TensorFlow logged a given line in the reader's run), then passes them on.
+
 `drop_native_stderr_lines` drops one exact message for the rest of the process and lets every
 other line through (`textseq.training.seed_everything` uses it for a TensorFlow 2.21 message that
 op determinism causes at every ``fit``).
@@ -14,10 +17,11 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 
-__all__ = ["native_stderr_silenced", "drop_native_stderr_lines"]
+__all__ = ["native_stderr_silenced", "native_lines_logged", "drop_native_stderr_lines"]
 
 _dropped: list[bytes] = []  # messages dropped by the filter installed on file descriptor 2
 _lock = threading.Lock()
@@ -45,6 +49,40 @@ def native_stderr_silenced() -> Iterator[None]:
         os.dup2(saved, 2)
         os.close(saved)
         os.close(devnull)
+
+
+@contextlib.contextmanager
+def native_lines_logged(logged: list[str]) -> Iterator[list[str]]:
+    """Append to ``logged`` the lines written to file descriptor 2 in the block, then pass them on.
+
+    The lines go to a temporary file while the block runs, are appended to ``logged``, and are
+    then written to file descriptor 2 as they came (where `drop_native_stderr_lines`, if
+    installed, still drops its lines).
+
+    Args:
+        logged: The list to extend.
+
+    Example:
+        >>> lines = []
+        >>> with native_lines_logged(lines):
+        ...     _ = os.write(2, b"E0000 a native line\\n")
+        >>> lines
+        ['E0000 a native line']
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as log:
+        os.dup2(log.fileno(), 2)
+        try:
+            yield logged
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            log.seek(0)
+            text = log.read()
+            logged += text.decode(errors="replace").splitlines()
+            os.write(2, text)
 
 
 def drop_native_stderr_lines(message: str) -> None:
