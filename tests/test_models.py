@@ -148,3 +148,26 @@ def test_a_builder_seed_gives_the_same_weights_whatever_came_before(builder):
 def test_docstring_examples_run():
     failures, tried = doctest.testmod(models)
     assert tried >= 6 and failures == 0
+
+
+def book_model(recurrent: str, maxlen: int = 6) -> keras.Sequential:
+    """Listings 6-23 and 6-27 as the book writes them (with Keras 3's Input first)."""
+    model = keras.Sequential()
+    model.add(keras.Input(shape=(maxlen,)))
+    model.add(keras.layers.Embedding(50, 8))
+    model.add(getattr(keras.layers, recurrent)(4))
+    model.add(keras.layers.Dense(1, activation="sigmoid"))
+    return model
+
+
+@pytest.mark.parametrize(("recurrent", "builder"), [
+    ("SimpleRNN", "simple_rnn"), ("LSTM", "lstm"), ("GRU", "gru")])
+def test_builders_start_from_the_book_codes_weights_after_the_same_seed(recurrent, builder):
+    # 6.2.1 trains the book's code and 6.2.2 the builder with the same seed: the same run.
+    seed_everything(7)
+    book = [w.copy() for w in book_model(recurrent).get_weights()]
+    seed_everything(7)
+    ours = getattr(models, builder)(50, 4, embedding_dim=8, maxlen=6).get_weights()
+    assert len(book) == len(ours)
+    for expected, got in zip(book, ours, strict=True):
+        np.testing.assert_array_equal(got, expected)

@@ -297,7 +297,7 @@ def test_make_run_path_prints_no_kernel_warnings_and_leaves_no_sockets(tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "WARNING" not in result.stderr and "encryption" not in result.stderr, result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["quiet.ipynb", "results"]
-    assert load(path)["cells"][0]["outputs"][0]["text"] == "hello\n"
+    assert output_texts(load(path)["cells"][0]["outputs"][0]) == ["hello\n"]
 
 
 def run_nbval(path: Path, **env_changes: str | None) -> subprocess.CompletedProcess:

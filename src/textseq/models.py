@@ -381,18 +381,20 @@ def _layer_configs(model: keras.Model) -> list[tuple[str, dict]]:
 
 def _recurrent_classifier(layer_cls, layer_units, max_features, embedding_dim, maxlen, name,
                           seed, **to_check):
-    """``Embedding -> recurrent layers -> Dense(1, sigmoid)``, compiled."""
+    """``Embedding -> recurrent layers -> Dense(1, sigmoid)``, compiled.
+
+    The layers are created in the book's order (Embedding first): Keras 3 draws each layer's
+    initializer seed when the layer is created, so after the same seed this model starts from the
+    same weights as the book's ``Sequential().add(...)`` code.
+    """
     _check_positive(max_features=max_features, embedding_dim=embedding_dim, **to_check)
     check_int("maxlen", maxlen, minimum=1, optional=True)
     _seed(seed)
-    recurrent = [layer_cls(n, return_sequences=i < len(layer_units) - 1)
-                 for i, n in enumerate(layer_units)]
-    return _finish(keras.Sequential([
-        keras.Input(shape=(maxlen,)),
-        keras.layers.Embedding(max_features, embedding_dim),
-        *recurrent,
-        keras.layers.Dense(1, activation="sigmoid"),
-    ], name=name))
+    layers = [keras.Input(shape=(maxlen,)), keras.layers.Embedding(max_features, embedding_dim)]
+    layers += [layer_cls(n, return_sequences=i < len(layer_units) - 1)
+               for i, n in enumerate(layer_units)]
+    layers.append(keras.layers.Dense(1, activation="sigmoid"))
+    return _finish(keras.Sequential(layers, name=name))
 
 
 def _check_positive(**values: object) -> None:
