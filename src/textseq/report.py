@@ -12,18 +12,17 @@ typed into a Markdown cell: the cell that has the values writes the sentence::
 `say` shows the Korean and the English text as one Markdown output of the cell (printed as plain
 text outside a notebook), so a re-run rewrites it. `book` prints what the book's own notebooks
 reported (`textseq.results.BOOK`), to be quoted beside our figures. `running_time` prints how
-long the notebook has run since its setup cell (`textseq.runtime.setup_summary` starts the clock).
+long the notebook has run since its setup cell (`textseq.runtime.setup_summary` notes the time).
 """
 
 from __future__ import annotations
 
 import time
 
+from textseq import runtime
 from textseq.runtime import in_jupyter_kernel
 
-__all__ = ["say", "book", "book_figure", "running_time", "start_clock"]
-
-_started: float | None = None  # perf_counter() when the setup cell ran (start_clock)
+__all__ = ["say", "book", "book_figure", "running_time"]
 
 BOOK_SOURCE = "Deep Learning with Python, 1st ed., its notebooks on the full IMDB"
 
@@ -111,25 +110,19 @@ def book(*models: str) -> None:
     print("\n".join(lines))
 
 
-def start_clock() -> None:
-    """Start the notebook's clock (`textseq.runtime.setup_summary` calls it)."""
-    global _started
-    _started = time.perf_counter()
-
-
 def running_time() -> None:
     """Print how long the notebook has run since its setup cell, in minutes and seconds.
 
     The figure belongs to this machine and this run: an unchecked output.
 
     Example:
-        >>> start_clock()
-        >>> running_time()  # doctest: +ELLIPSIS
+        >>> runtime.started = time.perf_counter()  # what the setup cell's setup_summary() does
+        >>> running_time()
         This notebook ran for 0 min 0 s on this machine (이 노트북의 실행 시간: 0분 0초).
     """
-    if _started is None:
+    if runtime.started is None:
         print("The clock was not started: run the setup cell first (설정 셀을 먼저 실행하세요).")
         return
-    minutes, seconds = divmod(round(time.perf_counter() - _started), 60)
+    minutes, seconds = divmod(round(time.perf_counter() - runtime.started), 60)
     print(f"This notebook ran for {minutes} min {seconds} s on this machine "
           f"(이 노트북의 실행 시간: {minutes}분 {seconds}초).")

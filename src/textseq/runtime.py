@@ -22,6 +22,7 @@ import importlib.util
 import json
 import os
 import sys
+import time
 from pathlib import Path
 from types import ModuleType
 
@@ -38,6 +39,9 @@ _BACKENDS = {
     "numpy": ("numpy", "pip install numpy"),
     "openvino": ("openvino", "pip install openvino"),
 }
+
+
+started: float | None = None  # perf_counter() at the last setup_summary() (the setup cell)
 
 
 class MissingBackendError(ModuleNotFoundError):
@@ -162,10 +166,10 @@ def setup_summary() -> str:
         ValueError: when ``TEXTSEQ_DATA`` is neither ``embedded`` nor ``real``.
         MissingBackendError: when Keras or its backend is missing, naming what to install.
     """
+    global started
     from textseq.datasets import describe
-    from textseq.report import start_clock
 
-    start_clock()  # report.running_time() at the end of the notebook
+    started = time.perf_counter()  # textseq.report.running_time() counts from here
     return f"{describe()}\n{device_summary()}"
 
 
