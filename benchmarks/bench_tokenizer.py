@@ -14,10 +14,9 @@ Targets: ``fit_on_texts`` + ``texts_to_sequences`` at least 1.5x faster, ``texts
 Both ``texts_to_matrix`` return a fresh float64 matrix (5,000 x 10,000: 400 MB), and the kernel
 zeroes its pages when they are first written: a fixed cost in both times that does not depend on
 the tokenizer and takes a large share of ours. It is about three times higher without
-transparent huge pages (``machine.describe()`` prints the kernel's setting and whether numpy asks
-for them) and varies with the machine, so the script measures it beside the pairs (a matrix of
-that shape, one value written per 4 KiB page) and prints it, and the ratios without it for
-information.
+transparent huge pages (the kernel's ``/sys/kernel/mm/transparent_hugepage/enabled``) and
+varies with the machine, so the script measures it beside the pairs (a matrix of that shape, one
+value written per 4 KiB page) and prints it, and the ratios without it for information.
 
 Usage: ``python benchmarks/bench_tokenizer.py [--texts 25000] [--matrix-texts 5000]``
 """
