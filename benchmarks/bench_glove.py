@@ -34,10 +34,10 @@ train_glove (reading + counting + training) <= 60 s on 2 cores.
 What the ratios depend on (printed with them, for information): ``load_vectors`` parses on two
 threads, so its wall-time ratio is about its CPU-time ratio times what the second thread adds
 (about 2 on two idle cores, little on the two halves of one hyper-threaded core or on a busy
-machine; ``machine.describe()``'s "parallel" line measures it). Listing 6-10 runs on one thread. The
-memory ratios include the memory each process holds before the work, mostly the interpreter and
-numpy (several times the streaming ``embedding_matrix``'s own memory), which differs between
-Python builds, numpy builds and their BLAS; the ratio of the memory above it is printed too.
+machine). Listing 6-10 runs on one thread. The memory ratios include the memory each process
+holds before the work, mostly the interpreter and numpy (several times the streaming
+``embedding_matrix``'s own memory), which differs between Python builds, numpy builds and their
+BLAS; the ratio of the memory above it is printed too.
 """
 
 from __future__ import annotations
