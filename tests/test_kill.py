@@ -366,6 +366,7 @@ def scenario(request, tmp_path):
     made.close()
 
 
+@pytest.mark.slow
 @pytest.mark.kill
 def test_killed_first_runs_leave_nothing_behind(scenario, tmp_path):
     summary = kill_at_random_points(scenario, tmp_path)
@@ -373,6 +374,7 @@ def test_killed_first_runs_leave_nothing_behind(scenario, tmp_path):
     assert summary["kills_that_left_temporaries"] >= 1, summary
 
 
+@pytest.mark.slow
 @pytest.mark.kill
 def test_two_first_runs_at_once_both_succeed(scenario, tmp_path):
     two_first_runs_at_once(scenario, tmp_path)
