@@ -16,6 +16,7 @@ import hashlib
 import http.server
 import io
 import os
+import shutil
 import socket
 import stat
 import subprocess
@@ -30,11 +31,9 @@ from pathlib import Path
 import pytest
 from conftest import TINY_REVIEWS, make_tarball
 
-from textseq import download as fetch
-from textseq import paths
+from textseq import fetch, paths
 from textseq.aclimdb import DataError, read_split
-from textseq.archives import iter_members
-from textseq.download import ArchiveError, DownloadError, OfflineError, Resource
+from textseq.fetch import ArchiveError, DownloadError, OfflineError, Resource, iter_members
 
 
 class Server:
@@ -311,6 +310,14 @@ def _add(tar: tarfile.TarFile, name: str, data: bytes = b"fine film", **fields) 
         tar.addfile(info)
 
 
+def place(monkeypatch, archive: Path, cache: Path) -> Path:
+    """Put ``archive`` in ``cache``, pinned as aclImdb: ensure_aclimdb extracts it offline."""
+    cache.mkdir(parents=True, exist_ok=True)
+    placed = shutil.copyfile(archive, cache / "aclImdb_v1.tar.gz")
+    pin(monkeypatch, "ACLIMDB", placed.read_bytes(), [closed_port_url("/aclImdb_v1.tar.gz")])
+    return placed
+
+
 def odd_archive(tmp_path: Path, tiny_aclimdb: Path, name: str, **fields) -> Path:
     """The tiny aclImdb tree plus one odd member."""
     path = tmp_path / "odd.tar.gz"
@@ -342,19 +349,21 @@ UNSAFE = {
 
 
 @pytest.mark.parametrize("case", sorted(UNSAFE))
-def test_unsafe_members_are_refused_by_extraction_and_reader_alike(tmp_path, tiny_aclimdb, case):
+def test_unsafe_members_are_refused_by_extraction_and_reader_alike(tmp_path, tiny_aclimdb, case,
+                                                                   monkeypatch):
     """Issue 11, fault 7: read_split read an absolute member that extract_tar refused, and
     extract_tar kept the second copy of a duplicate member that read_split rejected."""
     name, fields, message = UNSAFE[case]
-    archive = odd_archive(tmp_path, tiny_aclimdb, name, **fields)
+    cache = tmp_path / "cache"
+    archive = place(monkeypatch, odd_archive(tmp_path, tiny_aclimdb, name, **fields), cache)
     with pytest.raises(ArchiveError) as extracted:
-        fetch.extract_tar(archive, tmp_path / "out" / "aclImdb", root="aclImdb")
+        fetch.ensure_aclimdb(cache, offline=True)
     shown = name.rstrip("/") if case == "file then folder" else name
     assert str(extracted.value).startswith(f"{archive}: member {shown!r} {message}")
     with pytest.raises(DataError) as read:
         read_split(archive, "train")
     assert str(read.value) == str(extracted.value)
-    assert sorted((tmp_path / "out").iterdir()) == []
+    assert sorted(p.name for p in cache.iterdir()) == ["aclImdb_v1.tar.gz"]
     assert not (tmp_path / "escape.txt").exists()
 
 
@@ -369,51 +378,45 @@ def test_a_download_with_an_unsafe_member_is_not_extracted(server, tmp_path, tin
     assert temporaries(tmp_path / "cache") == []
 
 
-def test_the_member_rules_accept_the_ordinary_layouts(tmp_path, tiny_aclimdb):
+def test_the_member_rules_accept_the_ordinary_layouts(tmp_path, tiny_aclimdb, monkeypatch):
     archive = make_tarball(tiny_aclimdb, tmp_path / "a.tar.gz")
     with tarfile.open(archive) as tar:
         got = [str(rel) for _, rel in iter_members(tar, archive, "aclImdb")]
     assert "train/pos/3_9.txt" in got and None not in got and len(got) == len(set(got))
-    dest = fetch.extract_tar(archive, tmp_path / "out", root="aclImdb")
-    assert read_split(dest).texts == read_split(archive).texts
-    dot = tmp_path / "dot.tar.gz"  # tar czf dot.tar.gz -C folder . names them ./, ./a.txt...
-    with tarfile.open(dot, "w:gz") as tar:
-        _add(tar, "./", type=tarfile.DIRTYPE)
-        _add(tar, "./a.txt", data=b"a")
-        _add(tar, "./sub", type=tarfile.DIRTYPE)
-        _add(tar, "./sub/b.txt", data=b"b")
-        _add(tar, "sub", type=tarfile.DIRTYPE)  # a folder twice is harmless
-    plain = fetch.extract_tar(dot, tmp_path / "plain")
-    assert (plain / "a.txt").read_bytes() == b"a" and (plain / "sub" / "b.txt").read_bytes() == b"b"
+    dot = odd_archive(tmp_path, tiny_aclimdb, "./aclImdb/train/", type=tarfile.DIRTYPE)
+    place(monkeypatch, dot, tmp_path / "cache")  # ./ names, and a folder twice, are harmless
+    tree = fetch.ensure_aclimdb(tmp_path / "cache", offline=True)
+    assert read_split(tree).texts == read_split(archive).texts == read_split(dot).texts
 
 
-def test_a_damaged_archive_is_named(tiny_aclimdb, tmp_path):
+def test_a_damaged_archive_is_named(tiny_aclimdb, tmp_path, monkeypatch):
     archive = make_tarball(tiny_aclimdb, tmp_path / "a.tar.gz")
     archive.write_bytes(archive.read_bytes()[:-200])
+    archive = place(monkeypatch, archive, tmp_path / "cache")
     with pytest.raises(ArchiveError, match=f"{archive}: damaged or not a tar archive"):
-        fetch.extract_tar(archive, tmp_path / "out" / "aclImdb", root="aclImdb")
-    assert sorted((tmp_path / "out").iterdir()) == []
+        fetch.ensure_aclimdb(tmp_path / "cache", offline=True)
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == ["aclImdb_v1.tar.gz"]
 
 
 # --- kills and concurrent first runs ----------------------------------------------------------
 
 def test_a_concurrent_extraction_that_finishes_first_wins(tmp_path, tiny_aclimdb, monkeypatch):
     """Issue 11, fault 5: the loser of the rename race died with OSError: Directory not empty."""
-    archive = make_tarball(tiny_aclimdb, tmp_path / "a.tar.gz")
-    dest = tmp_path / "out" / "aclImdb"
+    cache = tmp_path / "cache"
+    place(monkeypatch, make_tarball(tiny_aclimdb, tmp_path / "a.tar.gz"), cache)
     real_extract, calls = tarfile.TarFile.extract, []
 
     def extract(self, *args, **kwargs):
         if not calls:
             calls.append(1)
             monkeypatch.setattr(tarfile.TarFile, "extract", real_extract)
-            fetch.extract_tar(archive, dest, root="aclImdb")  # the other process, start to end
+            fetch.ensure_aclimdb(cache, offline=True)  # the other process, start to end
         return real_extract(self, *args, **kwargs)
 
     monkeypatch.setattr(tarfile.TarFile, "extract", extract)
-    assert fetch.extract_tar(archive, dest, root="aclImdb") == dest
-    assert calls == [1] and sorted(p.name for p in dest.parent.iterdir()) == ["aclImdb"]
-    assert read_split(dest).texts == read_split(tiny_aclimdb).texts
+    assert fetch.ensure_aclimdb(cache, offline=True) == cache / "aclImdb"
+    assert calls == [1] and temporaries(cache) == []
+    assert read_split(cache / "aclImdb").texts == read_split(tiny_aclimdb).texts
 
 
 def child(code: str, **kwargs) -> subprocess.Popen:
@@ -461,10 +464,10 @@ def test_a_killed_download_leaves_nothing_the_next_run_trips_over(server, tmp_pa
 @pytest.mark.slow
 @pytest.mark.parametrize("signal_name", ["SIGKILL", "SIGTERM"])
 def test_a_killed_extraction_leaves_nothing_the_next_one_trips_over(tmp_path, tiny_aclimdb,
-                                                                     signal_name):
+                                                                     signal_name, monkeypatch):
     """Issue 11, fault 4: the temporary folder of a killed extraction was never removed."""
-    archive = make_tarball(tiny_aclimdb, tmp_path / "a.tar.gz")
-    dest = tmp_path / "out" / "aclImdb"
+    cache = tmp_path / "cache"
+    place(monkeypatch, make_tarball(tiny_aclimdb, tmp_path / "a.tar.gz"), cache)
     run = child(child_pins("ACLIMDB", fetch.ACLIMDB) + textwrap.dedent(f"""
         import tarfile, time
         real = tarfile.TarFile.extract
@@ -473,21 +476,21 @@ def test_a_killed_extraction_leaves_nothing_the_next_one_trips_over(tmp_path, ti
             print("extracting", flush=True)
             time.sleep(60)
         tarfile.TarFile.extract = slow
-        fetch.extract_tar({str(archive)!r}, {str(dest)!r}, root="aclImdb")
+        fetch.ensure_aclimdb({str(cache)!r}, offline=True)
     """), stdout=subprocess.PIPE, text=True)
     assert run.stdout.readline() == "extracting\n"
     run.send_signal(getattr(__import__("signal"), signal_name))
     run.wait()
     run.stdout.close()
-    assert temporaries(dest.parent) != []  # what the kill left
+    assert temporaries(cache) != []  # what the kill left
     old = os.umask(0o022)
     try:
-        assert fetch.extract_tar(archive, dest, root="aclImdb") == dest
+        tree = fetch.ensure_aclimdb(cache, offline=True)
     finally:
         os.umask(old)
-    assert sorted(p.name for p in dest.parent.iterdir()) == ["aclImdb"]
-    assert temporaries(dest.parent) == []
-    assert stat.S_IMODE(dest.stat().st_mode) == 0o755  # issue 11, fault 16: not mkdtemp's 0700
+    assert sorted(p.name for p in cache.iterdir()) == ["aclImdb", "aclImdb_v1.tar.gz"]
+    assert temporaries(cache) == [] and read_split(tree).texts == read_split(tiny_aclimdb).texts
+    assert stat.S_IMODE(tree.stat().st_mode) == 0o755  # issue 11, fault 16: not mkdtemp's 0700
 
 
 @pytest.mark.slow
