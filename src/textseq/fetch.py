@@ -1,14 +1,11 @@
 """Download aclImdb_v1.tar.gz and glove.6B.zip once, checked against pinned SHA-256 (pooch).
 
-`pooch.retrieve` downloads with a progress bar, checks the SHA-256, then moves the file into place.
-Each run downloads into a temporary folder of its own (`textseq.atomic`): a kill leaves nothing
-under the real name, the next run removes what a dead run left, and two first runs at once both
-succeed. Without network an `OfflineError` says what to download by hand and where to put it.
-aclImdb is extracted once, each member checked by `iter_members` (as `textseq.aclimdb.read_split`
-checks them), with tarfile's ``filter="data"``, into a folder renamed into place at the end.
-
-Pins: aclImdb's as TensorFlow Datasets lists them; glove.6B.zip's SHA-256 as torchtext pins it
-(Stanford publishes none).
+`pooch.retrieve` downloads with a progress bar and checks the SHA-256, in a temporary folder of
+the run's own (`textseq.atomic`): a kill leaves nothing under the real name, and two first runs at
+once both succeed. Offline, an `OfflineError` says what to download by hand and where to put it.
+aclImdb is extracted with the member rules `textseq.aclimdb.read_split` applies (`iter_members`)
+and tarfile's ``filter="data"``. Pins: aclImdb's as TensorFlow Datasets lists them; glove.6B.zip's
+SHA-256 as torchtext pins it (Stanford publishes none).
 """
 
 from __future__ import annotations
@@ -93,7 +90,6 @@ def retrieve(res: Resource, folder: str | os.PathLike, *, offline: bool | None =
         offline = os.environ.get("TEXTSEQ_OFFLINE", "").strip().lower() in ("1", "true", "yes")
     if offline:
         raise OfflineError(_by_hand(res, dest, f"{dest} is missing and offline mode is on."))
-    dest.parent.mkdir(parents=True, exist_ok=True)
     remove_stale(dest.parent)  # what killed runs left
     errors, unreachable, level = [], True, pooch.get_logger().level
     pooch.get_logger().setLevel("WARNING")  # pooch's note names the temporary folder: ours
@@ -103,7 +99,7 @@ def retrieve(res: Resource, folder: str | os.PathLike, *, offline: bool | None =
                 print(f"Downloading {res.filename} ({res.size:,} bytes) from {url}",
                       file=sys.stderr)
             part = temp_path(dest)
-            os.mkdir(part, 0o777)
+            part.mkdir(parents=True)
             try:
                 got = pooch.retrieve(url, f"sha256:{res.sha256}", res.filename, part,
                                      downloader=pooch.HTTPDownloader(progressbar=progress,
@@ -176,10 +172,8 @@ def iter_members(tar: tarfile.TarFile, archive: str | os.PathLike, root: str
                  ) -> Iterator[tuple[tarfile.TarInfo, PurePosixPath | None]]:
     """Stream ``tar``'s members; yield ``(member, its path under root, None for root)``.
 
-    A member must be a file or a folder (no link, device or FIFO) under ``root`` with a relative
-    path free of ``..``, seen once (a folder may repeat); the first that is not stops the stream
-    with an ``ArchiveError`` naming the archive and the member.
-    """
+    The first member that is not a file or folder under ``root`` (free of ``..``), seen once (a
+    folder may repeat), stops it with an ``ArchiveError`` naming the archive and the member."""
     seen: dict[tuple[str, ...], bool] = {}  # normalised path -> is a folder
     for member in tar:
         name = member.name.replace("\\", "/")
