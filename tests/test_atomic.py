@@ -105,6 +105,7 @@ def _leave_temp(folder: Path, kind: str) -> subprocess.Popen:
     """, stdout=subprocess.PIPE, text=True)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["file", "dir"])
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
 def test_the_leftovers_of_a_dead_writer_are_removed_and_a_live_ones_kept(tmp_path, kind, how):
@@ -125,6 +126,7 @@ def test_the_leftovers_of_a_dead_writer_are_removed_and_a_live_ones_kept(tmp_pat
     assert names(tmp_path) == ["target"]
 
 
+@pytest.mark.slow
 def test_a_killed_writer_not_yet_reaped_counts_as_dead(tmp_path):
     child = _leave_temp(tmp_path, "file")
     tmp = Path(child.stdout.readline().strip())
@@ -140,7 +142,7 @@ def test_a_killed_writer_not_yet_reaped_counts_as_dead(tmp_path):
 def test_reused_pids_and_other_hosts(tmp_path):
     parent = os.getppid()  # alive, but started before the writer this name claims
     start = atomic._proc_stat(parent)[1]
-    host = atomic._HOST
+    host = atomic._HOST  # a hash of this machine's name
     reused = tmp_path / f".x.tmp-{host}-{parent}-{start + 12345}-0123abcd"
     same = tmp_path / f".x.tmp-{host}-{parent}-{start}-0123abcd"
     elsewhere = tmp_path / ".x.tmp-ffffffff-999999999-1-0123abcd"
@@ -171,6 +173,7 @@ def test_a_file_in_the_way_is_not_accepted_as_a_winner(tmp_path):
     assert names(tmp_path) == ["tree"]
 
 
+@pytest.mark.slow
 def test_two_processes_building_the_same_folder_at_once_both_succeed(tmp_path):
     go = tmp_path / "go"
     code = f"""
@@ -199,9 +202,9 @@ def test_two_processes_building_the_same_folder_at_once_both_succeed(tmp_path):
 
 def test_an_unwritable_place_is_named(tmp_path):
     (tmp_path / "file").write_text("x")
-    with pytest.raises(OSError, match=r"file: cannot write data.bin here \(.*\); expected an "
-                                      "existing, writable folder"):
+    with pytest.raises(FileExistsError, match=f"{tmp_path / 'file'}"):
         write_bytes(tmp_path / "file" / "data.bin", b"x")
-    with pytest.raises(OSError, match="cannot write tree here"):
+    with pytest.raises(FileExistsError, match=f"{tmp_path / 'file'}"):
         with atomic_dir(tmp_path / "file" / "tree"):
             pass
+    assert names(tmp_path) == ["file"]

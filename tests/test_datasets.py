@@ -38,11 +38,11 @@ def test_real_glove_rejects_unknown_dimension():
 @pytest.fixture
 def fake_download(tmp_path, monkeypatch):
     """ensure_glove6b without the network: record the calls, return a path."""
-    from textseq import download
+    from textseq import fetch
 
     calls = []
     zip_path = tmp_path / "glove.6B.zip"
-    monkeypatch.setattr(download, "ensure_glove6b", lambda *a, **k: calls.append(a) or zip_path)
+    monkeypatch.setattr(fetch, "ensure_glove6b", lambda *a, **k: calls.append(a) or zip_path)
     monkeypatch.delenv("TEXTSEQ_GLOVE", raising=False)
     return calls, zip_path
 

@@ -37,7 +37,6 @@ _EXPORTS = {
                "hash_collisions"],
     "aclimdb": ["read_split", "Reviews", "DataError"],
     "datasets": ["data_source", "imdb_dir", "glove_file", "own_glove_file", "glove_text_sample"],
-    "download": ["fetch"],
     "corpus": ["generate_corpus", "corpus_stats"],
     "glove": ["GloveFile", "load_vectors", "embedding_matrix"],
     "glove_train": ["train_glove"],

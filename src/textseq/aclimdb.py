@@ -23,7 +23,7 @@ What counts as a review, decided once for folders and archives alike:
 - **Empty (zero-byte) reviews are refused.** The real dataset has none (its shortest review has
   a few words); an empty file is what a copy or extraction interrupted half-way leaves behind, and
   reading it as ``""`` would hide that. A review of only spaces is text and is accepted.
-- **Archives follow `textseq.archives.iter_members`**, the rules `textseq.archives.extract_tar`
+- **Archives follow `textseq.fetch.iter_members`**, the rules `textseq.fetch.extract_tar`
   applies: a member that is absolute, holds ``..``, is a link or a device, lies outside
   ``aclImdb/`` or appears twice stops the reader with the same message as the extractor.
 """
@@ -37,8 +37,8 @@ from pathlib import Path
 
 import numpy as np
 
-from textseq.archives import ArchiveError, iter_members
 from textseq.checks import check_choice
+from textseq.fetch import ArchiveError, iter_members
 
 __all__ = ["DataError", "Reviews", "read_split", "read_splits", "LABEL_FOLDERS"]
 
@@ -249,7 +249,7 @@ def read_split(source: str | os.PathLike, split: str = "train", *, include_unsup
     link) holding non-empty UTF-8 text without NUL bytes (see the module docstring for why). Other
     files beside the label folders (``urls_pos.txt``, ``labeledBow.feat`` …) are ignored. An
     archive is streamed with `tarfile` (members under ``aclImdb/``, checked with the rules of
-    `textseq.archives.iter_members`), nothing is extracted.
+    `textseq.fetch.iter_members`), nothing is extracted.
 
     Args:
         source: The ``aclImdb`` folder (holding ``train/`` and ``test/``) or the path of

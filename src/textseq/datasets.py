@@ -94,7 +94,7 @@ def imdb_dir(source: str | None = None) -> Path:
 
         return ensure_corpus(data_dir() / "embedded" / "aclImdb", seed=EMBEDDED_SEED,
                              **EMBEDDED_SIZES)
-    from textseq.download import ensure_aclimdb
+    from textseq.fetch import ensure_aclimdb
 
     return ensure_aclimdb(data_dir())
 
@@ -176,7 +176,7 @@ def glove_file(dim: int | None = None, source: str | None = None, *,
     if dim not in GLOVE6B_DIMS:
         raise ValueError(f"glove.6B has dim {', '.join(map(str, GLOVE6B_DIMS[:-1]))} or "
                          f"{GLOVE6B_DIMS[-1]}; got {dim}")
-    from textseq.download import ensure_glove6b
+    from textseq.fetch import ensure_glove6b
 
     return GloveFile(ensure_glove6b(data_dir()), f"glove.6B.{dim}d.txt", dim)
 

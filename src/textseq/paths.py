@@ -1,17 +1,10 @@
-"""Where textseq keeps data, figures and results.
+"""Where textseq keeps data, figures and results, each overridable by an environment variable.
 
-Every location can be overridden by an environment variable, so a reader on Colab or a CI job can
-point the cache somewhere else without touching the notebooks:
-
-- ``TEXTSEQ_DATA_DIR``: downloads, extracted archives and the generated embedded data
-  (default: ``data/`` at the root of a source checkout, else ``~/.cache/textseq``).
-- ``TEXTSEQ_FIGURES_DIR``: PNGs saved by the notebooks (default: ``figures/`` next to ``data/``).
-- ``TEXTSEQ_RESULTS_DIR``: per-model results written by the notebooks (default: ``results/``).
-
-A variable that names a file (not a folder) is refused with a ``NotADirectoryError`` naming the
-variable; with ``writable=True`` the folder is created if needed, and one that cannot be created
-(an ``OSError`` of the cause's type) or written (a ``PermissionError``) is refused with a message
-naming the variable (or saying which one to set).
+``TEXTSEQ_DATA_DIR`` (downloads, extracted archives, the embedded data), ``TEXTSEQ_FIGURES_DIR``
+and ``TEXTSEQ_RESULTS_DIR``; by default ``data/``, ``figures/`` and ``results/`` at the root of a
+source checkout, else under ``~/.cache/textseq``. A folder that is a file, or (``writable=True``)
+cannot be created or written, is refused with a message naming the variable, or saying which one
+to set.
 """
 
 from __future__ import annotations
@@ -23,12 +16,7 @@ __all__ = ["project_root", "data_dir", "figures_dir", "results_dir"]
 
 
 def project_root() -> Path | None:
-    """Return the source checkout's root when textseq runs from one, else ``None``.
-
-    Returns:
-        The folder holding ``pyproject.toml`` and ``src/textseq`` (an editable install), or ``None``
-        when the package was installed from a wheel.
-    """
+    """The source checkout's root (``pyproject.toml``, ``src/textseq``), or ``None`` (a wheel)."""
     root = Path(__file__).resolve().parents[2]
     if (root / "pyproject.toml").is_file() and (root / "src" / "textseq").is_dir():
         return root
@@ -61,20 +49,10 @@ def _from_env(name: str, default: Path, writable: bool) -> Path:
 
 
 def data_dir(*, writable: bool = False) -> Path:
-    """Return the data cache folder (``TEXTSEQ_DATA_DIR`` or ``data/``).
+    """The data folder (``TEXTSEQ_DATA_DIR``); with ``writable``, created and checked writable.
 
-    Args:
-        writable: create the folder if needed and check that it can be written (for callers
-            about to download, extract or generate); otherwise it may not exist yet.
-
-    Returns:
-        The folder.
-
-    Raises:
-        NotADirectoryError: if the path names a file; the message names ``TEXTSEQ_DATA_DIR``.
-        PermissionError: with ``writable``, if the folder cannot be written.
-        OSError: with ``writable``, if the folder cannot be created (its own type, e.g.
-            ``NotADirectoryError`` below a file); the message names ``TEXTSEQ_DATA_DIR``.
+    Raises ``NotADirectoryError`` if it is a file; with ``writable``, ``PermissionError`` or the
+    ``OSError`` that creating it raised; each message names ``TEXTSEQ_DATA_DIR``.
 
     Example:
         >>> folder = data_dir()  # data/ in a source checkout, unless TEXTSEQ_DATA_DIR is set
@@ -85,16 +63,10 @@ def data_dir(*, writable: bool = False) -> Path:
 
 
 def figures_dir(*, writable: bool = False) -> Path:
-    """Return the folder where notebooks save PNG figures (``TEXTSEQ_FIGURES_DIR``).
-
-    Args and Raises as `data_dir`, for ``TEXTSEQ_FIGURES_DIR``.
-    """
+    """The folder of the notebooks' PNG figures (``TEXTSEQ_FIGURES_DIR``), as `data_dir`."""
     return _from_env("TEXTSEQ_FIGURES_DIR", _base() / "figures", writable)
 
 
 def results_dir(*, writable: bool = False) -> Path:
-    """Return the folder where notebooks record model results (``TEXTSEQ_RESULTS_DIR``).
-
-    Args and Raises as `data_dir`, for ``TEXTSEQ_RESULTS_DIR``.
-    """
+    """The folder of the notebooks' model results (``TEXTSEQ_RESULTS_DIR``), as `data_dir`."""
     return _from_env("TEXTSEQ_RESULTS_DIR", _base() / "results", writable)
