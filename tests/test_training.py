@@ -455,11 +455,13 @@ def test_the_kernel_warm_up_draws_no_random_numbers():
         "if sys.argv[1] == 'kernel':\n"
         "    training.in_jupyter_kernel = lambda: True\n"
         "training.seed_everything(5)\n"
-        "w = models.simple_rnn(30, units=3, embedding_dim=2, maxlen=4).get_weights()\n"
-        "sys.stdout.write(repr([float(np.sum(x)) for x in w]))\n"
+        "m = models.simple_rnn(30, units=3, embedding_dim=2, maxlen=4, name=None)\n"
+        "w = m.get_weights()\n"
+        "sys.stdout.write(repr([float(np.sum(x)) for x in w] + [m.name, m.layers[0].name]))\n"
     )
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
     runs = [subprocess.run([sys.executable, "-c", code, mode], capture_output=True, text=True,
                            env=env, timeout=300) for mode in ("kernel", "script")]
     assert [r.returncode for r in runs] == [0, 0], [r.stderr[-2000:] for r in runs]
-    assert runs[0].stdout == runs[1].stdout != ""
+    assert runs[0].stdout == runs[1].stdout != ""  # and the warm-up took no auto-name
+    assert "'sequential', 'embedding'" in runs[0].stdout

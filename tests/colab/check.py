@@ -193,8 +193,8 @@ def visible_texts(cell) -> list[str]:
     for output in cell.get("outputs", []):
         if "text" in output:
             texts.append(output["text"])
-        texts += [value for key, value in output.get("data", {}).items()
-                  if key.startswith("text/")]
+        texts += [value for key, value in sorted(output.get("data", {}).items())
+                  if key.startswith("text/")]  # sorted: as nbformat writes them
         if output.get("output_type") == "error":
             texts.append(f"{output.get('ename')}: {output.get('evalue')}")
     return ["".join(t) if isinstance(t, list) else str(t) for t in texts]
