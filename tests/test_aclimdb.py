@@ -1,4 +1,4 @@
-"""Tests for textseq.aclimdb: reading aclImdb trees and archives (read_split)."""
+"""Tests for textseq.imdb.reviews: reading aclImdb trees and archives (read_split)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from conftest import TINY_REVIEWS, make_tarball, write_tree
 
-from textseq.aclimdb import DataError, read_split, read_splits
+from textseq.imdb.reviews import DataError, read_split, read_splits
 
 
 def expected(split: str, include_unsup: bool = False):

@@ -18,9 +18,9 @@ import pytest
 from conftest import make_tarball
 
 from textseq import archives
-from textseq.aclimdb import DataError, read_split
 from textseq.archives import ArchiveError, extract_tar, verify_zip
 from textseq.atomic import is_temp_name
+from textseq.imdb.reviews import DataError, read_split
 
 
 def names(folder: Path) -> list[str]:

@@ -1,4 +1,4 @@
-"""textseq.checks: one exception type per mistake, the same message format everywhere."""
+"""textseq._checks: one exception type per mistake, the same message format everywhere."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from textseq.checks import check_choice, check_int, check_number, check_str, describe
+from textseq._checks import check_choice, check_int, check_number, check_str, describe
 
 
 @pytest.mark.parametrize("value", [1, 7, np.int64(7), np.int32(1), np.uint8(3), 2**40])

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from textseq import corpus
-from textseq.corpus import corpus_stats, ensure_corpus, generate_corpus
+from textseq.corpus import generate as corpus
+from textseq.corpus.generate import corpus_stats, ensure_corpus, generate_corpus
 
 NAME = re.compile(r"^(\d+)_(\d+)\.txt$")
 
@@ -91,7 +91,7 @@ def test_statistics_look_like_imdb(tmp_path):
 
 
 def test_every_word_is_a_glove_word(small):
-    from textseq.glove_package import packaged_words
+    from textseq.glove.packaged import packaged_words
 
     known = set(packaged_words())
     vocab = (small / "imdb.vocab").read_text(encoding="utf-8").split()
@@ -102,7 +102,7 @@ def test_every_word_is_a_glove_word(small):
 
 
 def test_reviews_name_people_places_and_films_from_the_pools(small):
-    from textseq.wordpools import word_pools
+    from textseq.corpus.wordpools import word_pools
 
     pools = word_pools()
     words = set((small / "imdb.vocab").read_text(encoding="utf-8").split())

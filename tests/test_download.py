@@ -22,7 +22,6 @@ import pytest
 from conftest import TINY_REVIEWS, make_tarball
 
 from textseq import download, paths
-from textseq.aclimdb import read_split
 from textseq.download import (
     ArchiveError,
     DownloadError,
@@ -34,6 +33,7 @@ from textseq.download import (
     fetch,
     verify_zip,
 )
+from textseq.imdb.reviews import read_split
 
 PAYLOAD = bytes(range(256)) * 4000  # 1,024,000 bytes: several read chunks
 PAYLOAD_SHA = hashlib.sha256(PAYLOAD).hexdigest()

@@ -21,8 +21,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from textseq import glove, glove_format
-from textseq.glove import Coverage, GloveFormatError, embedding_matrix, load_vectors
+from textseq.glove import textfile as glove_format
+from textseq.glove import vectors as glove
+from textseq.glove.vectors import Coverage, GloveFormatError, embedding_matrix, load_vectors
 
 
 def book_6_10(path: Path) -> dict[str, np.ndarray]:
@@ -367,7 +368,7 @@ def test_corrupt_cache_is_ignored(tmp_path):
 
 
 def test_does_not_import_tensorflow():
-    code = ("import sys, textseq.glove, textseq.glove_train, textseq.similarity; "
+    code = ("import sys, textseq.glove, textseq.glove.train, textseq.glove.similarity; "
             "sys.exit(any(m in sys.modules for m in ('tensorflow', 'keras')))")
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
@@ -559,7 +560,7 @@ def test_argument_errors_say_what_was_given(tmp_path):
                                                    r"2\.0 \(float64\)"),
 ])
 def test_a_wrong_type_is_a_type_error(tmp_path, call, message):
-    """One rule (textseq.checks): a wrong type is a TypeError, a bad value a ValueError."""
+    """One rule (textseq._checks): a wrong type is a TypeError, a bad value a ValueError."""
     path = write_vectors(tmp_path / "v.txt", n=3, dim=2)
     with pytest.raises(TypeError, match=message):
         call(path)

@@ -1,4 +1,4 @@
-"""textseq.glove_train: co-occurrence counts, the GloVe objective and its training, the writer."""
+"""textseq.glove.train: co-occurrence counts, the GloVe objective and its training, the writer."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from conftest import random_reviews, write_tree
 
-from textseq import glove_train
 from textseq.glove import load_vectors
-from textseq.glove_train import build_vocab, cooccurrence, save_glove_text, train_glove
+from textseq.glove import train as glove_train
+from textseq.glove.train import build_vocab, cooccurrence, save_glove_text, train_glove
 
 
 def brute_force_counts(docs, vocab, window):

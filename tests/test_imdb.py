@@ -13,7 +13,8 @@ import pytest
 from conftest import random_reviews, write_tree
 
 from textseq import imdb
-from textseq.imdb import get_word_index, load_data, read_split, tokenize_review
+from textseq.imdb import get_word_index, keras_like, load_data, read_split
+from textseq.text import tokenize_review
 
 
 @pytest.fixture
@@ -68,7 +69,7 @@ def keras_on(tmp_path, monkeypatch):
     import keras.src.datasets.imdb as keras_imdb
 
     def run(tree, **kwargs):
-        arrays = imdb._encoded(tree)
+        arrays = keras_like._encoded(tree)
         npz = {}
         for split in ("train", "test"):
             seqs = np.split(arrays[f"{split}_flat"].astype(np.int64),

@@ -13,7 +13,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import keras  # noqa: E402  (plainly: a broken Keras must fail, not skip, this suite)
 
 from textseq import models  # noqa: E402
-from textseq.training import seed_everything  # noqa: E402
+from textseq.notebook.training import seed_everything  # noqa: E402
 
 
 def simple_rnn_params(features: int, units: int, gates: int = 1, biases: int = 1) -> int:

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from textseq.onehot import (
+from textseq.text import (
     HashCollisions,
     hash_collisions,
     one_hot_chars,
@@ -127,7 +127,7 @@ def test_stable_hash_is_blake2b_of_utf8_modulo_dimensionality(word, dimensionali
 
 CHILD = """
 import json, sys
-from textseq.onehot import stable_hash
+from textseq.text import stable_hash
 words = json.loads(sys.argv[1])
 print(json.dumps({"stable": [stable_hash(w, 1000) for w in words],
                   "builtin": [abs(hash(w)) % 1000 for w in words]}))

@@ -21,8 +21,8 @@ def test_unknown_name_is_an_attribute_error():
 
 
 @pytest.mark.parametrize("module", ["textseq", "textseq.glove", "textseq.text", "textseq.imdb",
-                                    "textseq.rnn", "textseq.corpus", "textseq.project",
-                                    "textseq.runtime", "textseq.notebook_links"])
+                                    "textseq.rnn", "textseq.corpus", "textseq.notebook",
+                                    "textseq.datasets", "textseq.plots"])
 def test_light_modules_do_not_import_tensorflow(module):
     code = f"import sys, {module}; print('tensorflow' in sys.modules, 'keras' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

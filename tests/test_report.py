@@ -1,4 +1,4 @@
-"""Prose written by the run (textseq.report): say, the book's figures, the running time."""
+"""Prose written by the run (textseq.notebook.report): say, the book's figures, the running time."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import types
 
 import pytest
 
-from textseq import report
+from textseq.notebook import report
 from textseq.results import BOOK
 
 

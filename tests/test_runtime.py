@@ -1,4 +1,4 @@
-"""textseq.runtime: a clear error without Keras or TensorFlow; the setup cell's summary."""
+"""textseq.notebook.setup: a clear error without Keras or TensorFlow; the setup cell's summary."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from textseq import runtime
+from textseq.notebook import setup as runtime
 
 # Run in a fresh interpreter where the named top-level modules cannot be found, as when they are
 # not installed: a finder placed first refuses them.
@@ -33,13 +33,13 @@ def _run_hidden(hidden: set[str], code: str, **env: str) -> subprocess.Completed
 
 
 @pytest.mark.parametrize("code", ["import textseq.models",
-                                  "from textseq.runtime import setup_summary; setup_summary()",
+                                  "from textseq.notebook import setup_summary; setup_summary()",
                                   "from textseq import seed_everything; seed_everything(0)"])
 def test_without_tensorflow_the_error_says_what_to_install(code):
     out = _run_hidden({"tensorflow"}, code)
     assert out.returncode == 1
     last = out.stderr.strip().splitlines()[-1]
-    assert last.startswith("textseq.runtime.MissingBackendError: ")
+    assert last.startswith("textseq.notebook.setup.MissingBackendError: ")
     assert "backend 'tensorflow' is not installed" in last
     assert "pip install tensorflow" in last and "tensorflow-cpu" in last
 
@@ -62,9 +62,9 @@ except ModuleNotFoundError as error:
 
 def test_light_parts_of_textseq_work_without_tensorflow():
     out = _run_hidden({"tensorflow", "keras"}, """
+import textseq
 from textseq.text import Tokenizer
-from textseq import project, notebook_links
-t = Tokenizer(); t.fit_on_texts(["a b a"]); print(t.word_index, project.version())
+t = Tokenizer(); t.fit_on_texts(["a b a"]); print(t.word_index, textseq.__version__)
 """)
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("{'a': 1, 'b': 2}")

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from keras.utils import pad_sequences as keras_pad_sequences
 
 from textseq.sequences import pad_sequences
-from textseq.text import pad_sequences as pad_sequences_from_text
+from textseq.text.tokenizer import pad_sequences as pad_sequences_from_text
 
 SEQUENCES = st.lists(st.lists(st.integers(-5, 100), max_size=12), min_size=1, max_size=6)
 

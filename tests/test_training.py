@@ -17,7 +17,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import keras  # noqa: E402  (plainly: a broken Keras must fail, not skip, this suite)
 
 from textseq import models, training  # noqa: E402
-from textseq.training import (  # noqa: E402
+from textseq.notebook.training import (  # noqa: E402
     UnseededWeightsWarning,
     seed_everything,
     summarize_history,
@@ -68,7 +68,7 @@ def test_seed_everything_reseeds_numpy():
 def test_op_determinism_on_unless_declined():
     code = (
         "from tensorflow.python.framework import config\n"
-        "from textseq.training import seed_everything\n"
+        "from textseq.notebook.training import seed_everything\n"
         "seed_everything(1, deterministic_ops=False)\n"
         "print(config.is_op_determinism_enabled())\n"
         "seed_everything(1)\n"
@@ -87,8 +87,8 @@ def test_bad_deterministic_ops(value):
 def test_the_native_filter_drops_that_line_only():
     code = (
         "import os\n"
-        "from textseq.quiet import drop_native_stderr_lines\n"
-        "from textseq.training import DETERMINISM_LOG_LINE\n"
+        "from textseq.notebook.quiet import drop_native_stderr_lines\n"
+        "from textseq.notebook.training import DETERMINISM_LOG_LINE\n"
         "drop_native_stderr_lines(DETERMINISM_LOG_LINE)\n"
         "os.write(2, b'E0000 node_def_util.cc:682] ' + DETERMINISM_LOG_LINE.encode() + b' x\\n')\n"
         "os.write(2, b'E0000 a real native error\\nW0000 a real warning\\n')\n"
@@ -97,7 +97,7 @@ def test_the_native_filter_drops_that_line_only():
     out = run_python(code)
     assert out.stderr.splitlines() == ["E0000 a real native error", "W0000 a real warning"]
     with pytest.raises(ValueError, match="message must be a non-empty string"):
-        from textseq.quiet import drop_native_stderr_lines
+        from textseq.notebook.quiet import drop_native_stderr_lines
 
         drop_native_stderr_lines("")
 
@@ -106,7 +106,7 @@ FIT_ON_ARRAYS = """
 import hashlib, sys
 import numpy as np
 import keras
-from textseq import training
+from textseq.notebook import training
 training.seed_everything(0)
 rng = np.random.default_rng(1)
 # The size of the chapter's SimpleRNN, so that the Embedding's gradient is summed on several
@@ -145,7 +145,8 @@ def test_plain_fit_is_reproducible_across_processes(plain_fit_runs):
 SEEDED_BUILDER_SCRIPT = """
 import hashlib, json, warnings
 import numpy as np
-from textseq import models, training
+from textseq import models
+from textseq.notebook import training
 
 rng = np.random.default_rng(1)
 x = rng.integers(1, 200, size=(160, 12))
@@ -237,7 +238,7 @@ def test_epoch_report_is_a_keras_callback():
 
     assert EpochReport is training.EpochReport
     assert issubclass(EpochReport, keras.callbacks.Callback)
-    assert EpochReport.__module__ == "textseq.training"
+    assert EpochReport.__module__ == "textseq.notebook.training"
     with pytest.raises(AttributeError, match="has no attribute 'EpochReports'"):
         training.EpochReports  # noqa: B018
 
@@ -377,7 +378,7 @@ def test_docstring_examples_run():
 
 
 def test_importing_training_does_not_import_keras():
-    code = ("import sys, textseq.training; "
+    code = ("import sys, textseq.notebook.training; "
             "print(sorted(m for m in ('tensorflow', 'keras') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -27,10 +27,10 @@ import os
 import time
 from pathlib import Path
 
-from textseq import glove_package
+from textseq._checks import check_int
 from textseq.atomic import atomic_file, write_text
-from textseq.checks import check_int
-from textseq.glove import GloveFile
+from textseq.glove import packaged as glove_package
+from textseq.glove.vectors import GloveFile
 from textseq.paths import data_dir
 
 __all__ = ["SOURCES", "GLOVE_SOURCES", "data_source", "glove_source", "imdb_dir", "glove_file",
@@ -90,7 +90,7 @@ def imdb_dir(source: str | None = None) -> Path:
         ['.textseq-corpus.json', 'README', 'imdb.vocab']
     """
     if data_source(source) == "embedded":
-        from textseq.corpus import ensure_corpus
+        from textseq.corpus.generate import ensure_corpus
 
         return ensure_corpus(data_dir() / "embedded" / "aclImdb", seed=EMBEDDED_SEED,
                              **EMBEDDED_SIZES)
@@ -200,8 +200,8 @@ def own_glove_file() -> GloveFile:
     similarity.nearest(own, "superb")  # what 20,000 generated reviews teach GloVe
     ```
     """
-    from textseq.corpus import read_manifest
-    from textseq.glove_train import train_unlabelled
+    from textseq.corpus.generate import read_manifest
+    from textseq.glove.train import train_unlabelled
 
     root = imdb_dir("embedded")
     dim = OWN_GLOVE["dim"]
@@ -346,7 +346,7 @@ def main(argv: list[str] | None = None) -> None:
         own = own_glove_file()
         print(f"own GloVe: {own.path} ({time.perf_counter() - start:.1f} s)")
     if args.stats:
-        from textseq.corpus import corpus_stats
+        from textseq.corpus.generate import corpus_stats
 
         for key, value in corpus_stats(root).items():
             print(f"  {key:22} {value}")

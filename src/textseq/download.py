@@ -33,9 +33,9 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from textseq._checks import check_int, check_number, check_str
 from textseq.archives import COMPLETE_MARKER, ArchiveError, extract_tar, verify_zip
 from textseq.atomic import atomic_file, remove_stale, write_text
-from textseq.checks import check_int, check_number, check_str
 from textseq.paths import data_dir
 
 __all__ = [

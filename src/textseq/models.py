@@ -31,9 +31,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from textseq.checks import check_choice, check_int
-from textseq.runtime import import_keras
-from textseq.training import mark_initial_weights, seed_everything
+from textseq._checks import check_choice, check_int
+from textseq.notebook.setup import import_keras
+from textseq.notebook.training import mark_initial_weights, seed_everything
 
 keras = import_keras()  # says what to install when Keras or TensorFlow is missing
 

@@ -26,11 +26,11 @@ import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from textseq._checks import check_str
 from textseq.atomic import write_bytes
-from textseq.checks import check_str
+from textseq.notebook.setup import in_jupyter_kernel
+from textseq.notebook.training import accuracy_key, history_dict
 from textseq.paths import figures_dir
-from textseq.runtime import in_jupyter_kernel
-from textseq.training import accuracy_key, history_dict
 
 __all__ = [
     "STYLE", "plot_history", "plot_histories", "plot_seeds", "seeds_figure", "history_figure",

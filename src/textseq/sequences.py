@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from textseq.checks import check_choice, check_int, describe
+from textseq._checks import check_choice, check_int, describe
 
 __all__ = ["pad_sequences"]
 

@@ -37,11 +37,11 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from textseq import lexicon as lx
+from textseq._checks import check_int, describe
 from textseq.atomic import atomic_dir, remove_stale, temp_path
-from textseq.checks import check_int, describe
-from textseq.imdb import tokenize_review
-from textseq.wordpools import word_pools
+from textseq.corpus import lexicon as lx
+from textseq.corpus.wordpools import word_pools
+from textseq.text.tokenizer import tokenize_review
 
 __all__ = ["generate_corpus", "ensure_corpus", "read_manifest", "corpus_stats",
            "GENERATOR_VERSION"]
@@ -453,8 +453,8 @@ def corpus_stats(root: str | os.PathLike) -> dict[str, float | int]:
 
 def _glove_coverage(texts: list[str]) -> float:
     """Share of a 10,000-word Tokenizer's words (Listing 6-9) that have a glove.6B vector."""
-    from textseq.glove_package import packaged_words
-    from textseq.text import Tokenizer
+    from textseq.glove.packaged import packaged_words
+    from textseq.text.tokenizer import Tokenizer
 
     tokenizer = Tokenizer(num_words=10000)
     tokenizer.fit_on_texts(texts)

@@ -26,8 +26,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from textseq import lexicon as lx
-from textseq.glove_package import packaged_vectors, packaged_words
+from textseq.corpus import lexicon as lx
+from textseq.glove.packaged import packaged_vectors, packaged_words
 
 __all__ = ["SEEDS", "word_pools"]
 

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
+from textseq._checks import check_int
 from textseq.atomic import atomic_file
-from textseq.checks import check_int
 
 __all__ = ["PACKAGE", "MODULE", "NAME", "LABEL", "WORDS", "DIM", "package_dir", "packaged_words",
            "packaged_vectors", "format_row", "write_text"]

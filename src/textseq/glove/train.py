@@ -40,9 +40,9 @@ from pathlib import Path
 
 import numpy as np
 
+from textseq._checks import check_int, check_number
 from textseq.atomic import atomic_file
-from textseq.checks import check_int, check_number
-from textseq.glove import GloveVectors
+from textseq.glove.vectors import GloveVectors
 
 __all__ = ["build_vocab", "cooccurrence", "train_glove", "save_glove_text",
            "unlabelled_documents", "train_unlabelled"]
@@ -393,8 +393,8 @@ def unlabelled_documents(corpus: str | os.PathLike) -> list[list[str]]:
     Raises:
         textseq.aclimdb.DataError: if ``train/unsup`` is missing, empty or malformed.
     """
-    from textseq.aclimdb import read_split
-    from textseq.text import text_to_word_sequence
+    from textseq.imdb.reviews import read_split
+    from textseq.text.tokenizer import text_to_word_sequence
 
     reviews = read_split(corpus, "train", include_unsup=True)
     return [text_to_word_sequence(text)

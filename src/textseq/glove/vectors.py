@@ -26,9 +26,10 @@ from pathlib import Path
 
 import numpy as np
 
-from textseq import glove_package, glove_sources
-from textseq.checks import check_choice, check_int, check_str, describe
-from textseq.glove_format import GloveFormatError, read_all, stream_rows
+from textseq._checks import check_choice, check_int, check_str, describe
+from textseq.glove import packaged as glove_package
+from textseq.glove import textfile
+from textseq.glove.textfile import GloveFormatError, read_all, stream_rows
 
 __all__ = ["GloveFile", "GloveVectors", "GloveFormatError", "Coverage", "load_vectors",
            "embedding_matrix"]
@@ -260,16 +261,16 @@ def load_vectors(source, *, dim: int | None = None, member: str | None = None,
         _packaged_args(member, dim, encoding)
         return GloveVectors(glove_package.packaged_words(), glove_package.packaged_vectors(),
                             glove_package.LABEL)
-    path, member, dim = glove_sources.resolve(source, member, dim)
-    files = glove_sources.cache_files(path, member, cache)
+    path, member, dim = textfile.resolve(source, member, dim)
+    files = textfile.cache_files(path, member, cache)
     if files is not None:
-        cached = glove_sources.read_cache(path, member, encoding, dim, files)
+        cached = textfile.read_cache(path, member, encoding, dim, files)
         if cached is not None:
             return GloveVectors(*cached)
-    with glove_sources.open_source(path, member, dim) as (stream, where, size):
+    with textfile.open_source(path, member, dim) as (stream, where, size):
         words, vectors = read_all(stream, where, dim, encoding, size)
     if files is not None:
-        glove_sources.write_cache(path, member, encoding, files, words, vectors)
+        textfile.write_cache(path, member, encoding, files, words, vectors)
     return GloveVectors(words, vectors, where)
 
 
@@ -317,9 +318,9 @@ def embedding_matrix(word_index: dict[str, int], num_words: int, source, *,
         cached = (glove_package.packaged_words(), glove_package.packaged_vectors(),
                   glove_package.LABEL)
     else:
-        path, member, dim = glove_sources.resolve(source, member, dim)
-        files = glove_sources.cache_files(path, member, cache)
-        cached = (glove_sources.read_cache(path, member, encoding, dim, files) if files is not None
+        path, member, dim = textfile.resolve(source, member, dim)
+        files = textfile.cache_files(path, member, cache)
+        cached = (textfile.read_cache(path, member, encoding, dim, files) if files is not None
                   else None)
     if cached is not None:
         words, vectors, where = cached
@@ -331,7 +332,7 @@ def embedding_matrix(word_index: dict[str, int], num_words: int, source, *,
                 hits[i] = row
         matrix[list(hits)] = vectors[list(hits.values())]
     else:
-        with glove_sources.open_source(path, member, dim) as (stream, where, _):
+        with textfile.open_source(path, member, dim) as (stream, where, _):
             matrix, hits = stream_rows(stream, where, dim, encoding, wanted, num_words)
     missing = tuple(w for w, i in sorted(wanted.items(), key=lambda kv: kv[1]) if i not in hits)
     return matrix, Coverage(len(hits), len(wanted), missing[:20], where)

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import warnings
 import zipfile
 from collections import Counter
@@ -35,33 +34,14 @@ from pathlib import Path
 
 import numpy as np
 
-from textseq.aclimdb import DataError, Reviews, read_split, read_splits
+from textseq._checks import check_choice, check_int, describe
 from textseq.atomic import atomic_file
-from textseq.checks import check_choice, check_int, describe
+from textseq.imdb.reviews import read_splits
+from textseq.text.tokenizer import tokenize_review
 
-__all__ = ["DataError", "Reviews", "read_split", "read_splits", "tokenize_review",
-           "get_word_index", "load_data"]
+__all__ = ["get_word_index", "load_data"]
 
-_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
-_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _CACHE_VERSION = 1  # bump when the tokenizer or the ranking changes
-
-
-def tokenize_review(text: str) -> list[str]:
-    """Split a review into lowercase words, the way `get_word_index` counts them.
-
-    Args:
-        text: A raw review.
-
-    Returns:
-        The tokens, in order.
-
-    Example:
-
-    >>> tokenize_review("Don't miss it!<br /><br />10/10, a ROCK'N'ROLL 'classic'.")
-    ["don't", 'miss', 'it', '10', '10', 'a', "rock'n'roll", 'classic']
-    """
-    return _TOKEN.findall(_BREAK.sub(" ", text).lower())
 
 
 def _resolve(path: str | os.PathLike) -> Path:

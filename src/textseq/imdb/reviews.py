@@ -37,8 +37,8 @@ from pathlib import Path
 
 import numpy as np
 
+from textseq._checks import check_choice
 from textseq.archives import ArchiveError, iter_members
-from textseq.checks import check_choice
 
 __all__ = ["DataError", "Reviews", "read_split", "read_splits", "LABEL_FOLDERS"]
 

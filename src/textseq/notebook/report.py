@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import time
 
-from textseq.runtime import in_jupyter_kernel
+from textseq.notebook.setup import in_jupyter_kernel
 
 __all__ = ["say", "book", "book_figure", "running_time", "start_clock"]
 

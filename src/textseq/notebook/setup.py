@@ -8,7 +8,7 @@ from deep inside Keras.
 
 A notebook's setup cell ends with::
 
-    from textseq.runtime import setup_summary
+    from textseq.notebook.setup import setup_summary
 
     print(setup_summary())
 
@@ -132,7 +132,7 @@ def device_summary() -> str:
     backend = require_backend()
     if backend != "tensorflow":
         return f"Device: not inspected (Keras backend {backend!r})"
-    from textseq.quiet import native_stderr_silenced
+    from textseq.notebook.quiet import native_stderr_silenced
 
     # TensorFlow's start-up lines, and the GPU build's cuInit error on a machine without one.
     with native_stderr_silenced():
@@ -163,7 +163,7 @@ def setup_summary() -> str:
         MissingBackendError: when Keras or its backend is missing, naming what to install.
     """
     from textseq.datasets import describe
-    from textseq.report import start_clock
+    from textseq.notebook.report import start_clock
 
     start_clock()  # report.running_time() at the end of the notebook
     return f"{describe()}\n{device_summary()}"

@@ -35,8 +35,8 @@ import warnings
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from textseq.checks import check_choice, check_int, check_number, describe
-from textseq.runtime import import_keras, in_jupyter_kernel
+from textseq._checks import check_choice, check_int, check_number, describe
+from textseq.notebook.setup import import_keras, in_jupyter_kernel
 
 if TYPE_CHECKING:
     import keras
@@ -137,7 +137,7 @@ def _enable_op_determinism(keras: Any) -> None:
                   "gradient, so op determinism is off: runs are seeded but not "
                   "bit-reproducible (이 GPU에서는 결정적 연산을 쓸 수 없어 끕니다).", flush=True)
         elif in_jupyter_kernel():
-            from textseq.quiet import drop_native_stderr_lines, native_stderr_silenced
+            from textseq.notebook.quiet import drop_native_stderr_lines, native_stderr_silenced
 
             with native_stderr_silenced():  # the first native log line, absl's notice with it
                 import numpy as np

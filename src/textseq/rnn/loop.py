@@ -23,8 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from textseq.rnn_cells import check_shape as _check_shape
-from textseq.rnn_cells import gru_cell, lstm_cell, simple_rnn_loop
+from textseq.rnn.cells import check_shape as _check_shape
+from textseq.rnn.cells import gru_cell, lstm_cell, simple_rnn_loop
 
 __all__ = [
     "simple_rnn_loop",

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from textseq.checks import check_int
+from textseq._checks import check_int
 
 __all__ = [
     "HashCollisions", "hash_collisions", "one_hot_chars", "one_hot_hashing", "one_hot_words",

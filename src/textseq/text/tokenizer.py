@@ -41,20 +41,21 @@ from __future__ import annotations
 
 import json
 import operator
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice, repeat
 from typing import Any
 
 import numpy as np
 
-from textseq import _vectorizer as speedup  # batches, numpy counting and matrices, byte look-up
-from textseq._vectorizer import make_splitter, token_function  # Keras 2's rules for tokens
-from textseq.checks import check_choice, check_int
+from textseq._checks import check_choice, check_int
 from textseq.sequences import pad_sequences
+from textseq.text import _fast as speedup  # batches, numpy counting and matrices, byte look-up
+from textseq.text._fast import make_splitter, token_function  # Keras 2's rules for tokens
 
 __all__ = [
     "DEFAULT_FILTERS", "MODES", "Tokenizer", "pad_sequences", "text_to_word_sequence",
-    "tokenizer_from_json",
+    "tokenizer_from_json", "tokenize_review",
 ]
 
 DEFAULT_FILTERS = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n'
@@ -430,3 +431,26 @@ def tokenizer_from_json(json_string: str) -> Tokenizer:
     tokenizer.index_word = {int(k): v for k, v in tables["index_word"].items()}
     tokenizer.word_index = tables["word_index"]
     return tokenizer
+
+
+# --- the word rule of textseq.imdb.load_data ---------------------------------------------
+
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+
+
+def tokenize_review(text: str) -> list[str]:
+    """Split a review into lowercase words, the way `get_word_index` counts them.
+
+    Args:
+        text: A raw review.
+
+    Returns:
+        The tokens, in order.
+
+    Example:
+
+    >>> tokenize_review("Don't miss it!<br /><br />10/10, a ROCK'N'ROLL 'classic'.")
+    ["don't", 'miss', 'it', '10', '10', 'a', "rock'n'roll", 'classic']
+    """
+    return _TOKEN.findall(_BREAK.sub(" ", text).lower())
