@@ -28,7 +28,7 @@ from matplotlib.ticker import MaxNLocator
 
 from textseq._checks import check_str
 from textseq.atomic import write_bytes
-from textseq.notebook.setup import in_jupyter_kernel
+from textseq.notebook.report import in_jupyter_kernel
 from textseq.notebook.training import accuracy_key, history_dict
 from textseq.paths import figures_dir
 

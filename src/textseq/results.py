@@ -246,3 +246,8 @@ def comparison_table(records: list[dict]) -> str:
         cells += [f"{r['gap']:+.3f}", r["notes"]]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":  # `make run`, after the notebooks: python -m textseq.results
+    table = write_table()
+    print(table.read_text(encoding="utf-8"))

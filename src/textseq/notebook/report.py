@@ -1,43 +1,44 @@
 """Prose written by the run: sentences whose figures come from this run's values, in two languages.
 
 A notebook is re-run on other CPUs, on GPUs and on Colab, and every figure of a training run
-(an accuracy, a gap, a spread, an epoch, a time) comes out different there. So no such figure is
-typed into a Markdown cell: the cell that has the values writes the sentence::
+comes out different there. So no such figure is typed into a Markdown cell: the cell that has
+the values writes the sentence::
 
-    report.say(
-        ko=f"테스트 정확도는 {test_acc:.3f}입니다.",
-        en=f"The test accuracy is {test_acc:.3f}.",
-    )
+    report.say(ko=f"테스트 정확도는 {test_acc:.3f}입니다.",
+               en=f"The test accuracy is {test_acc:.3f}.")
 
-`say` shows the Korean and the English text as one Markdown output of the cell (printed as plain
-text outside a notebook), so a re-run rewrites it. `book` prints what the book's own notebooks
-reported (`textseq.results.BOOK`), to be quoted beside our figures. `running_time` prints how
-long the notebook has run since its setup cell (`textseq.runtime.setup_summary` starts the clock).
+`book` prints what the book's own notebooks reported (`textseq.results.BOOK`), to be quoted beside
+our figures; `running_time` prints how long the notebook has run since its setup cell.
 """
 
 from __future__ import annotations
 
+import sys
 import time
 
-from textseq.notebook.setup import in_jupyter_kernel
-
-__all__ = ["say", "book", "book_figure", "running_time", "start_clock"]
+__all__ = ["say", "book", "book_figure", "running_time", "start_clock", "in_jupyter_kernel"]
 
 _started: float | None = None  # perf_counter() when the setup cell ran (start_clock)
 
 BOOK_SOURCE = "Deep Learning with Python, 1st ed., its notebooks on the full IMDB"
 
 
+def in_jupyter_kernel() -> bool:
+    """Whether this code runs in a Jupyter kernel (a notebook, nbclient, nbval), looked up
+    without importing IPython.
+
+    Example:
+        >>> in_jupyter_kernel()
+        False
+    """
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    return getattr(shell, "kernel", None) is not None
+
+
 def say(*, ko: str, en: str) -> None:
-    """Show one paragraph (or list) in Korean, then the same in English, as a Markdown output.
-
-    Args:
-        ko: Markdown text in Korean, usually an f-string built from this run's values.
-        en: The same in English.
-
-    Raises:
-        TypeError: If ``ko`` or ``en`` is not a string.
-        ValueError: If either is empty.
+    """Show a paragraph (or list) in Korean, then the same in English, as one Markdown output
+    (printed as plain text outside a notebook).
 
     Example:
         >>> say(ko="정확도 **0.5**", en="accuracy **0.5**")
@@ -60,17 +61,9 @@ def say(*, ko: str, en: str) -> None:
 
 
 def book_figure(model: str, which: str = "best") -> str:
-    """One figure the book's notebooks reported for ``model`` (a key of `textseq.results.BOOK`).
-
-    Args:
-        model: e.g. ``"6-23 SimpleRNN"``.
-        which: ``"best"`` or ``"last"`` validation accuracy, or ``"test"`` accuracy.
-
-    Returns:
-        The figure as the book's notebook printed it, e.g. ``"0.846"`` (``"-"`` where none).
-
-    Raises:
-        ValueError: If ``model`` or ``which`` is unknown.
+    """One figure the book's notebooks reported for ``model`` (a key of `textseq.results.BOOK`):
+    the ``"best"`` or ``"last"`` validation accuracy, or the ``"test"`` accuracy (``"-"`` where
+    none).
 
     Example:
         >>> book_figure("6-23 SimpleRNN")
@@ -87,12 +80,6 @@ def book_figure(model: str, which: str = "best") -> str:
 
 def book(*models: str) -> None:
     """Print what the book's notebooks reported for ``models`` (keys of `textseq.results.BOOK`).
-
-    Args:
-        *models: e.g. ``"6-23 SimpleRNN", "6-27 LSTM"``.
-
-    Raises:
-        ValueError: If no model is given or one is unknown.
 
     Example:
         >>> book("6-23 SimpleRNN")
@@ -112,15 +99,13 @@ def book(*models: str) -> None:
 
 
 def start_clock() -> None:
-    """Start the notebook's clock (`textseq.runtime.setup_summary` calls it)."""
+    """Start the notebook's clock (`textseq.notebook.setup.setup_summary` calls it)."""
     global _started
     _started = time.perf_counter()
 
 
 def running_time() -> None:
-    """Print how long the notebook has run since its setup cell, in minutes and seconds.
-
-    The figure belongs to this machine and this run: an unchecked output.
+    """Print how long the notebook has run since its setup cell (an unchecked output).
 
     Example:
         >>> start_clock()

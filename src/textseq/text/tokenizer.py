@@ -49,12 +49,11 @@ from typing import Any
 import numpy as np
 
 from textseq._checks import check_choice, check_int
-from textseq.sequences import pad_sequences
 from textseq.text import _fast as speedup  # batches, numpy counting and matrices, byte look-up
 from textseq.text._fast import make_splitter, token_function  # Keras 2's rules for tokens
 
 __all__ = [
-    "DEFAULT_FILTERS", "MODES", "Tokenizer", "pad_sequences", "text_to_word_sequence",
+    "DEFAULT_FILTERS", "MODES", "Tokenizer", "text_to_word_sequence",
     "tokenizer_from_json", "tokenize_review",
 ]
 

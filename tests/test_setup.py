@@ -1,4 +1,5 @@
-"""textseq.notebook.setup: a clear error without Keras or TensorFlow; the setup cell's summary."""
+"""A clear error without Keras or TensorFlow (textseq._checks); the setup cell's summary
+(textseq.notebook.setup)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import sys
 
 import pytest
 
-from textseq.notebook import setup as runtime
+from textseq import _checks
+from textseq.notebook import setup
 
 # Run in a fresh interpreter where the named top-level modules cannot be found, as when they are
 # not installed: a finder placed first refuses them.
@@ -39,7 +41,7 @@ def test_without_tensorflow_the_error_says_what_to_install(code):
     out = _run_hidden({"tensorflow"}, code)
     assert out.returncode == 1
     last = out.stderr.strip().splitlines()[-1]
-    assert last.startswith("textseq.notebook.setup.MissingBackendError: ")
+    assert last.startswith("textseq._checks.MissingBackendError: ")
     assert "backend 'tensorflow' is not installed" in last
     assert "pip install tensorflow" in last and "tensorflow-cpu" in last
 
@@ -73,35 +75,35 @@ t = Tokenizer(); t.fit_on_texts(["a b a"]); print(t.word_index, textseq.__versio
 def test_another_backend_names_its_own_package(monkeypatch):
     monkeypatch.delitem(sys.modules, "keras", raising=False)
     monkeypatch.setenv("KERAS_BACKEND", "jax")
-    if runtime._installed("jax"):
+    if _checks._installed("jax"):
         pytest.fail("this test expects jax not to be installed")
-    with pytest.raises(runtime.MissingBackendError, match="'jax' is not installed.*install jax"):
-        runtime.require_backend()
+    with pytest.raises(_checks.MissingBackendError, match="'jax' is not installed.*install jax"):
+        _checks.require_backend()
 
 
 def test_keras_backend_follows_keras_order(monkeypatch, tmp_path):
     monkeypatch.delitem(sys.modules, "keras", raising=False)
     monkeypatch.delenv("KERAS_BACKEND", raising=False)
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
-    assert runtime.keras_backend() == "tensorflow"  # no keras.json: Keras's default
+    assert _checks.keras_backend() == "tensorflow"  # no keras.json: Keras's default
     (tmp_path / "keras.json").write_text(json.dumps({"backend": "torch"}))
-    assert runtime.keras_backend() == "torch"
+    assert _checks.keras_backend() == "torch"
     monkeypatch.setenv("KERAS_BACKEND", "jax")
-    assert runtime.keras_backend() == "jax"  # the variable wins over the file
+    assert _checks.keras_backend() == "jax"  # the variable wins over the file
 
 
 def test_an_imported_keras_says_its_backend(monkeypatch):
     monkeypatch.delenv("KERAS_BACKEND", raising=False)
-    keras = runtime.import_keras()
+    keras = _checks.import_keras()
     monkeypatch.setenv("KERAS_BACKEND", "jax")  # too late: Keras is imported already
-    assert runtime.keras_backend() == keras.backend.backend() == "tensorflow"
+    assert _checks.keras_backend() == keras.backend.backend() == "tensorflow"
 
 
 def test_device_summary_on_this_cpu_machine():
     import tensorflow as tf
 
     assert not tf.config.list_physical_devices("GPU"), "this test expects a machine without GPU"
-    assert runtime.device_summary() == "Device: CPU (TensorFlow sees no GPU)"
+    assert setup.device_summary() == "Device: CPU (TensorFlow sees no GPU)"
 
 
 def test_device_summary_names_the_gpus(monkeypatch):
@@ -113,7 +115,7 @@ def test_device_summary_names_the_gpus(monkeypatch):
                         lambda kind=None: gpus if kind == "GPU" else [])
     details = {gpus[0].name: {"device_name": "Tesla T4"}, gpus[1].name: {}}
     monkeypatch.setattr(tf.config.experimental, "get_device_details", lambda d: details[d.name])
-    assert runtime.device_summary() == "Device: GPU (Tesla T4, /physical_device:GPU:1)"
+    assert setup.device_summary() == "Device: GPU (Tesla T4, /physical_device:GPU:1)"
 
 
 @pytest.mark.parametrize(("source", "start"), [("embedded", "Data: embedded"),
@@ -122,7 +124,7 @@ def test_setup_summary_shows_the_data_switch_and_the_device(monkeypatch, source,
     from textseq.datasets import describe
 
     monkeypatch.setenv("TEXTSEQ_DATA", source)
-    summary = runtime.setup_summary()
+    summary = setup.setup_summary()
     assert summary.startswith(start)
     assert summary == f"{describe(source)}\nDevice: CPU (TensorFlow sees no GPU)"
 
@@ -130,4 +132,4 @@ def test_setup_summary_shows_the_data_switch_and_the_device(monkeypatch, source,
 def test_setup_summary_rejects_a_wrong_switch(monkeypatch):
     monkeypatch.setenv("TEXTSEQ_DATA", "fake")
     with pytest.raises(ValueError, match="TEXTSEQ_DATA must be one of embedded, real"):
-        runtime.setup_summary()
+        setup.setup_summary()
