@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from textseq.corpus import corpus_stats, ensure_corpus, generate_corpus
 from textseq.corpus import generate as corpus
-from textseq.corpus.generate import corpus_stats, ensure_corpus, generate_corpus
 
 NAME = re.compile(r"^(\d+)_(\d+)\.txt$")
 

@@ -23,7 +23,6 @@ from tf_keras.preprocessing.text import text_to_word_sequence as legacy_text_to_
 from tf_keras.preprocessing.text import tokenizer_from_json as legacy_tokenizer_from_json
 
 from textseq.text import _fast
-from textseq.text import tokenizer as text
 from textseq.text.tokenizer import (
     DEFAULT_FILTERS,
     MODES,
@@ -59,13 +58,13 @@ BATCHES = st.sampled_from(["default", "tiny"])
 @contextlib.contextmanager
 def batches(kind: str) -> Iterator[None]:
     """Run with the module's batch sizes, or tiny ones that force the numpy fast paths."""
-    saved = text._BATCH, text._BULK
+    saved = _fast._BATCH, _fast._BULK
     if kind == "tiny":
-        text._BATCH, text._BULK = 3, 2
+        _fast._BATCH, _fast._BULK = 3, 2
     try:
         yield
     finally:
-        text._BATCH, text._BULK = saved
+        _fast._BATCH, _fast._BULK = saved
 
 
 def pair(**options) -> tuple[Tokenizer, LegacyTokenizer]:

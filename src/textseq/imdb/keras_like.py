@@ -1,25 +1,17 @@
 """IMDB for Keras, built from any aclImdb tree: `load_data` and `get_word_index`.
 
 These mirror ``keras.datasets.imdb.load_data`` and ``get_word_index`` (Listings 6-6 and 6-22)
-without Keras's download of its prebuilt ``imdb.npz``: the integer sequences are computed here from
-the raw reviews of the aclImdb tree they are given (``textseq.datasets.imdb_dir()`` is the one in
-use: the embedded tree, or the real one with ``TEXTSEQ_DATA=real``). Everything after the
-encoding (shuffling, ``start_char``, ``index_from``, ``skip_top``, ``num_words``, ``maxlen``)
-follows Keras's own code step by step.
+without Keras's prebuilt ``imdb.npz``: the sequences are computed from the raw reviews of the tree
+they are given (``textseq.datasets.imdb_dir()``: the embedded tree, or the real one with
+``TEXTSEQ_DATA=real``). The words are `textseq.text.tokenize_review`'s; the 50,000 labelled
+reviews are counted together, index 1 is the most frequent word, ties in code-point order, so the
+index is the same on every machine. Everything after (shuffling, ``start_char``, ``index_from``,
+``skip_top``, ``num_words``, ``maxlen``) follows Keras's own code step by step.
 
-How the reviews become words (`tokenize_review`): ``<br />`` tags become spaces, the text is
-lowercased, and the tokens are runs of letters and digits, joined by inner apostrophes
-(``"don't"``, ``"rock'n'roll"``); every other character separates tokens.
-
-How words become integers (`get_word_index`): the 50,000 labelled reviews (train and test, not
-``unsup``) are counted together; index 1 is the most frequent word, ties are broken by the
-words' code-point order (``"a"`` before ``"b"``), so the result is the same on every machine.
-
-The encoding of a tree takes several seconds for the real data, so it is cached in a hidden file
-beside the tree (``.<tree name>.imdb-<fingerprint>.npz``, written with `textseq.atomic`). The
-fingerprint covers the name, size and modification time of every review file and the ``errors``
-setting, so editing, adding or removing a review rebuilds it. Where the folder beside the tree
-cannot be written, a warning says so and the tree is encoded again on every call.
+The encoding takes seconds on the real data, so it is cached beside the tree
+(``.<tree name>.imdb-<fingerprint>.npz``, written atomically); the fingerprint covers the name,
+size and modification time of every review and ``errors``, so a changed review rebuilds it. Where
+that folder cannot be written, a warning says so and the tree is encoded at every call.
 """
 
 from __future__ import annotations
@@ -118,31 +110,7 @@ def get_word_index(path: str | os.PathLike, *, errors: str = "strict") -> dict[s
 
     Like ``keras.datasets.imdb.get_word_index()``, the ranks do not include the ``index_from``
     shift: in sequences from `load_data`, word ``w`` appears as ``word_index[w] + index_from``.
-    Unlike Keras's ``imdb_word_index.json``, the words are those of `tokenize_review` on this
-    tree's 50,000 labelled reviews (ties broken by code-point order).
-
-    Args:
-        path: An aclImdb folder or ``aclImdb_v1.tar.gz``; ``textseq.datasets.imdb_dir()`` is
-            the one in use (the embedded tree unless ``TEXTSEQ_DATA=real``).
-        errors: ``"strict"`` refuses a review that is not UTF-8; ``"replace"`` reads it with
-            U+FFFD replacement characters (see `read_split`).
-
-    Returns:
-        A dict ``{word: rank}`` with ranks 1, 2, … in order of decreasing frequency.
-
-    Raises:
-        DataError: If the tree is malformed (see `read_split`).
-        TypeError: For a ``path`` that is not a str or os.PathLike (``None`` included), or an
-            ``errors`` that is not a str.
-        ValueError: For an ``errors`` other than ``"strict"`` or ``"replace"``.
-
-    Example:
-
-    ```python
-    word_index = get_word_index(datasets.imdb_dir())
-    reverse = {i + 3: w for w, i in word_index.items()}  # index_from=3
-    " ".join(reverse.get(i, "?") for i in x_train[0])
-    ```
+    ``path`` and ``errors`` are those of `load_data`.
     """
     check_choice("errors", errors, ("strict", "replace"))
     words = bytes(_encoded(_resolve(path), errors)["words"]).decode()
@@ -190,36 +158,10 @@ def load_data(path: str | os.PathLike, num_words: int | None = None,
     the index too (Keras's file skipped words never seen in training); the unshuffled order is
     the reading order of `read_split`.
 
-    Args:
-        path: An aclImdb folder or ``aclImdb_v1.tar.gz``; ``textseq.datasets.imdb_dir()`` is
-            the one in use (the embedded tree unless ``TEXTSEQ_DATA=real``).
-        num_words: Keep indices below this (``None``: all, see above).
-        skip_top: Replace indices below this by ``oov_char``.
-        maxlen: Drop sequences whose length is ``maxlen`` or more (``None``: keep all).
-        seed: Seed of the shuffle.
-        start_char: Index put at the start of every sequence (``None``: none).
-        oov_char: Index of out-of-vocabulary words (``None``: drop them).
-        index_from: Offset added to every word rank.
-        errors: ``"strict"`` refuses a review that is not UTF-8 (the error says which);
-            ``"replace"`` reads it with U+FFFD replacement characters, which separate words.
-
-    Returns:
-        ``(x_train, y_train), (x_test, y_test)``: ``x`` are 1-D object arrays of lists of ints,
-        ``y`` are ``int64`` arrays of 0/1 labels.
-
-    Raises:
-        TypeError: For an argument of the wrong type (``path=None``, ``num_words=2.5``,
-            ``seed="1"``; ``bool`` is not an integer here).
-        ValueError: For an argument out of range (``num_words=0``, ``seed=2**32``; a seed is
-            ``0 <= seed < 2**32``, as for ``np.random.RandomState``), or if ``maxlen`` removes
-            every sequence of a split.
-        DataError: If the tree is malformed (see `read_split`).
-
-    Example:
-
-    ```python
-    (x_train, y_train), (x_test, y_test) = load_data(datasets.imdb_dir(), num_words=10000)
-    ```
+    ``path`` is an aclImdb folder or ``aclImdb_v1.tar.gz`` (``datasets.imdb_dir()``: the one in
+    use); ``errors="replace"`` reads a review that is not UTF-8 with U+FFFD characters instead of
+    refusing it. Returns ``(x_train, y_train), (x_test, y_test)``: object arrays of lists of ints,
+    and ``int64`` 0/1 labels.
     """
     num_words = check_int("num_words", num_words, minimum=1, optional=True)
     maxlen = check_int("maxlen", maxlen, minimum=1, optional=True)

@@ -1,31 +1,26 @@
 """Read the raw reviews of an aclImdb tree, from its folder or straight from ``aclImdb_v1.tar.gz``.
 
-The layout is the one of the Large Movie Review Dataset (Maas et al., 2011), which the book's
-Listing 6-8 reads by hand::
+The layout of the Large Movie Review Dataset (Maas et al., 2011), which Listing 6-8 reads::
 
     aclImdb/
       train/  neg/<id>_<rating>.txt  pos/<id>_<rating>.txt  [unsup/<id>_0.txt]
       test/   neg/<id>_<rating>.txt  pos/<id>_<rating>.txt
 
-Reviews come back in a fixed order: the ``neg`` folder (label 0), then ``pos`` (label 1), then,
-if asked for, ``unsup`` (label -1); inside a folder, files are sorted by numeric id. (Listing 6-8
-uses ``os.listdir`` order, which depends on the file system.) Texts are the files' exact UTF-8
-contents: no newline translation, no stripping.
+Reviews come back in a fixed order: ``neg`` (label 0), ``pos`` (1), then if asked ``unsup`` (-1),
+each folder sorted by numeric id (Listing 6-8's ``os.listdir`` order depends on the file system).
+Texts are the files' exact UTF-8 contents. What counts as a review, for folders and archives alike:
 
-What counts as a review, decided once for folders and archives alike:
+- **No NUL byte**: a review saved as UTF-16 without a byte-order mark decodes as "UTF-8" with a
+  NUL after every ASCII letter, which put tokens such as ``c``, ``e`` into the vocabulary.
+- **A regular file**: symbolic links (wherever they point), FIFOs, sockets and devices are
+  refused, as archive members that are links are.
+- **Not empty**: the real dataset has no empty review; an empty file is what an interrupted copy
+  or extraction leaves behind. A review of only spaces is text.
+- **Archives follow `textseq.archives.iter_members`**, the rules of the extractor: a member that
+  is absolute, holds ``..``, is a link or a device, lies outside ``aclImdb/`` or appears twice
+  stops the reader with the extractor's message.
 
-- **Text with a NUL byte is refused.** UTF-8 text never holds one, but a review saved as UTF-16
-  without a byte-order mark decodes as "UTF-8" with a NUL after every ASCII letter, which put
-  tokens such as ``c``, ``e``, ``f`` into the vocabulary. The error names the file and the offset.
-- **Symbolic links in a label folder are refused**, wherever they point (so a link to a file
-  outside the tree is never followed), as archive members that are links are: a review is a
-  regular file. FIFOs, sockets and devices are refused too (reading a FIFO would block).
-- **Empty (zero-byte) reviews are refused.** The real dataset has none (its shortest review has
-  a few words); an empty file is what a copy or extraction interrupted half-way leaves behind, and
-  reading it as ``""`` would hide that. A review of only spaces is text and is accepted.
-- **Archives follow `textseq.archives.iter_members`**, the rules `textseq.archives.extract_tar`
-  applies: a member that is absolute, holds ``..``, is a link or a device, lies outside
-  ``aclImdb/`` or appears twice stops the reader with the same message as the extractor.
+Every refusal is a `DataError` naming the file (or member) and what was expected.
 """
 
 from __future__ import annotations
@@ -57,14 +52,9 @@ class DataError(ValueError):
 
 @dataclass(eq=False)
 class Reviews:
-    """The reviews of one split, in reading order.
-
-    Attributes:
-        texts: Review texts, decoded from UTF-8.
-        labels: ``int64`` array, 0 for ``neg``, 1 for ``pos``, -1 for ``unsup``.
-        ratings: ``int64`` array of the star ratings from the file names (1-10; 0 for ``unsup``).
-        ids: ``int64`` array of the ids from the file names (unique within a label folder only).
-    """
+    """The reviews of one split, in reading order: ``texts``, and ``int64`` arrays of the
+    ``labels`` (0 ``neg``, 1 ``pos``, -1 ``unsup``), the star ``ratings`` (1-10; 0 for ``unsup``)
+    and the ``ids`` of the file names (unique within a label folder only)."""
 
     texts: list[str]
     labels: np.ndarray
@@ -196,11 +186,7 @@ def _check_args(splits, include_unsup: bool, errors: str) -> None:
 
 def read_splits(source: str | os.PathLike, splits=("train", "test"), *,
                 include_unsup: bool = False, errors: str = "strict") -> dict[str, Reviews]:
-    """Read several splits at once; an archive is streamed only once. See `read_split`.
-
-    Returns:
-        A dict from split name to `Reviews`, in the order of ``splits``.
-    """
+    """Read several splits at once; an archive is streamed only once. See `read_split`."""
     splits = tuple(splits)
     _check_args(splits, include_unsup, errors)
     source = Path(source)
@@ -251,32 +237,9 @@ def read_split(source: str | os.PathLike, split: str = "train", *, include_unsup
     archive is streamed with `tarfile` (members under ``aclImdb/``, checked with the rules of
     `textseq.archives.iter_members`), nothing is extracted.
 
-    Args:
-        source: The ``aclImdb`` folder (holding ``train/`` and ``test/``) or the path of
-            ``aclImdb_v1.tar.gz``.
-        split: ``"train"`` or ``"test"``.
-        include_unsup: Also read the 50,000 unlabelled ``train/unsup`` reviews (label -1).
-        errors: ``"strict"`` raises on a file that is not valid UTF-8; ``"replace"`` reads it with
-            U+FFFD replacement characters (an explicit opt-in: it changes the text).
-
-    Returns:
-        A `Reviews` with ``texts``, ``labels``, ``ratings`` and ``ids``.
-
-    Raises:
-        DataError: For a missing or empty split or label folder, a file name that is not
-            ``<id>_<rating>.txt``, a stray folder, link or special file inside a label folder, a
-            duplicate id, an empty review, a review with a NUL byte or one that is not UTF-8, or
-            an archive member that breaks the member rules; the message names the path (or
-            archive member).
-        FileNotFoundError: If ``source`` does not exist.
-        TypeError: For a ``split`` or ``errors`` that is not a str.
-        ValueError: For an unknown ``split`` or ``errors``.
-
-    Example:
-
-    ```python
-    reviews = read_split("data/aclImdb", "train")
-    len(reviews), reviews.labels[:3], reviews.texts[0][:40]
-    ```
+    ``source`` is the ``aclImdb`` folder or ``aclImdb_v1.tar.gz``; ``split`` is ``"train"`` or
+    ``"test"``; ``include_unsup`` also reads the 50,000 unlabelled ``train/unsup`` reviews;
+    ``errors="replace"`` reads a file that is not UTF-8 with U+FFFD characters (an explicit
+    opt-in: it changes the text) instead of refusing it.
     """
     return read_splits(source, (split,), include_unsup=include_unsup, errors=errors)[split]

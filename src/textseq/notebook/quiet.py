@@ -8,8 +8,8 @@ harmless, but they clutter every notebook's first output: `native_stderr_silence
 TensorFlow logged a given line in the reader's run), then passes them on.
 
 `drop_native_stderr_lines` drops one exact message for the rest of the process and lets every
-other line through (`textseq.training.seed_everything` uses it for a TensorFlow 2.21 message that
-op determinism causes at every ``fit``).
+other line through (`textseq.notebook.training.seed_everything` uses it for a TensorFlow 2.21
+message that op determinism causes at every ``fit``).
 """
 
 from __future__ import annotations
@@ -59,9 +59,6 @@ def native_lines_logged(logged: list[str]) -> Iterator[list[str]]:
     then written to file descriptor 2 as they came (where `drop_native_stderr_lines`, if
     installed, still drops its lines).
 
-    Args:
-        logged: The list to extend.
-
     Example:
         >>> lines = []
         >>> with native_lines_logged(lines):
@@ -94,13 +91,8 @@ def drop_native_stderr_lines(message: str) -> None:
     destination (in a Jupyter kernel: the cell's output) unless it contains one of the messages
     given so far; later calls add messages. Lines are passed on whole, so a line still being
     written when the process exits may be lost.
-
-    Args:
-        message: Text identifying the line, as exact as possible (never a prefix such as
-            ``"E0000"``, which would hide real errors).
-
-    Raises:
-        ValueError: If ``message`` is empty.
+    ``message`` must be as exact as possible (never a prefix such as ``"E0000"``, which
+    would hide real errors).
     """
     if not isinstance(message, str) or not message:
         raise ValueError(f"message must be a non-empty string, got {message!r}")

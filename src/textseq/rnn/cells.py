@@ -1,95 +1,28 @@
-"""The book's teaching code (Listings 6-21, 6-25/6-26) and one LSTM or GRU timestep in numpy.
+"""One LSTM or GRU timestep in numpy (Keras 3's weight layout), and the book's LSTM step.
 
-`simple_rnn_loop` is Listing 6-21 as the book writes it: one sequence ``(timesteps,
-input_features)``, a Python loop over timesteps, ``output_t = tanh(dot(W, input_t) +
-dot(U, state_t) + b)``, and the outputs stacked into ``(timesteps, output_features)``. (Some
-printings join them with ``np.concatenate``, which flattens them; ``np.stack`` gives the 2D
-tensor the text describes.)
+The batched forward passes of `textseq.rnn.loop` call `lstm_cell` and `gru_cell` once per
+timestep, after one matmul of every timestep's input by the kernel (``x_proj``). The layout is the
+one Keras 3 stores: an LSTM's ``kernel (features, 4 * units)``, ``recurrent_kernel (units, 4 *
+units)`` and ``bias (4 * units,)`` hold the gates ``i, f, c, o`` (input, forget, candidate,
+output) side by side; a GRU's hold ``z, r, h`` (update, reset, candidate), and with
+``reset_after=True`` (Keras 3's default) its bias is ``(2, 3 * units)``: row 0 for the input
+projection, row 1 for the recurrent one, the reset gate applied after the recurrent matmul.
 
-The batched forward passes in `textseq.rnn` call `lstm_cell` and `gru_cell` once per timestep, after
-they have multiplied every timestep's input by the kernel in one matmul (``x_proj``). The weight
-layout is the one Keras 3 stores (``keras/src/layers/rnn/lstm.py`` and ``gru.py``):
-
-- LSTM: ``kernel (features, 4 * units)``, ``recurrent_kernel (units, 4 * units)``,
-  ``bias (4 * units,)``; the four column blocks are the gates ``i, f, c, o`` (input, forget,
-  candidate, output).
-- GRU: ``kernel (features, 3 * units)``, ``recurrent_kernel (units, 3 * units)``; blocks
-  ``z, r, h`` (update, reset, candidate). With ``reset_after=True`` (the Keras 3 default) the bias
-  has shape ``(2, 3 * units)``: row 0 is added to the input projection, row 1 to the recurrent one,
-  and the reset gate multiplies the recurrent projection *after* the matmul.
-
-`lstm_step` is Listings 6-25/6-26 made runnable: the book's names ``i_t, f_t, k_t`` and the carry
-``c_t``, with ``c_{t+1} = i_t * k_t + c_t * f_t``; `book_lstm_weights` splits a Keras LSTM's
-arrays into the book's ``Wi, Ui, bi, ...`` so the two can be compared.
+`lstm_step` is Listings 6-25/6-26 made runnable with the book's names (``i_t, f_t, k_t``, the carry
+``c_t``); `book_lstm_weights` splits a Keras LSTM's arrays into the book's ``Wi, Ui, bi, ...``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = [
-    "simple_rnn_loop", "sigmoid", "lstm_cell", "gru_cell", "book_lstm_weights", "lstm_step",
-]
+__all__ = ["sigmoid", "lstm_cell", "gru_cell", "book_lstm_weights", "lstm_step"]
 
 _BOOK_GATES = ("i", "f", "k", "o")  # Keras calls the candidate gate "c"; the book calls it k_t.
 
 
-def simple_rnn_loop(
-    inputs: np.ndarray,
-    W: np.ndarray,  # noqa: N803 - the book's names
-    U: np.ndarray,  # noqa: N803
-    b: np.ndarray,
-    state: np.ndarray | None = None,
-) -> np.ndarray:
-    """Listing 6-21: a SimpleRNN forward pass over one sequence, one timestep at a time.
-
-    Args:
-        inputs: One sequence, ``(timesteps, input_features)``.
-        W: Input weights, ``(output_features, input_features)`` (the transpose of a Keras
-            ``kernel``).
-        U: Recurrent weights, ``(output_features, output_features)``.
-        b: Bias, ``(output_features,)``.
-        state: Initial state ``(output_features,)``; zeros when ``None``, as in the book.
-
-    Returns:
-        The output at every timestep, ``(timesteps, output_features)``.
-
-    Raises:
-        ValueError: If a shape does not match the others.
-
-    Example:
-        >>> rng = np.random.default_rng(0)
-        >>> inputs = rng.random((100, 32))  # timesteps 100, input_features 32
-        >>> W, U, b = rng.random((64, 32)), rng.random((64, 64)), rng.random(64)
-        >>> simple_rnn_loop(inputs, W, U, b).shape
-        (100, 64)
-    """
-    inputs, W, U, b = (np.asarray(a) for a in (inputs, W, U, b))
-    if W.ndim != 2:
-        raise ValueError(f"W must have shape (output_features, input_features), got {W.shape}")
-    output_features, input_features = W.shape
-    check_shape("inputs", inputs, ("timesteps", input_features))
-    check_shape("U", U, (output_features, output_features))
-    check_shape("b", b, (output_features,))
-    state_t = np.zeros((output_features,)) if state is None else np.asarray(state)
-    check_shape("state", state_t, (output_features,))
-
-    successive_outputs = []
-    for input_t in inputs:
-        output_t = np.tanh(np.dot(W, input_t) + np.dot(U, state_t) + b)
-        successive_outputs.append(output_t)
-        state_t = output_t
-    return np.stack(successive_outputs, axis=0)
-
-
 def sigmoid(x: np.ndarray) -> np.ndarray:
     """Logistic sigmoid ``1 / (1 + exp(-x))``, computed without overflow for large ``|x|``.
-
-    Args:
-        x: Array of any shape.
-
-    Returns:
-        Array of the same shape and dtype, values in ``[0, 1]``.
 
     Example:
         >>> sigmoid(np.array([0.0, 1000.0, -1000.0]))
@@ -102,17 +35,8 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
 def lstm_cell(
     x_proj: np.ndarray, h: np.ndarray, c: np.ndarray, recurrent_kernel: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """One LSTM timestep in Keras's fused layout.
-
-    Args:
-        x_proj: ``inputs_t @ kernel + bias``, shape ``(batch, 4 * units)``.
-        h: Previous output (hidden state), shape ``(batch, units)``.
-        c: Previous carry (cell state), shape ``(batch, units)``.
-        recurrent_kernel: Shape ``(units, 4 * units)``, gate blocks ``i, f, c, o``.
-
-    Returns:
-        ``(h_next, c_next)``, each ``(batch, units)``.
-    """
+    """One LSTM timestep: ``x_proj`` is ``inputs_t @ kernel + bias`` ``(batch, 4 * units)``, ``h``
+    and ``c`` the previous output and carry ``(batch, units)``; returns ``(h_next, c_next)``."""
     z = x_proj + h @ recurrent_kernel
     z_i, z_f, z_c, z_o = np.split(z, 4, axis=-1)
     c_next = sigmoid(z_f) * c + sigmoid(z_i) * np.tanh(z_c)
@@ -127,20 +51,9 @@ def gru_cell(
     recurrent_bias: np.ndarray | None,
     reset_after: bool = True,
 ) -> np.ndarray:
-    """One GRU timestep in Keras's fused layout.
-
-    Args:
-        x_proj: ``inputs_t @ kernel + input_bias``, shape ``(batch, 3 * units)``.
-        h: Previous state, shape ``(batch, units)``.
-        recurrent_kernel: Shape ``(units, 3 * units)``, gate blocks ``z, r, h``.
-        recurrent_bias: Row 1 of the ``(2, 3 * units)`` bias when ``reset_after=True``; ``None``
-            when the layer has no bias or uses ``reset_after=False``.
-        reset_after: Apply the reset gate after the recurrent matmul (Keras 3 default, cuDNN
-            compatible) or before it (the original GRU paper).
-
-    Returns:
-        The next state, ``(batch, units)``.
-    """
+    """One GRU timestep: ``x_proj`` is ``inputs_t @ kernel + input_bias`` ``(batch, 3 *
+    units)``, ``h`` the previous state; ``recurrent_bias`` is row 1 of the bias with
+    ``reset_after`` (``None`` without a bias or without ``reset_after``, the original GRU)."""
     units = h.shape[-1]
     x_z, x_r, x_h = np.split(x_proj, 3, axis=-1)
     if reset_after:
@@ -177,19 +90,8 @@ def book_lstm_weights(
 
     Keras stores the four transformations side by side (``i, f, c, o``); Listing 6-26 writes them
     separately as ``Wi, Ui, bi`` (input gate), ``Wf, Uf, bf`` (forget gate), ``Wk, Uk, bk``
-    (candidate ``k_t``, Keras's ``c`` block) and ``Wo, Uo, bo`` (output).
-
-    Args:
-        kernel: ``(features, 4 * units)``, e.g. ``layer.get_weights()[0]``.
-        recurrent_kernel: ``(units, 4 * units)``.
-        bias: ``(4 * units,)``, or ``None`` for a layer built with ``use_bias=False``.
-
-    Returns:
-        Dict with keys ``Wi, Ui, bi, Wf, Uf, bf, Wk, Uk, bk, Wo, Uo, bo``; ``W*`` are
-        ``(features, units)``, ``U*`` ``(units, units)``, ``b*`` ``(units,)``.
-
-    Raises:
-        ValueError: If the shapes are not an LSTM's.
+    (candidate ``k_t``, Keras's ``c`` block) and ``Wo, Uo, bo`` (output): ``W*`` are ``(features,
+    units)``, ``U*`` ``(units, units)``, ``b*`` ``(units,)`` (zeros when ``bias`` is ``None``).
     """
     kernel, recurrent_kernel = np.asarray(kernel), np.asarray(recurrent_kernel)
     if recurrent_kernel.ndim != 2:
@@ -213,7 +115,8 @@ def book_lstm_weights(
 def lstm_step(
     input_t: np.ndarray, state_t: np.ndarray, c_t: np.ndarray, weights: dict[str, np.ndarray]
 ) -> tuple[np.ndarray, np.ndarray]:
-    """One LSTM step written with the names of Listings 6-25 and 6-26.
+    """One LSTM step written with the names of Listings 6-25 and 6-26; returns ``(output_t,
+    c_t+1)``, and ``output_t`` is also the next ``state_t``.
 
     The book's pseudo-code, made runnable (``activation`` is ``sigmoid`` for the gates and ``tanh``
     for the candidate, as in Keras)::
@@ -227,18 +130,6 @@ def lstm_step(
     Listing 6-25 also adds a ``dot(c_t, Vo)`` term to the output gate; Keras's LSTM has no such
     (peephole) weight, so it is left out here, and Keras multiplies the output gate by
     ``tanh(c_t+1)``. With these two readings, `lstm_step` equals one step of `keras.layers.LSTM`.
-
-    Args:
-        input_t: Input at time t, ``(features,)`` or ``(batch, features)``.
-        state_t: Previous output, ``(units,)`` or ``(batch, units)``.
-        c_t: Previous carry, same shape as ``state_t``.
-        weights: The dict made by `book_lstm_weights`.
-
-    Returns:
-        ``(output_t, c_t+1)``; ``output_t`` is also the next ``state_t``.
-
-    Raises:
-        ValueError: If a weight is missing or ``state_t`` and ``c_t`` differ in shape.
 
     Example:
         >>> rng = np.random.default_rng(0)

@@ -1,18 +1,21 @@
-"""Recurrent layers in numpy: the book's SimpleRNN loop and batched SimpleRNN, LSTM and GRU.
+"""Recurrent layers in numpy: Listing 6-21's loop, and batched SimpleRNN, LSTM and GRU.
 
-- `simple_rnn_loop` (defined in `textseq.rnn_cells`) is Listing 6-21 as the book writes it: one
-  sequence, a Python loop over timesteps.
-- `simple_rnn_forward`, `lstm_forward` and `gru_forward` run a whole batch ``(batch, timesteps,
-  features)`` with Keras 3's weight layout (``kernel (features, gates * units)``,
-  ``recurrent_kernel (units, gates * units)``, ``bias``). The input projection ``inputs @ kernel +
-  bias`` is computed for all timesteps in one matmul; only the recurrent part loops over time.
-- `from_keras` copies the weights of a `keras.layers.SimpleRNN`, `LSTM` or `GRU` into an
-  `RNNWeights`, which reproduces the layer's output (``return_sequences``, ``return_state``,
-  ``initial_state``) to float32 round-off.
+`simple_rnn_loop` is Listing 6-21 as the book writes it (the pseudo-code of Listings 6-19 and
+6-20 made concrete): one sequence ``(timesteps, input_features)``, a Python loop over timesteps,
+``output_t = tanh(dot(W, input_t) + dot(U, state_t) + b)``, the outputs stacked into ``(timesteps,
+output_features)`` (some printings join them with ``np.concatenate``, which flattens them).
 
-Only the default activations (``tanh``, and ``sigmoid`` for the gates) are supported. Masks
-(``Embedding(mask_zero=True)``) are not applied, and dropout is ignored, as Keras does at
-inference. This module imports numpy only.
+`simple_rnn_forward`, `lstm_forward` and `gru_forward` run a whole batch ``(batch, timesteps,
+features)`` with Keras 3's weights (``kernel (features, gates * units)``, ``recurrent_kernel
+(units, gates * units)``, ``bias``, see `textseq.rnn.cells`): the input projection is one matmul
+for all timesteps, only the recurrent part loops over time. ``initial_state`` defaults to zeros
+(an LSTM's is ``[h, c]``); ``return_sequences`` returns every timestep's output ``(batch,
+timesteps, units)`` instead of the last; ``return_state`` also returns the final state(s), as
+Keras does. A wrong shape is a ``ValueError`` giving the expected and the given shape.
+
+`from_keras` copies a Keras ``SimpleRNN``, ``LSTM`` or ``GRU`` into an `RNNWeights`, which
+reproduces the layer's output to float32 round-off. Only the default activations are supported;
+masks are not applied, and dropout is ignored, as Keras does at inference. Numpy only.
 """
 
 from __future__ import annotations
@@ -23,8 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from textseq.rnn.cells import check_shape as _check_shape
-from textseq.rnn.cells import gru_cell, lstm_cell, simple_rnn_loop
+from textseq.rnn.cells import check_shape, gru_cell, lstm_cell
 
 __all__ = [
     "simple_rnn_loop",
@@ -39,6 +41,44 @@ _GATES = {"SimpleRNN": 1, "LSTM": 4, "GRU": 3}
 _N_STATES = {"SimpleRNN": 1, "LSTM": 2, "GRU": 1}
 
 
+def simple_rnn_loop(
+    inputs: np.ndarray,
+    W: np.ndarray,  # noqa: N803 - the book's names
+    U: np.ndarray,  # noqa: N803
+    b: np.ndarray,
+    state: np.ndarray | None = None,
+) -> np.ndarray:
+    """Listing 6-21: a SimpleRNN forward pass over one sequence, one timestep at a time.
+
+    ``W`` is ``(output_features, input_features)`` (the transpose of a Keras ``kernel``), ``U``
+    ``(output_features, output_features)``, ``b`` ``(output_features,)``; ``state`` starts at
+    zeros, as in the book.
+
+    Example:
+        >>> rng = np.random.default_rng(0)
+        >>> inputs = rng.random((100, 32))  # timesteps 100, input_features 32
+        >>> W, U, b = rng.random((64, 32)), rng.random((64, 64)), rng.random(64)
+        >>> simple_rnn_loop(inputs, W, U, b).shape
+        (100, 64)
+    """
+    inputs, W, U, b = (np.asarray(a) for a in (inputs, W, U, b))
+    if W.ndim != 2:
+        raise ValueError(f"W must have shape (output_features, input_features), got {W.shape}")
+    output_features, input_features = W.shape
+    check_shape("inputs", inputs, ("timesteps", input_features))
+    check_shape("U", U, (output_features, output_features))
+    check_shape("b", b, (output_features,))
+    state_t = np.zeros((output_features,)) if state is None else np.asarray(state)
+    check_shape("state", state_t, (output_features,))
+
+    successive_outputs = []
+    for input_t in inputs:
+        output_t = np.tanh(np.dot(W, input_t) + np.dot(U, state_t) + b)
+        successive_outputs.append(output_t)
+        state_t = output_t
+    return np.stack(successive_outputs, axis=0)
+
+
 def simple_rnn_forward(
     inputs: np.ndarray,
     kernel: np.ndarray,
@@ -50,22 +90,6 @@ def simple_rnn_forward(
     return_state: bool = False,
 ) -> np.ndarray | tuple[np.ndarray, ...]:
     """Batched SimpleRNN with Keras's weights: ``h_t = tanh(x_t @ kernel + h_t-1 @ recurrent + b)``.
-
-    Args:
-        inputs: ``(batch, timesteps, features)``.
-        kernel: ``(features, units)``.
-        recurrent_kernel: ``(units, units)``.
-        bias: ``(units,)``, or ``None`` for no bias.
-        initial_state: ``(batch, units)`` (or a one-element list of it); zeros when ``None``.
-        return_sequences: Return every timestep's output ``(batch, timesteps, units)`` instead of
-            the last one ``(batch, units)``.
-        return_state: Also return the final state, as Keras does: ``(output, h)``.
-
-    Returns:
-        The output, or ``(output, h)`` when ``return_state``.
-
-    Raises:
-        ValueError: If a shape is wrong; the message gives the expected and the given shape.
 
     Example:
         >>> rng = np.random.default_rng(0)
@@ -88,23 +112,7 @@ def lstm_forward(
     return_sequences: bool = False,
     return_state: bool = False,
 ) -> np.ndarray | tuple[np.ndarray, ...]:
-    """Batched LSTM with Keras's weights (gate blocks ``i, f, c, o``; see `textseq.rnn_cells`).
-
-    Args:
-        inputs: ``(batch, timesteps, features)``.
-        kernel: ``(features, 4 * units)``.
-        recurrent_kernel: ``(units, 4 * units)``.
-        bias: ``(4 * units,)``, or ``None`` for no bias.
-        initial_state: ``[h, c]``, each ``(batch, units)``; zeros when ``None``.
-        return_sequences: Return ``(batch, timesteps, units)`` instead of ``(batch, units)``.
-        return_state: Also return the final output and carry: ``(output, h, c)``.
-
-    Returns:
-        The output, or ``(output, h, c)`` when ``return_state``.
-
-    Raises:
-        ValueError: If a shape is wrong, or ``initial_state`` is not two arrays.
-    """
+    """Batched LSTM with Keras's weights (gate blocks ``i, f, c, o``; see `textseq.rnn.cells`)."""
     return _forward("LSTM", inputs, kernel, recurrent_kernel, bias, initial_state,
                     return_sequences, return_state)
 
@@ -120,42 +128,15 @@ def gru_forward(
     return_state: bool = False,
     reset_after: bool = True,
 ) -> np.ndarray | tuple[np.ndarray, ...]:
-    """Batched GRU with Keras's weights (gate blocks ``z, r, h``; see `textseq.rnn_cells`).
-
-    Args:
-        inputs: ``(batch, timesteps, features)``.
-        kernel: ``(features, 3 * units)``.
-        recurrent_kernel: ``(units, 3 * units)``.
-        bias: ``(2, 3 * units)`` when ``reset_after`` (input bias, recurrent bias), else
-            ``(3 * units,)``; ``None`` for no bias.
-        initial_state: ``(batch, units)`` (or a one-element list of it); zeros when ``None``.
-        return_sequences: Return ``(batch, timesteps, units)`` instead of ``(batch, units)``.
-        return_state: Also return the final state: ``(output, h)``.
-        reset_after: Keras 3's default ``True``; ``False`` is the original GRU formulation.
-
-    Returns:
-        The output, or ``(output, h)`` when ``return_state``.
-
-    Raises:
-        ValueError: If a shape is wrong.
-    """
+    """Batched GRU with Keras's weights (gate blocks ``z, r, h``; see `textseq.rnn.cells`)."""
     return _forward("GRU", inputs, kernel, recurrent_kernel, bias, initial_state,
                     return_sequences, return_state, reset_after)
 
 
 @dataclass(frozen=True)
 class RNNWeights:
-    """The arrays and options of a Keras recurrent layer, callable like the layer.
-
-    Attributes:
-        kind: ``"SimpleRNN"``, ``"LSTM"`` or ``"GRU"``.
-        kernel, recurrent_kernel, bias: The layer's weights in Keras's layout (``bias`` is
-            ``None`` when the layer has ``use_bias=False``).
-        return_sequences, return_state: As on the layer.
-        reset_after: GRU only; as on the layer.
-        activation, recurrent_activation: Always ``"tanh"`` and ``"sigmoid"`` (the only ones
-            supported; `from_keras` rejects others).
-    """
+    """The arrays and options of a Keras recurrent layer (``kind`` ``"SimpleRNN"``, ``"LSTM"`` or
+    ``"GRU"``), callable like the layer on ``(batch, timesteps, features)`` inputs."""
 
     kind: str
     kernel: np.ndarray
@@ -186,16 +167,6 @@ def from_keras(layer: Any) -> RNNWeights:
     Works with Keras 3 layers (and tf_keras ones, which store the same arrays). ``dropout`` and
     ``recurrent_dropout`` are ignored, as Keras ignores them at inference; ``unroll`` does not
     change the result. A mask coming from ``Embedding(mask_zero=True)`` is not applied.
-
-    Args:
-        layer: A built ``keras.layers.SimpleRNN``, ``LSTM`` or ``GRU``.
-
-    Returns:
-        An `RNNWeights`; call it on ``(batch, timesteps, features)`` inputs.
-
-    Raises:
-        ValueError: If the layer is another type, is not built, uses an activation other than
-            ``tanh``/``sigmoid``, or is ``go_backwards``, ``stateful`` or ``time_major``.
 
     Example:
         >>> import keras
@@ -251,9 +222,9 @@ def _forward(kind, inputs, kernel, recurrent_kernel, bias, initial_state,
             f"{recurrent_kernel.shape}"
         )
     units = recurrent_kernel.shape[0]
-    _check_shape("recurrent_kernel", recurrent_kernel, (units, gates * units))
-    _check_shape("kernel", kernel, ("features", gates * units))
-    _check_shape("inputs", inputs, ("batch", "timesteps", kernel.shape[0]))
+    check_shape("recurrent_kernel", recurrent_kernel, (units, gates * units))
+    check_shape("kernel", kernel, ("features", gates * units))
+    check_shape("inputs", inputs, ("batch", "timesteps", kernel.shape[0]))
     batch, timesteps, _ = inputs.shape
     if timesteps < 1:
         raise ValueError(f"inputs must have at least 1 timestep, got shape {inputs.shape}")
@@ -263,7 +234,7 @@ def _forward(kind, inputs, kernel, recurrent_kernel, bias, initial_state,
     if bias is not None:
         bias = np.asarray(bias)
         split_bias = kind == "GRU" and reset_after
-        _check_shape("bias", bias, (2, gates * units) if split_bias else (gates * units,))
+        check_shape("bias", bias, (2, gates * units) if split_bias else (gates * units,))
         input_bias, recurrent_bias = (bias[0], bias[1]) if split_bias else (bias, None)
 
     n_states = _N_STATES[kind]
@@ -278,7 +249,7 @@ def _forward(kind, inputs, kernel, recurrent_kernel, bias, initial_state,
             )
         states = [np.asarray(s, dtype) for s in states]
         for n, s in enumerate(states):
-            _check_shape(f"initial_state[{n}]", s, (batch, units))
+            check_shape(f"initial_state[{n}]", s, (batch, units))
 
     # The input projection of every timestep in one matmul, laid out time-major: (T, B, G * U).
     x_proj = np.matmul(inputs.transpose(1, 0, 2).astype(dtype, copy=False), kernel.astype(dtype))

@@ -42,22 +42,9 @@ def one_hot_words(
     """Word-level one-hot encoding of listing 6-1.
 
     Tokens are ``sample.split()`` (no lower-casing, punctuation kept), indexed from 1 in order of
-    first appearance over all samples; only the first ``max_length`` words of each sample are
-    encoded.
-
-    Args:
-        samples: the texts.
-        max_length: words kept per sample.
-
-    Returns:
-        ``(results, token_index)``: an array of shape ``(len(samples), max_length,
-        max(token_index.values()) + 1)`` (last axis 1 if there are no words) with a 1 at
-        ``[i, j, token_index[word]]`` for the ``j``-th word of sample ``i``, and the index
-        (column 0 is never used).
-
-    Raises:
-        TypeError: if a sample is not a str.
-        ValueError: if ``max_length < 1``.
+    first appearance over all samples; the first ``max_length`` words of each sample are encoded.
+    Returns ``(results, token_index)``: ``results[i, j, token_index[word]]`` is 1 for the ``j``-th
+    word of sample ``i`` (column 0 is never used).
 
     Example:
         >>> results, index = one_hot_words(["The cat sat on the mat."], max_length=4)
@@ -82,22 +69,9 @@ def one_hot_chars(
 ) -> tuple[np.ndarray, dict[str, int]]:
     """Character-level one-hot encoding of listing 6-2, with the index the right way round.
 
-    Each character of ``characters`` gets the index of its position, from 1 (0 is never used).
-    Only the first ``max_length`` characters of each sample are encoded; a character outside
-    ``characters`` leaves its row all zero.
-
-    Args:
-        samples: the texts.
-        max_length: characters kept per sample.
-        characters: the alphabet (default ``string.printable``, 100 characters), no repeats.
-
-    Returns:
-        ``(results, token_index)``: an array of shape ``(len(samples), max_length,
-        len(characters) + 1)`` and the character -> index map.
-
-    Raises:
-        TypeError: if a sample is not a str.
-        ValueError: if ``max_length < 1``, or ``characters`` is empty or repeats a character.
+    Each character of ``characters`` (no repeats) gets the index of its position, from 1 (0 is
+    never used). The first ``max_length`` characters of each sample are encoded; a character
+    outside ``characters`` leaves its row all zero. Returns ``(results, token_index)``.
 
     Example:
         >>> results, index = one_hot_chars(["Hi!"], max_length=5)
@@ -126,17 +100,6 @@ def stable_hash(word: str, dimensionality: int) -> int:
     It replaces the book's ``abs(hash(word)) % dimensionality``: the bucket is the BLAKE2b
     digest (8 bytes, little-endian) of the word's UTF-8 bytes modulo ``dimensionality``.
 
-    Args:
-        word: the token.
-        dimensionality: the number of buckets.
-
-    Returns:
-        The bucket index.
-
-    Raises:
-        TypeError: if ``word`` is not a str.
-        ValueError: if ``dimensionality < 1``.
-
     Example:
         >>> stable_hash("cat", 1000) == stable_hash("cat", 1000)
         True
@@ -151,21 +114,9 @@ def stable_hash(word: str, dimensionality: int) -> int:
 def one_hot_hashing(
     samples: Sequence[str], dimensionality: int = 1000, max_length: int = 10
 ) -> np.ndarray:
-    """Word-level one-hot encoding with the hashing trick (listing 6-4), using ``stable_hash``.
-
-    Args:
-        samples: the texts, split with ``sample.split()`` as in the book.
-        dimensionality: the number of buckets (the book uses 1000).
-        max_length: words kept per sample.
-
-    Returns:
-        An array of shape ``(len(samples), max_length, dimensionality)`` with a 1 at
-        ``[i, j, stable_hash(word, dimensionality)]`` for the ``j``-th word of sample ``i``.
-
-    Raises:
-        TypeError: if a sample is not a str.
-        ValueError: if ``dimensionality < 1`` or ``max_length < 1``.
-    """
+    """Word-level one-hot encoding with the hashing trick (listing 6-4), using ``stable_hash``:
+    ``results[i, j, stable_hash(word, dimensionality)]`` is 1 for the ``j``-th word of sample
+    ``i`` (words from ``sample.split()``, as in the book)."""
     _check_samples(samples)
     dimensionality = check_int("dimensionality", dimensionality, minimum=1)
     max_length = check_int("max_length", max_length, minimum=1)
@@ -178,14 +129,8 @@ def one_hot_hashing(
 
 @dataclass(frozen=True)
 class HashCollisions:
-    """How the distinct tokens of a vocabulary fall into hash buckets.
-
-    Attributes:
-        dimensionality: the number of buckets.
-        distinct_tokens: the number of distinct tokens hashed.
-        buckets_used: the number of buckets holding at least one token.
-        colliding_tokens: the number of tokens that share their bucket with another token.
-    """
+    """How the distinct tokens of a vocabulary fall into hash buckets: how many buckets hold
+    one at least, and how many tokens share their bucket with another."""
 
     dimensionality: int
     distinct_tokens: int
@@ -205,17 +150,6 @@ class HashCollisions:
 
 def hash_collisions(words: Iterable[str], dimensionality: int) -> HashCollisions:
     """Count the collisions of ``stable_hash`` over the distinct ``words``.
-
-    Args:
-        words: the tokens (repeats are counted once).
-        dimensionality: the number of buckets.
-
-    Returns:
-        A ``HashCollisions`` report.
-
-    Raises:
-        TypeError: if a word is not a str.
-        ValueError: if ``dimensionality < 1``.
 
     Example:
         >>> hash_collisions(["the", "cat", "the"], 1)

@@ -1,40 +1,25 @@
-"""The Keras 2 text ``Tokenizer`` and ``pad_sequences`` of listings 6-3, 6-6 and 6-9.
+"""The Keras 2 text ``Tokenizer`` of Listings 6-3 and 6-9, which Keras 3 removed.
 
-Keras 3 removed ``keras.preprocessing.text.Tokenizer``; ``Tokenizer`` here gives the same
-``word_index``, sequences and matrices (tested against the legacy class in ``tf_keras``). The
-module reads top-down as the legacy algorithm:
+It gives the legacy class's ``word_index``, sequences and matrices (tested against it, in
+``tf_keras``), and reads top-down as its algorithm:
 
-1. **Split** a text into words (`text_to_word_sequence`): lower-case it, replace every character
-   of ``filters`` by ``split``, split on ``split`` and drop the empty strings. With
-   ``char_level`` every character is a token, an ``analyzer`` replaces the splitting, and a text
-   given as a list of strings is taken as its tokens.
-2. **Fit** (`Tokenizer.fit_on_texts`): count each word's occurrences (``word_counts``) and the
-   texts that hold it (``word_docs``), then rank the words by count, ties in order of first
-   appearance, and number them from 1 (``word_index``). Index 0 is reserved for padding and never
-   assigned to a word; ``oov_token``, if set, takes index 1.
-3. **Convert** (`Tokenizer.texts_to_sequences`): replace each word by its index, keeping only the
-   indices below ``num_words``, i.e. the ``num_words - 1`` most frequent words (the full
-   ``word_index`` is still built); other words are dropped, or become ``oov_token``'s index.
-   `Tokenizer.sequences_to_texts` goes back.
-4. **Vectorize** (`Tokenizer.texts_to_matrix`, `Tokenizer.sequences_to_matrix`): one row per text,
-   one column per index below the width, holding ``binary``, ``count``, ``freq`` or ``tfidf``.
-5. **Save** (`Tokenizer.to_json`, `tokenizer_from_json`), in Keras 2's format.
+1. **Split** a text into words (`text_to_word_sequence`): lower-case it, replace each character of
+   ``filters`` by ``split``, split on ``split``, drop the empty strings. With ``char_level`` every
+   character is a token; an ``analyzer`` replaces the splitting; a list of strings is its tokens.
+2. **Fit**: count each word's occurrences (``word_counts``) and the texts that hold it
+   (``word_docs``), rank the words by count, ties in order of first appearance, and number them
+   from 1 (``word_index``). Index 0 is reserved for padding; ``oov_token``, if set, takes 1.
+3. **Convert**: replace each word by its index, keeping only the indices below ``num_words``, i.e.
+   the ``num_words - 1`` most frequent words; other words are dropped, or become ``oov_token``.
+4. **Vectorize**: one row per text, one column per index below the width, holding ``binary``,
+   ``count``, ``freq`` or ``tfidf``.
+5. **Save** in Keras 2's JSON format.
 
 It differs only where the legacy class fails unclearly: a text that is not a string (or a list of
-strings) raises a ``TypeError`` naming its position, ``num_words < 1`` and an unknown ``mode``
-raise a ``ValueError`` saying what is allowed (``textseq.checks``: a wrong type is a
-``TypeError``, a bad value a ``ValueError``), a failed ``fit_on_texts`` leaves the tokenizer as it
-was, and ``word_docs``/``index_docs`` keep a fixed order (the legacy order depends on
-``PYTHONHASHSEED``).
-
-**Speed-ups.** The results are those of the steps above, computed several times faster (timings
-in ``benchmarks/bench_tokenizer.py``) by two private modules, which ``tests/test_text.py``
-checks against the plain Python path and against Keras 2:
-
-- `textseq._vectorizer`: texts go through in batches of ``_BATCH`` (1,000); counting, document
-  frequencies, unknown words and the matrices are numpy operations on a batch's word ids;
-- `textseq._bytelookup`: in calls with ``_BULK`` (64) texts or more and ASCII filters, a batch's
-  words are looked up with numpy on its UTF-8 bytes, not one dict look-up per word.
+strings) is a ``TypeError`` naming its position, a bad ``num_words`` or ``mode`` says what is
+allowed, a failed ``fit_on_texts`` leaves the tokenizer as it was, and ``word_docs`` keeps a fixed
+order. The counting, look-ups and matrices run in batches with numpy, behind one private call per
+step (`textseq.text._fast`), several times faster than Keras 2 (``benchmarks/bench_tokenizer.py``).
 """
 
 from __future__ import annotations
@@ -43,29 +28,22 @@ import json
 import operator
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import islice, repeat
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
 from textseq._checks import check_choice, check_int
-from textseq.text import _fast as speedup  # batches, numpy counting and matrices, byte look-up
-from textseq.text._fast import make_splitter, token_function  # Keras 2's rules for tokens
+from textseq.text import _fast
 
-__all__ = [
-    "DEFAULT_FILTERS", "MODES", "Tokenizer", "text_to_word_sequence",
-    "tokenizer_from_json", "tokenize_review",
-]
+__all__ = ["DEFAULT_FILTERS", "MODES", "Tokenizer", "text_to_word_sequence",
+           "tokenizer_from_json", "tokenize_review"]
 
 DEFAULT_FILTERS = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n'
 """Characters removed by default: punctuation (except ``'``), tab and newline, as in Keras 2."""
-MODES = speedup.MODES
+MODES = ("binary", "count", "tfidf", "freq")
 """The ``mode`` values of ``texts_to_matrix`` and ``sequences_to_matrix``."""
 Text = str | list[str]
-
-# Speed-up settings (see the module docstring); they change the speed, never the results.
-_BATCH = 1000  # texts converted together
-_BULK = 64  # calls with fewer texts skip the O(vocabulary) set-up of the fast path
 
 
 # --- 1. splitting a text into words ----------------------------------------------------------
@@ -74,19 +52,6 @@ def text_to_word_sequence(
     text: str, filters: str = DEFAULT_FILTERS, lower: bool = True, split: str = " "
 ) -> list[str]:
     """Split a text into words, as ``keras.preprocessing.text.text_to_word_sequence`` did.
-
-    Args:
-        text: the text.
-        filters: characters replaced by ``split`` before splitting (default: punctuation except
-            ``'``, tab and newline).
-        lower: whether to lower-case the text first.
-        split: the word separator.
-
-    Returns:
-        The non-empty words, in order.
-
-    Raises:
-        TypeError: if ``text`` is not a string.
 
     Example:
         >>> text_to_word_sequence("The cat sat on the mat.<br />")
@@ -97,28 +62,66 @@ def text_to_word_sequence(
     return make_splitter(filters, lower, split)(text)
 
 
+def make_splitter(filters: Iterable[str], lower: bool, split: str) -> Callable[[str], list[str]]:
+    """``text -> words`` with the rules of `text_to_word_sequence`."""
+    if not isinstance(split, str) or not split:
+        raise ValueError(f"split must be a non-empty string, got {split!r}")
+    return _splitter(filters if isinstance(filters, str) else tuple(filters), bool(lower), split)
+
+
+@lru_cache(maxsize=16)
+def _splitter(filters: str | tuple[str, ...], lower: bool, split: str) -> Callable[[str], list]:
+    table = str.maketrans(dict.fromkeys(filters, split))
+
+    def words(text: str) -> list[str]:
+        if lower:
+            text = text.lower()
+        return list(filter(None, text.translate(table).split(split)))
+
+    return words
+
+
+def token_function(filters: Iterable[str], lower: bool, split: str, char_level: bool,
+                   analyzer: Any) -> Callable[[Any, int], Any]:
+    """``(text, position) -> tokens``: a str is split into words (or characters, or by
+    ``analyzer``), a list is its tokens (lower-cased if ``lower``), anything else is a
+    ``TypeError`` naming ``texts[position]``."""
+    words = make_splitter(filters, lower, split)
+
+    def tokens(text: Any, pos: int) -> Sequence[str]:
+        if isinstance(text, str):
+            if char_level:
+                return text.lower() if lower else text
+            return words(text) if analyzer is None else list(analyzer(text))
+        if isinstance(text, list):
+            if not set(map(type, text)) <= {str}:  # str subclasses pass the slow check
+                for j, token in enumerate(text):
+                    if not isinstance(token, str):
+                        raise TypeError(
+                            f"texts[{pos}][{j}] must be a str, got {type(token).__name__}")
+            return [t.lower() for t in text] if lower else text
+        raise TypeError(f"texts[{pos}] must be a str or a list of str, got {type(text).__name__}")
+
+    return tokens
+
+
 class Tokenizer:
     """Vectorize texts into word-index sequences or matrices, as the Keras 2 ``Tokenizer`` did.
 
-    ``0`` is a reserved index (padding) that is never assigned to a word. Words are ranked by
-    frequency, ties in order of first appearance; with ``oov_token`` the token gets index 1.
+    Index 0 is reserved for padding and never assigned to a word; with ``num_words`` only the
+    ``num_words - 1`` most frequent words are kept.
 
     Args:
-        num_words: keep only the ``num_words - 1`` most frequent words (indices ``1 ..
-            num_words - 1``) when converting; ``None`` keeps all. Fitting indexes every word.
-        filters: characters removed from texts (not at character level, nor from texts given as
-            lists of tokens).
+        num_words: keep only the ``num_words - 1`` most frequent words when converting (``None``:
+            all); fitting indexes every word.
+        filters: characters removed from texts (not at character level, nor from lists of tokens).
         lower: whether to lower-case texts (and the tokens of texts given as lists).
         split: the word separator.
         char_level: if True, every character is a token.
         oov_token: if given, it gets index 1 and replaces unknown words (and words beyond
             ``num_words``) instead of dropping them.
         analyzer: a function ``text -> list of tokens`` replacing the word splitting.
-        document_count: initial number of documents (used by ``tokenizer_from_json``).
-
-    Raises:
-        TypeError: if ``num_words`` or ``document_count`` is not an integer (``bool`` included).
-        ValueError: if ``num_words < 1``, ``document_count < 0`` or ``split`` is empty.
+        document_count: initial number of documents (used by `tokenizer_from_json`).
 
     Example:
         >>> tokenizer = Tokenizer(num_words=3)
@@ -163,6 +166,9 @@ class Tokenizer:
     def _settings(self) -> tuple[Any, ...]:
         return self.filters, self.lower, self.split, self.char_level, self.analyzer
 
+    def _tokens(self) -> Callable[[Any, int], Any]:
+        return token_function(*self._settings())
+
     def __repr__(self) -> str:
         return (f"Tokenizer(num_words={self.num_words}, words={len(self.word_counts)}, "
                 f"documents={self.document_count}, oov_token={self.oov_token!r})")
@@ -170,36 +176,12 @@ class Tokenizer:
     # --- 2. fitting: count the words, then rank them ----------------------------------------------
 
     def fit_on_texts(self, texts: Iterable[Text]) -> None:
-        """Count the words of ``texts`` and rebuild ``word_index`` (needed before converting).
-
-        Updates ``word_counts`` (occurrences of each word), ``word_docs`` (texts holding it),
-        ``index_docs`` (the same by index) and ``document_count``; can be called repeatedly.
-
-        Args:
-            texts: strings, or lists of tokens (used as they are, lower-cased if ``lower``); any
-                iterable, a generator included.
-
-        Raises:
-            TypeError: if an element is not a str or a list of str (names its position); the
-                tokenizer is then left as it was before the call.
-        """
-        # Everything is counted into local tables and committed at the end, so that a text that
-        # fails half-way (a TypeError at position 1,500) leaves the tokenizer as it was.
-        # Speed-up: words get ids in order of first appearance (``vocab``) and are counted a
-        # batch at a time with numpy, through a byte look-up table rebuilt as the vocabulary grows.
-        tokens, iterator, pos = token_function(*self._settings()), iter(texts), 0
-        vocab = dict(zip(self.word_counts, range(len(self.word_counts)), strict=True))
-        counts = np.fromiter(self.word_counts.values(), np.int64, len(vocab))
-        docs = np.fromiter(map(self.word_docs.get, vocab, repeat(0)), np.int64, len(vocab))
-        lookup, table_size = None, 0
-        while batch := list(islice(iterator, _BATCH)):
-            if len(batch) >= _BULK and len(vocab) > 1.25 * table_size + _BATCH:  # as vocab grows
-                lookup, table_size = speedup.fast_lookup(vocab, *self._settings()), len(vocab)
-            counts, docs = speedup.count_words(batch, tokens, vocab, counts, docs, lookup, pos)
-            pos += len(batch)
-        self.document_count += pos
-        self.word_counts = dict(zip(vocab, counts.tolist(), strict=True))
-        self.word_docs = dict(zip(vocab, docs.tolist(), strict=True))
+        """Count the words of ``texts`` (strings, or lists of tokens; any iterable) and rebuild
+        ``word_index``; can be called repeatedly. A text of the wrong type is a ``TypeError``
+        naming its position, and leaves the tokenizer as it was."""
+        self.word_counts, self.word_docs, n = _fast.count_texts(
+            texts, self._tokens(), self._settings(), self.word_counts, self.word_docs)
+        self.document_count += n
         self._build_index()
 
     def _build_index(self) -> None:
@@ -216,15 +198,7 @@ class Tokenizer:
         self.index_docs.update(zip(positions, self.word_docs.values(), strict=True))
 
     def fit_on_sequences(self, sequences: Iterable[Iterable[int]]) -> None:
-        """Count in how many sequences each index occurs (``index_docs``), for ``tfidf``.
-
-        Args:
-            sequences: lists of integer word indices.
-
-        Raises:
-            TypeError: if a sequence holds something other than integers (names its position);
-                nothing is counted then.
-        """
+        """Count in how many sequences each index occurs (``index_docs``), for ``tfidf``."""
         found: list[set[int]] = []  # checked before anything is counted
         for pos, seq in enumerate(sequences):
             try:
@@ -239,56 +213,18 @@ class Tokenizer:
     # --- 3. converting: words to indices, and back ------------------------------------------------
 
     def texts_to_sequences(self, texts: Iterable[Text]) -> list[list[int]]:
-        """Turn each text into a list of word indices.
-
-        Only indices below ``num_words`` are kept (the ``num_words - 1`` most frequent words);
-        unknown words are dropped, or replaced by the index of ``oov_token`` if set.
-
-        Args:
-            texts: strings or lists of tokens.
-
-        Returns:
-            One list of ints per text.
-
-        Raises:
-            TypeError: if an element is not a str or a list of str (names its position).
-            ValueError: if ``oov_token`` is set but the tokenizer was never fitted.
-        """
+        """Turn each text into a list of word indices below ``num_words``; unknown words are
+        dropped, or replaced by the index of ``oov_token`` if set."""
         return list(self.texts_to_sequences_generator(texts))
 
     def texts_to_sequences_generator(self, texts: Iterable[Text]) -> Iterator[list[int]]:
-        """Like ``texts_to_sequences``, yielding one sequence at a time.
+        """Like ``texts_to_sequences``, yielding one sequence at a time."""
+        yield from _fast.sequences(self._id_batches(texts))
 
-        ``texts`` is read in batches of up to 1,000 texts, converted together.
-        """
-        for indices, lengths in self._id_batches(texts):
-            flat, start = indices.tolist(), 0
-            for end in np.cumsum(lengths).tolist():
-                yield flat[start:end]
-                start = end
-
-    def _id_batches(
-        self, texts: Iterable[Text], drop_missing: bool = True
-    ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        """Yield ``(indices, lengths)`` per batch: the indices of the texts, and how many per text.
-
-        Unknown words become the ``oov_token`` index, else they are dropped, or left ``MISSING``
-        if not ``drop_missing``. Speed-up: a batch at a time, with a byte look-up table of the
-        words below ``num_words`` when the call is large enough to pay for it.
-        """
-        tokens, oov = token_function(*self._settings()), self._oov_index()
-        num_words = self.num_words
-        vocab, lookup, iterator, pos = None, None, iter(texts), 0
-        while batch := list(islice(iterator, _BATCH)):
-            if vocab is None and len(batch) >= _BULK:  # worth an O(vocabulary) set-up
-                vocab = speedup.below(self.word_index, num_words)
-                lookup = speedup.fast_lookup(vocab, *self._settings())
-            resolve = (speedup.get_ids(self.word_index, num_words) if vocab is None  # small call
-                       else speedup.get_ids(vocab))
-            indices, lengths = speedup.batch_ids(batch, tokens, resolve, lookup, pos=pos)
-            yield (speedup.apply_oov(indices, lengths, oov) if drop_missing or oov is not None
-                   else (indices, lengths))
-            pos += len(batch)
+    def _id_batches(self, texts: Iterable[Text],
+                    drop_missing: bool = True) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        return _fast.id_batches(texts, self._tokens(), self._settings(), self.word_index,
+                                self.num_words, self._oov_index(), drop_missing)
 
     def _oov_index(self) -> int | None:
         if self.oov_token is not None and self.oov_token not in self.word_index:
@@ -297,17 +233,8 @@ class Tokenizer:
         return None if self.oov_token is None else self.word_index[self.oov_token]
 
     def sequences_to_texts(self, sequences: Iterable[Iterable[int]]) -> list[str]:
-        """Turn each sequence of indices back into a space-separated text.
-
-        Indices at or above ``num_words`` and unknown indices are dropped, or replaced by
-        ``oov_token`` if set.
-
-        Args:
-            sequences: lists of integer word indices.
-
-        Returns:
-            One string per sequence.
-        """
+        """Turn each sequence of indices back into a space-separated text (indices at or above
+        ``num_words`` and unknown ones are dropped, or become ``oov_token``)."""
         return list(self.sequences_to_texts_generator(sequences))
 
     def sequences_to_texts_generator(self, sequences: Iterable[Iterable[int]]) -> Iterator[str]:
@@ -329,46 +256,24 @@ class Tokenizer:
     def texts_to_matrix(self, texts: Iterable[Text], mode: str = "binary") -> np.ndarray:
         """Vectorize texts into a ``(len(texts), num_words)`` float64 matrix.
 
-        Args:
-            texts: strings or lists of tokens.
-            mode: ``"binary"`` (1 where the word occurs), ``"count"``, ``"freq"`` (count divided
-                by the length of the sequence) or ``"tfidf"``: ``(1 + log(count)) *
-                log(1 + document_count / (1 + documents holding the word))``.
-
-        Returns:
-            The matrix; column 0 (padding) stays zero. Without ``num_words`` it has
-            ``len(word_index) + 1`` columns.
-
-        Raises:
-            ValueError: for an unknown mode, ``"tfidf"`` before fitting, or if the matrix cannot
-                be sized (no ``num_words`` and nothing fitted).
+        ``mode`` is ``"binary"`` (1 where the word occurs), ``"count"``, ``"freq"`` (count divided
+        by the length of the sequence) or ``"tfidf"``: ``(1 + log(count)) * log(1 +
+        document_count / (1 + documents holding the word))``. Column 0 (padding) stays zero;
+        without ``num_words`` there are ``len(word_index) + 1`` columns.
         """
         width, texts = self._matrix_width(mode), list(texts)
-        return speedup.matrix(self._id_batches(texts, drop_missing=False), len(texts), width, mode,
-                          self.document_count, self.index_docs)
+        return _fast.matrix(self._id_batches(texts, drop_missing=False), len(texts), width, mode,
+                            self.document_count, self.index_docs)
 
     def sequences_to_matrix(
         self, sequences: Iterable[Sequence[int]] | np.ndarray, mode: str = "binary"
     ) -> np.ndarray:
-        """Vectorize sequences of indices into a ``(len(sequences), num_words)`` float64 matrix.
-
-        Indices at or above the width are ignored (but count in the ``"freq"`` denominator).
-
-        Args:
-            sequences: lists of non-negative integer indices, or a 2-D integer array.
-            mode: ``"binary"``, ``"count"``, ``"freq"`` or ``"tfidf"`` (see ``texts_to_matrix``).
-
-        Returns:
-            The matrix.
-
-        Raises:
-            ValueError: as ``texts_to_matrix``, or for a negative index.
-            TypeError: if an index is not an integer.
-        """
+        """Vectorize sequences of indices (lists, or a 2-D integer array) like `texts_to_matrix`;
+        indices at or above the width are ignored (but count in the ``"freq"`` denominator)."""
         width = self._matrix_width(mode)
-        indices, lengths = speedup.flatten(sequences)
-        return speedup.matrix([(indices, lengths)], len(lengths), width, mode, self.document_count,
-                          self.index_docs)
+        indices, lengths = _fast.flatten(sequences)
+        return _fast.matrix([(indices, lengths)], len(lengths), width, mode, self.document_count,
+                            self.index_docs)
 
     def _matrix_width(self, mode: str) -> int:
         check_choice("mode", mode, MODES)
@@ -385,10 +290,8 @@ class Tokenizer:
     # --- 5. saving --------------------------------------------------------------------------------
 
     def get_config(self) -> dict[str, Any]:
-        """Return the configuration and vocabulary in the Keras 2 format (tables as JSON text).
-
-        ``analyzer`` is not included (a function), as in Keras 2.
-        """
+        """The configuration and vocabulary in the Keras 2 format (tables as JSON text; no
+        ``analyzer``, as in Keras 2)."""
         config = {name: getattr(self, name) for name in (
             "num_words", "filters", "lower", "split", "char_level", "oov_token", "document_count")}
         for name in ("word_counts", "word_docs", "index_docs", "index_word", "word_index"):
@@ -396,26 +299,12 @@ class Tokenizer:
         return config
 
     def to_json(self, **kwargs: Any) -> str:
-        """Return the tokenizer as JSON text that ``tokenizer_from_json`` (or Keras 2) reads.
-
-        Args:
-            **kwargs: passed to ``json.dumps``.
-        """
+        """The tokenizer as JSON text that `tokenizer_from_json` (or Keras 2) reads."""
         return json.dumps({"class_name": "Tokenizer", "config": self.get_config()}, **kwargs)
 
 
 def tokenizer_from_json(json_string: str) -> Tokenizer:
-    """Rebuild a ``Tokenizer`` from ``Tokenizer.to_json()`` (ours or Keras 2's).
-
-    Args:
-        json_string: the JSON text.
-
-    Returns:
-        A tokenizer with the same configuration and vocabulary.
-
-    Raises:
-        ValueError: if the JSON is not a tokenizer configuration.
-    """
+    """Rebuild a `Tokenizer` from ``Tokenizer.to_json()`` (ours or Keras 2's)."""
     data = json.loads(json_string)
     config = data.get("config") if isinstance(data, dict) else None
     if not isinstance(config, dict):
@@ -432,24 +321,19 @@ def tokenizer_from_json(json_string: str) -> Tokenizer:
     return tokenizer
 
 
-# --- the word rule of textseq.imdb.load_data ---------------------------------------------
+# --- the words of textseq.imdb.load_data -------------------------------------------------------
 
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 
 
 def tokenize_review(text: str) -> list[str]:
-    """Split a review into lowercase words, the way `get_word_index` counts them.
-
-    Args:
-        text: A raw review.
-
-    Returns:
-        The tokens, in order.
+    """Split a review into lowercase words, as `textseq.imdb.get_word_index` counts them:
+    ``<br />`` tags become spaces, and the tokens are runs of letters and digits, joined by inner
+    apostrophes.
 
     Example:
-
-    >>> tokenize_review("Don't miss it!<br /><br />10/10, a ROCK'N'ROLL 'classic'.")
-    ["don't", 'miss', 'it', '10', '10', 'a', "rock'n'roll", 'classic']
+        >>> tokenize_review("Don't miss it!<br /><br />10/10, a ROCK'N'ROLL 'classic'.")
+        ["don't", 'miss', 'it', '10', '10', 'a', "rock'n'roll", 'classic']
     """
     return _TOKEN.findall(_BREAK.sub(" ", text).lower())
