@@ -171,6 +171,7 @@ def test_a_file_in_the_way_is_not_accepted_as_a_winner(tmp_path):
     assert names(tmp_path) == ["tree"]
 
 
+@pytest.mark.slow
 def test_two_processes_building_the_same_folder_at_once_both_succeed(tmp_path):
     go = tmp_path / "go"
     code = f"""

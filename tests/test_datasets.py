@@ -248,6 +248,7 @@ datasets.main(["--stats"])
 """
 
 
+@pytest.mark.slow
 def test_two_first_runs_of_stats_at_once_both_succeed(tmp_path):
     """Both children of ``python -m textseq.datasets --stats`` on an empty data folder generate
     the corpus at once; the one that loses the rename race used to die with ``OSError:

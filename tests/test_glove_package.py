@@ -7,7 +7,6 @@ tutorials and test suites), not from this package's code.
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -246,13 +245,3 @@ def test_text_writer_is_atomic(tmp_path, monkeypatch):
         glove_package.write_text(target, 10000)
     assert target.read_text(encoding="utf-8") == "old\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["head.txt"]
-
-
-@pytest.mark.parametrize("n, error", [(0, ValueError), (-1, ValueError), (400_001, ValueError),
-                                      (2.5, TypeError), (True, TypeError), ("10", TypeError)])
-def test_text_writer_rejects_bad_line_counts(tmp_path, n, error):
-    with pytest.raises(error, match=r"n_lines must be an integer between 1 and 400000 or None, "
-                                    rf"got {re.escape(repr(n))}"):
-        glove_package.write_text(tmp_path / "x.txt", n)
-    assert not list(tmp_path.iterdir())
-

@@ -59,6 +59,7 @@ def test_seed_everything_reseeds_numpy():
     np.testing.assert_array_equal(np.random.rand(3), a)
 
 
+@pytest.mark.slow  # a fresh process, so that determinism starts off
 def test_op_determinism_on_unless_declined():
     code = (
         "from tensorflow.python.framework import config\n"
@@ -70,12 +71,6 @@ def test_op_determinism_on_unless_declined():
     )
     out = run_python(code)
     assert out.stdout.split() == ["False", "True"], out.stderr[-2000:]
-
-
-@pytest.mark.parametrize("value", [1, "auto", None])
-def test_bad_deterministic_ops(value):
-    with pytest.raises(TypeError, match=r"deterministic_ops must be True or False, got "):
-        seed_everything(0, deterministic_ops=value)
 
 
 def test_the_native_filter_drops_that_line_only():
@@ -219,13 +214,6 @@ def test_epoch_report_order_and_non_finite_values(capsys):
     ]
 
 
-@pytest.mark.parametrize("seed,error", [(-1, ValueError), (2**32, ValueError), (1.0, TypeError),
-                                        (True, TypeError), ("0", TypeError)])
-def test_bad_seed(seed, error):
-    with pytest.raises(error, match=r"seed must be an integer between 0 and 4294967295, got "):
-        seed_everything(seed)
-
-
 def test_summarize_history():
     history = {"loss": [0.7, 0.5, 0.4, 0.3], "acc": [0.5, 0.7, 0.8, 0.9],
                "val_loss": [0.6, 0.45, 0.5, 0.55], "val_acc": [0.6, 0.8, 0.8, 0.75]}
@@ -266,13 +254,6 @@ def test_summarize_bad_history(history, error, message):
 def test_docstring_examples_run():
     failures, tried = doctest.testmod(training)
     assert tried >= 1 and failures == 0
-
-
-def test_importing_training_does_not_import_keras():
-    code = ("import sys, textseq.notebook.training; "
-            "print(sorted(m for m in ('tensorflow', 'keras') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
 
 
 # --- op determinism on a GPU without deterministic Embedding gradients (simulated) -----------
