@@ -248,7 +248,8 @@ def test_architecture_module_table_lists_every_module():
     for name in re.findall(r"`([\w./]+)`", " ".join(first_cells)):
         name = name.removeprefix("src/").removeprefix("textseq/").removeprefix("textseq.")
         name = name.removesuffix(".py").removesuffix("/__init__").rstrip("/").replace("/", ".")
-        listed.add(name)
+        if name != "textseq":  # the package itself
+            listed.add(name)
     modules = module_names()
     packages = {m for m in modules if source_of(m).name == "__init__.py"}
     assert sorted(modules - packages - listed) == []
