@@ -28,7 +28,8 @@ export PYTHONHASHSEED := 0
 # nothing on the page. `run` and `nbval` also drop one inherited from the caller's shell.
 KERNEL_ENV := env -u MPLBACKEND
 
-.PHONY: install data run run-real test lint unit doctest nbval dist colab colab-all bench clean
+.PHONY: install data execute run run-real test lint unit slow doctest nbval dist colab colab-all bench \
+	clean
 
 install: $(STAMP)
 
@@ -49,19 +50,36 @@ $(STAMP): requirements.txt requirements-oracle.txt pyproject.toml
 data: install
 	$(BIN)/python -m textseq.datasets --stats --own-glove
 
+# Execute NOTEBOOKS in order, in place (after make install; one of them: make execute
+# NOTEBOOKS=notebooks/6.2-understanding-rnns.ipynb), in their own folder, without per-cell timing
+# metadata. The kernels talk over local sockets in a temporary folder, not TCP (ipykernel warns
+# that TCP is unencrypted), and the sockets leave no files.
+execute:
+	@sockets=$$(mktemp -d); trap 'rm -rf "$$sockets"' EXIT; for nb in $(NOTEBOOKS); do \
+		echo "== $$nb"; $(KERNEL_ENV) $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+		--ExecutePreprocessor.timeout=900 --ExecutePreprocessor.record_timing=False \
+		--KernelManager.transport=ipc --KernelManager.ip="$$sockets/kernel" "$$nb" || exit 1; done
+
 # Execute every notebook in reading order, in place, then write figures/ and results/results.md.
 run: data
-	$(KERNEL_ENV) $(BIN)/python -m textseq.execute $(NOTEBOOKS)
+	@$(MAKE) --no-print-directory execute
+	$(BIN)/python -m textseq.results
 
 # The same on the real aclImdb and glove.6B (downloads about 950 MB once into data/).
 run-real: install
-	$(KERNEL_ENV) TEXTSEQ_DATA=real $(BIN)/python -m textseq.execute $(NOTEBOOKS)
+	@TEXTSEQ_DATA=real $(MAKE) --no-print-directory execute
+	TEXTSEQ_DATA=real $(BIN)/python -m textseq.results
 
 lint: install
-	$(BIN)/ruff check src tests benchmarks notebooks conftest.py
+	$(BIN)/ruff check src tests benchmarks tools notebooks conftest.py
 
+# The unit tests; `slow` runs the system tests (kills, concurrent first runs, cross-process
+# determinism, the wheel, notebooks executed in a subprocess).
 unit: install
-	$(BIN)/pytest -q tests
+	$(BIN)/pytest -q -m "not slow" tests
+
+slow: install
+	$(BIN)/pytest -q -m slow tests
 
 # The examples in every module's docstrings (files they write go to a per-docstring `tmp`).
 doctest: install
@@ -101,17 +119,17 @@ colab-all: dist
 	$(BIN)/python tests/colab/check.py $(if $(COLAB_PYTHON),--python $(COLAB_PYTHON)) \
 		--wheel dist/textseq-*-py3-none-any.whl --outputs colab-outputs $(NOTEBOOKS)
 
-# `make test`: ruff; then the unit tests and doctests (one core) beside the Colab-like check (one
-# core, about 100 s; its log is printed after the tests'); then nbval's three streams. Any part
-# failing fails the target.
+# `make test`: ruff; then the unit tests, doctests and system tests (one core) beside the
+# Colab-like check (one core, about 100 s; its log is printed after the tests'); then nbval's three
+# streams. Any part failing fails the target.
 test: lint
 	@log=$$(mktemp); $(MAKE) --no-print-directory colab > $$log 2>&1 & colab=$$!; \
-	$(MAKE) --no-print-directory unit doctest; status=$$?; \
+	$(MAKE) --no-print-directory unit doctest slow; status=$$?; \
 	wait $$colab || status=1; echo "== make colab"; cat $$log; rm -f $$log; exit $$status
 	$(MAKE) --no-print-directory nbval
 
 # Every benchmark runs (each prints its ratios against the peer it names); exit 1 if any missed.
-BENCHMARKS := tokenizer imdb glove rnn training
+BENCHMARKS := tokenizer imdb glove rnn
 bench: install
 	@status=0; for b in $(BENCHMARKS); do \
 		echo "== benchmarks/bench_$$b.py"; $(BIN)/python benchmarks/bench_$$b.py || status=1; \

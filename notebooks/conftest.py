@@ -4,8 +4,8 @@ nbval compares only the cells marked ``# NBVAL_CHECK_OUTPUT``, but a reader sees
 While ``make test`` executes each notebook, this hook reads every cell's fresh outputs, checked
 or not, and fails the cell on a line that TensorFlow's C++ logging wrote (``E0000 ...``,
 ``W0000 ...``, ``node_def_util``) or absl's notice before it ("All log messages before
-absl::InitializeLog() ..."): the filter in `textseq.training.seed_everything` must keep them
-off the page on the CPU that runs the tests, whatever it is.
+absl::InitializeLog() ..."): the filter in `textseq.notebook.training.seed_everything` must keep
+them off the page on the CPU that runs the tests, whatever it is.
 
 A reader's kernel shows what native code writes to file descriptor 2 as a stderr box (ipykernel
 watches the descriptor). Under pytest it does not: ipykernel skips that when it finds

@@ -1,12 +1,14 @@
 """Shared fixtures: tiny aclImdb trees and archives written by the tests themselves; the
-Hypothesis profile; the ``kill`` marker."""
+Hypothesis profile; the ``slow`` marker; `tool` loads a script of ``tools/``."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import random
 import tarfile
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from hypothesis import settings
@@ -23,10 +25,13 @@ settings.load_profile("ci" if os.environ.get("CI", "").lower() == "true"
                       else os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "kill: kills real processes at random points (tests/test_kill.py); part of "
-                   "make test, deselect with -m 'not kill'")
+def tool(name: str) -> ModuleType:
+    """The script ``tools/<name>.py`` (release tooling, outside the package), as a module."""
+    spec = importlib.util.spec_from_file_location(
+        name, Path(__file__).resolve().parents[1] / "tools" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 # Hand-written reviews of invented films (no real data). Keys: (split, label); values: a list of
 # (id, rating, text). Ids are deliberately out of order and mix 1- and 2-digit numbers, so a

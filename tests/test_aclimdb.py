@@ -1,4 +1,4 @@
-"""Tests for textseq.aclimdb: reading aclImdb trees and archives (read_split)."""
+"""Tests for textseq.imdb.reviews: reading aclImdb trees and archives (read_split)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from conftest import TINY_REVIEWS, make_tarball, write_tree
 
-from textseq.aclimdb import DataError, read_split, read_splits
+from textseq.imdb.reviews import DataError, read_split, read_splits
 
 
 def expected(split: str, include_unsup: bool = False):
@@ -98,11 +98,7 @@ def test_exact_bytes_no_newline_translation(tmp_path):
 
 # --- argument errors -------------------------------------------------------------------------
 
-def test_bad_arguments(tiny_aclimdb):
-    with pytest.raises(ValueError, match="split must be 'train' or 'test', got 'valid'"):
-        read_split(tiny_aclimdb, "valid")
-    with pytest.raises(ValueError, match="errors must be 'strict' or 'replace', got 'ignore'"):
-        read_split(tiny_aclimdb, errors="ignore")
+def test_unsup_needs_the_train_split(tiny_aclimdb):  # the other checks: tests/test_checks.py
     with pytest.raises(ValueError, match="include_unsup=True needs the 'train' split"):
         read_split(tiny_aclimdb, "test", include_unsup=True)
 
@@ -233,13 +229,6 @@ def test_an_empty_review_is_refused(tiny_aclimdb, tmp_path):
         read_split(archive, "test")
     empty.write_bytes(b"   ")  # blank, but text: accepted as it is
     assert "   " in read_split(tiny_aclimdb, "test").texts
-
-
-def test_bad_arguments_follow_the_checks_rules():
-    with pytest.raises(TypeError, match=r"split must be 'train' or 'test', got None \(NoneType\)"):
-        read_split("anywhere", None)
-    with pytest.raises(TypeError, match=r"errors must be 'strict' or 'replace', got 1 \(int\)"):
-        read_split("anywhere", errors=1)
 
 
 # --- bad archives ----------------------------------------------------------------------------

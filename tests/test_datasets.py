@@ -2,8 +2,9 @@
 
 import pytest
 
-from textseq import datasets, glove
-from textseq.glove import GloveFile
+from textseq import datasets
+from textseq.glove import vectors as glove
+from textseq.glove.vectors import GloveFile
 
 
 def test_source_from_argument_and_environment(monkeypatch):
@@ -48,7 +49,7 @@ def fake_download(tmp_path, monkeypatch):
 
 
 def test_embedded_glove_is_the_packaged_50d_and_nothing_is_trained(fake_download, monkeypatch):
-    from textseq import glove_train
+    from textseq.glove import train as glove_train
 
     calls, _ = fake_download
     monkeypatch.setattr(glove_train, "train_glove", lambda *a, **k: pytest.fail("trained"))
@@ -98,7 +99,7 @@ def test_textseq_glove_switches_the_vectors_alone(fake_download, monkeypatch):
 
 
 def test_gloves_file_class_is_the_glove_layers():
-    from textseq import glove
+    from textseq.glove import vectors as glove
 
     assert datasets.GloveFile is glove.GloveFile
 
@@ -124,7 +125,7 @@ TINY_OWN = {"dim": 8, "window": 5, "min_count": 2, "max_vocab": 500, "epochs": 2
 
 @pytest.fixture
 def tiny_embedded(tmp_path, monkeypatch):
-    from textseq import glove_train
+    from textseq.glove import train as glove_train
 
     monkeypatch.setenv("TEXTSEQ_DATA_DIR", str(tmp_path))
     monkeypatch.setattr(datasets, "EMBEDDED_SIZES", {"n_train": 40, "n_test": 4, "n_unsup": 30})
@@ -137,8 +138,8 @@ def tiny_embedded(tmp_path, monkeypatch):
 
 
 def test_own_glove_is_trained_on_the_unlabelled_reviews_only(tiny_embedded):
-    from textseq.aclimdb import read_split
-    from textseq.text import text_to_word_sequence
+    from textseq.imdb.reviews import read_split
+    from textseq.text.tokenizer import text_to_word_sequence
 
     own = datasets.own_glove_file()
     root = datasets.imdb_dir("embedded")
@@ -172,7 +173,7 @@ def test_own_glove_is_reused_and_retrained_when_corpus_or_settings_change(tiny_e
 
 
 def test_failed_own_glove_training_leaves_no_stale_stamp(tiny_embedded, monkeypatch):
-    from textseq import glove_train
+    from textseq.glove import train as glove_train
 
     first = datasets.own_glove_file()
     monkeypatch.setattr(datasets, "OWN_GLOVE", {**TINY_OWN, "epochs": 3})
@@ -235,7 +236,7 @@ STATS_CHILD = """
 import os, sys, time
 from pathlib import Path
 from textseq import datasets
-from textseq.wordpools import word_pools
+from textseq.corpus.wordpools import word_pools
 
 datasets.EMBEDDED_SIZES = {"n_train": 300, "n_test": 100, "n_unsup": 50}
 word_pools()  # the slow start (seconds), so that both children then generate at the same time
@@ -247,6 +248,7 @@ datasets.main(["--stats"])
 """
 
 
+@pytest.mark.slow
 def test_two_first_runs_of_stats_at_once_both_succeed(tmp_path):
     """Both children of ``python -m textseq.datasets --stats`` on an empty data folder generate
     the corpus at once; the one that loses the rename race used to die with ``OSError:

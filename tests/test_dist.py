@@ -9,13 +9,14 @@ from email.parser import Parser
 from pathlib import Path
 
 import pytest
+from conftest import tool
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 import textseq
-from textseq import project
 
+pytestmark = pytest.mark.slow  # builds the wheel
 ROOT = Path(__file__).resolve().parents[1]
 SUPPORTED = ["3.11", "3.11.0", "3.12", "3.12.1", "3.13", "3.13.0"]
 
@@ -47,7 +48,7 @@ def metadata(wheel):
 
 
 def test_the_wheel_is_the_release_the_notebooks_install(wheel, metadata):
-    assert wheel.name == project.wheel_filename()
+    assert wheel.name == tool("notebook_links").wheel_filename()
     assert metadata["Version"] == textseq.__version__
 
 
@@ -59,6 +60,7 @@ def test_the_wheel_holds_every_file_of_the_package(wheel):
              if path.is_file() and "__pycache__" not in path.parts}
     assert files, "no package files found"
     assert files <= names, f"missing from the wheel: {sorted(files - names)}"
+    assert not [n for n in names if n.startswith("tools/")], "release tooling stays out"
 
 
 @pytest.mark.parametrize("python", SUPPORTED)
@@ -103,4 +105,4 @@ def test_the_pinned_file_satisfies_the_package_ranges(metadata):
 
 def test_the_repository_address_is_in_the_metadata(metadata):
     urls = dict(entry.split(", ", 1) for entry in metadata.get_all("Project-URL"))
-    assert urls["Repository"] == project.repository()
+    assert urls["Repository"] == tool("notebook_links").repository()

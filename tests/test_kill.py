@@ -228,8 +228,8 @@ class CorpusScenario:
 
     def __init__(self, workdir: Path) -> None:
         self.server = ForkServer(
-            setup="from textseq.corpus import ensure_corpus\n"
-                  "from textseq.wordpools import word_pools\n"
+            setup="from textseq.corpus.generate import ensure_corpus\n"
+                  "from textseq.corpus.wordpools import word_pools\n"
                   "word_pools()  # the slow start, once for all the children",
             run=f"ensure_corpus(Path(argument) / 'aclImdb', seed=0, **{self.sizes!r})",
             log=workdir / "fork-server.log")
@@ -365,7 +365,6 @@ def scenario(request, tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.kill
 def test_killed_first_runs_leave_nothing_behind(scenario, tmp_path):
     summary = kill_at_random_points(scenario, tmp_path)
     # the kills must have hit writes in progress, or this test tested nothing
@@ -373,7 +372,6 @@ def test_killed_first_runs_leave_nothing_behind(scenario, tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.kill
 def test_two_first_runs_at_once_both_succeed(scenario, tmp_path):
     two_first_runs_at_once(scenario, tmp_path)
 

@@ -1,4 +1,5 @@
-"""The notebooks' Colab badges and setup cells agree with textseq.project; the fixer sees to it."""
+"""tools/notebook_links.py: the repository address and the version, each written once; the
+notebooks' Colab badges and setup cells agree with them; the fixer sees to it."""
 
 from __future__ import annotations
 
@@ -6,23 +7,80 @@ import json
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
+from conftest import tool
 
 import textseq
-from textseq import notebook_links, project
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+notebook_links = project = tool("notebook_links")
 INSTALL = project.install_line()
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def test_repository_and_version_are_written_once():
+    assert project.repository() == PYPROJECT["project"]["urls"]["Repository"].removesuffix("/")
+    assert project.repository().startswith("https://github.com/")
+    assert "version" not in PYPROJECT["project"] and "version" in PYPROJECT["project"]["dynamic"]
+    assert PYPROJECT["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "textseq.__version__"}
+    assert project.version() == textseq.__version__
+
+
+def _checkout(tmp_path: Path, urls: str) -> Path:
+    (tmp_path / "pyproject.toml").write_text(f'[project]\nname = "textseq"\n{urls}',
+                                             encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize("urls, error", [
+    ('[project.urls]\nRepository = "https://gitlab.com/me/fork"\n',
+     (ValueError, "Colab opens notebooks from GitHub")),
+    ("", (LookupError, "no Repository address")),
+])
+def test_a_repository_outside_github_or_missing_is_refused(tmp_path, urls, error):
+    with pytest.raises(error[0], match=error[1]):
+        project.repository(_checkout(tmp_path, urls))
+
+
+def test_repository_is_normalized(tmp_path):
+    root = _checkout(tmp_path, '[project.urls]\nRepository = "https://github.com/me/fork.git/"\n')
+    assert project.repository(root) == "https://github.com/me/fork"
+    assert project.github_path(project.repository(root)) == "me/fork"
+    with pytest.raises(ValueError, match="not a GitHub repository"):
+        project.github_path("https://github.com/only-owner")
+
+
+def test_the_install_line_pins_the_release_wheel():
+    url = project.wheel_url("https://github.com/owner/repo", "1.2.3")
+    assert url == ("https://github.com/owner/repo/releases/download/v1.2.3/"
+                   "textseq-1.2.3-py3-none-any.whl")
+    assert project.install_line(url) == f'%pip install -q "textseq @ {url}"'
+    assert project.install_line() == (  # defaults: this checkout's address and version
+        f'%pip install -q "textseq @ {project.repository()}/releases/download/'
+        f'v{textseq.__version__}/textseq-{textseq.__version__}-py3-none-any.whl"')
+
+
+def test_the_colab_url_opens_the_notebook_at_the_release_tag():
+    assert project.colab_url("6.1.1-one-hot-encoding.ipynb", "https://github.com/owner/repo",
+                             "1.2.3") == ("https://colab.research.google.com/github/owner/repo/"
+                                          "blob/v1.2.3/notebooks/6.1.1-one-hot-encoding.ipynb")
+    badge = project.colab_badge("a.ipynb")
+    assert badge.startswith(f'<a href="{project.colab_url("a.ipynb")}"><img src=')
+    assert project.BADGE_IMAGE in badge
+    for name in ["notebooks/a.ipynb", "a.py", "..\\a.ipynb"]:
+        with pytest.raises(ValueError, match=".ipynb file name"):
+            project.colab_url(name)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_every_notebook_agrees_with_the_source_of_truth(path):
     found = notebook_links.problems(path)
-    assert not found, (f"{path.name} disagrees with textseq.project; run "
-                       f"python -m textseq.notebook_links --fix notebooks/*.ipynb:\n  - "
+    assert not found, (f"{path.name} disagrees with the repository or the version; run "
+                       f"python tools/notebook_links.py --fix notebooks/*.ipynb:\n  - "
                        + "\n  - ".join(found))
 
 
@@ -120,7 +178,7 @@ def test_a_new_version_makes_fixed_notebooks_disagree(tmp_path, monkeypatch):
     shutil.copyfile(NOTEBOOKS[0], path)
     notebook_links.fix(path)
     assert notebook_links.problems(path) == []
-    monkeypatch.setattr(textseq, "__version__", "9.9.9")
+    monkeypatch.setattr(notebook_links, "version", lambda root=None: "9.9.9")
     found = notebook_links.problems(path)
     assert any("blob/v9.9.9/" in p for p in found)
     assert any("releases/download/v9.9.9/textseq-9.9.9-py3-none-any.whl" in p for p in found)
@@ -165,7 +223,7 @@ def test_the_setup_cell_turns_a_failed_install_into_one_clear_message(tmp_path):
         (ROOT / "notebooks" / "6.1.1-one-hot-encoding.ipynb").read_text(encoding="utf-8"))["cells"]
         if c["cell_type"] == "code")
     code = TransformerManager().transform_cell("".join(setup["source"]))
-    script = ("import sys\nsys.modules['textseq.runtime'] = None  # not installed\n" + code)
+    script = ("import sys\nsys.modules['textseq'] = None  # not installed\n" + code)
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                             cwd=tmp_path, timeout=120)
     assert result.returncode == 1

@@ -5,7 +5,7 @@ is not one a reader of either edition can follow: fewer inline plots than traine
 log lines or machine paths or errors in the outputs, listing cells without their
 ``# Listing 6-N (코드 6-N)`` label, too few labelled listings, file names out of reading order.
 The last tests execute a tiny notebook through both paths that run the real ones
-(``python -m textseq.execute``, i.e. ``make run``, and nbval, i.e. ``make test``) and check that
+(``make execute``, which ``make run`` calls, and nbval, i.e. ``make test``) and check that
 figures reach the page.
 """
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -33,7 +34,7 @@ SECTION_NUMBER = re.compile(r"^[1-9]\.\d$")  # 6.1, 6.2: the book's sections, no
 SIMPLE_RNN_LINE = re.compile(r"^SimpleRNN, seed 42: test accuracy \d\.\d{4}$", re.MULTILINE)
 MACHINE_PATH = re.compile(
     r"/root/|/home/[^/\s]+|/Users/[^/\s]+|/tmp/[^/\s]+/|" + re.escape(str(ROOT)))
-FIT_CALL = re.compile(r"\.fit\(|\btraining\.train\(")  # model.fit(...), textseq's train(...)
+FIT_CALL = re.compile(r"\.fit\(")  # model.fit(...)
 FENCE = re.compile(r"^```[^\n]*\n(.*?)^```", re.MULTILINE | re.DOTALL)
 
 
@@ -114,9 +115,9 @@ def test_every_trained_model_shows_its_curves(notebook):
     fits = sum(len(FIT_CALL.findall(without_comments(code))) for code in code_cells(nb))
     plots = sum("image/png" in o.get("data", {}) for _, o in outputs(nb))
     assert plots >= fits, (
-        f"{name} trains {fits} model(s) (.fit( or training.train( calls) but shows {plots} inline "
+        f"{name} trains {fits} model(s) (.fit( calls) but shows {plots} inline "
         "image/png output(s): call textseq.plots.plot_history(history, ...) after each fit and "
-        "execute it with `python -m textseq.execute`")
+        "execute it with `make execute NOTEBOOKS=...`")
 
 
 def test_no_native_log_lines_in_outputs(notebook):
@@ -222,7 +223,7 @@ def test_labels_are_checked(tmp_path):
             {"output_type": "display_data", "data": {"text/plain": "/home/ana/x.txt"}}]},
         {"cell_type": "markdown", "source": "Text\n```python\n# Listing 6-19 (코드 6-19)\n```\n"},
         {"cell_type": "code", "outputs": [], "source":
-         "model.fit(x)\n# history = model.fit(x)\ntok.fit_on_texts(t)\ntraining.train(m)"},
+         "model.fit(x)\n# history = model.fit(x)\ntok.fit_on_texts(t)\nother.fit(y)"},
     ]}
     assert korean_labels(nb) == {1, 19}
     assert [(c, n) for c, _, n, _ in listing_blocks(nb)] == [(0, 0), (1, 1), (2, 0), (3, 0)]
@@ -263,41 +264,44 @@ def pngs_per_cell(path: Path) -> list[int]:
             for cell in load(path)["cells"]]
 
 
+def make_execute(path: Path, **env_changes: str) -> subprocess.CompletedProcess:
+    """``make execute NOTEBOOKS=path``, the Makefile's own command, with this interpreter's
+    Jupyter."""
+    env = dict(os.environ, **env_changes)
+    return subprocess.run([shutil.which("make"), "-s", "-C", str(ROOT), "execute",
+                           f"NOTEBOOKS={path}", f"BIN={Path(sys.executable).parent}"],
+                          capture_output=True, text=True, env=env, timeout=300)
+
+
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory) -> tuple[Path, Path]:
-    """A tiny notebook executed by textseq.execute while the caller exports MPLBACKEND=Agg."""
-    from textseq.execute import execute_notebook
-
+    """A tiny notebook executed by ``make execute`` while the caller exports MPLBACKEND=Agg."""
     folder = tmp_path_factory.mktemp("tiny")
     path = write_notebook(folder / "tiny.ipynb", [PLOT_HISTORY_CELL, PYPLOT_CELL])
     figures = folder / "figures"
-    saved = {k: os.environ.get(k) for k in ("MPLBACKEND", "TEXTSEQ_FIGURES_DIR")}
-    os.environ.update(MPLBACKEND="Agg", TEXTSEQ_FIGURES_DIR=str(figures))
-    try:
-        execute_notebook(path, timeout=120)
-    finally:
-        for key, value in saved.items():
-            os.environ.pop(key, None) if value is None else os.environ.update({key: value})
+    result = make_execute(path, MPLBACKEND="Agg", TEXTSEQ_FIGURES_DIR=str(figures))
+    assert result.returncode == 0, result.stderr[-3000:]
     return path, figures
 
 
+@pytest.mark.slow
 def test_make_run_path_shows_figures_inline_and_saves_them(executed):
     path, figures = executed
     assert pngs_per_cell(path) == [1, 1]  # plot_history, and the book's plt.show()
     assert (figures / "tiny-notebook" / "tiny.png").read_bytes()[:4] == b"\x89PNG"
+    assert all("execution" not in cell["metadata"] for cell in load(path)["cells"])  # no timing
 
 
+@pytest.mark.slow
 def test_make_run_path_prints_no_kernel_warnings_and_leaves_no_sockets(tmp_path):
     # ipykernel warns at every start over TCP ("Kernel is running over TCP without encryption");
-    # textseq.execute starts kernels on local sockets in a temporary folder instead.
+    # make execute starts kernels on local sockets in a temporary folder instead.
     path = write_notebook(tmp_path / "quiet.ipynb", ["print('hello')"])
-    env = dict(os.environ, TEXTSEQ_RESULTS_DIR=str(tmp_path / "results"))
-    result = subprocess.run([sys.executable, "-m", "textseq.execute", str(path)], cwd=tmp_path,
-                            capture_output=True, text=True, env=env, timeout=300)
+    result = make_execute(path)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "WARNING" not in result.stderr and "encryption" not in result.stderr, result.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["quiet.ipynb", "results"]
-    assert output_texts(load(path)["cells"][0]["outputs"][0]) == ["hello\n"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["quiet.ipynb"]
+    assert "".join(load(path)["cells"][0]["outputs"][0]["text"]) == "hello\n"
 
 
 def run_nbval(path: Path, **env_changes: str | None) -> subprocess.CompletedProcess:
@@ -310,6 +314,7 @@ def run_nbval(path: Path, **env_changes: str | None) -> subprocess.CompletedProc
         capture_output=True, text=True, env=env, cwd=path.parent, timeout=300)
 
 
+@pytest.mark.slow
 def test_make_test_path_shows_figures_inline(executed, tmp_path):
     # nbval does not compare PNG bytes, but it does compare the text/plain twin of a figure
     # ("<Figure size ... with 1 Axes>"): a figure missing from the page fails the cell.
@@ -320,16 +325,7 @@ def test_make_test_path_shows_figures_inline(executed, tmp_path):
     assert "2 passed" in result.stdout
 
 
-def test_an_inherited_agg_backend_would_hide_pyplot_figures(executed, tmp_path):
-    # Why `make run`/`make nbval` drop MPLBACKEND: with Agg, plt.show() draws nothing on the
-    # page (the nbval comparison then fails), while plot_history still shows its figure.
-    path, _ = executed
-    result = run_nbval(path, MPLBACKEND="Agg", TEXTSEQ_FIGURES_DIR=str(tmp_path))
-    assert result.returncode != 0
-    assert "1 failed, 1 passed" in result.stdout, result.stdout[-3000:]
-    assert "Missing output fields" in result.stdout
-
-
+@pytest.mark.slow
 def test_make_test_fails_a_cell_whose_output_holds_a_native_log_line(tmp_path):
     # notebooks/conftest.py reads every cell's fresh outputs during nbval, checked or not.
     (tmp_path / "conftest.py").write_bytes((NOTEBOOK_DIR / "conftest.py").read_bytes())
@@ -345,9 +341,11 @@ def test_make_test_fails_a_cell_whose_output_holds_a_native_log_line(tmp_path):
 def test_makefile_kernels_do_not_inherit_a_backend():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert not re.search(r"^\s*export\s+MPLBACKEND", makefile, re.MULTILINE)
-    for target in ("run", "run-real"):
+    for target in ("run", "run-real"):  # both execute the notebooks through `make execute`
         recipe = re.search(rf"^{re.escape(target)}:.*\n\t(.+)", makefile, re.MULTILINE)
-        assert recipe and recipe[1].startswith("$(KERNEL_ENV) "), (target, recipe)
+        assert recipe and re.search(r"\$\(MAKE\) .*execute$", recipe[1]), (target, recipe)
+    recipe = re.search(r"^execute:.*\n((?:\t.*\n)+)", makefile, re.MULTILINE)
+    assert recipe and "$(KERNEL_ENV) $(BIN)/jupyter nbconvert " in recipe[1], recipe
     # nbval runs its two streams through $(NBVAL), which starts with $(KERNEL_ENV).
     assert re.search(r"^NBVAL := \$\(KERNEL_ENV\) ", makefile, re.MULTILINE)
     recipe = re.search(r"^nbval:.*\n((?:\t.*\n)+)", makefile, re.MULTILINE)

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import base64
-import os
 import re
-import subprocess
-import sys
 import types
 
 import matplotlib
@@ -162,14 +159,6 @@ def test_style_is_applied_to_drawn_and_saved_figures():
     assert STYLE["axes.spines.top"] is False
     assert not fig.axes[0].spines["top"].get_visible()  # from STYLE, not matplotlib's default
     assert matplotlib.rcParams["axes.spines.top"]  # global rc left untouched
-
-
-def test_importing_plots_does_not_import_keras():
-    code = ("import sys, textseq.plots; "
-            "print(sorted(m for m in ('tensorflow', 'keras') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={**os.environ, "MPLBACKEND": "Agg"})
-    assert out.stdout.strip() == "[]"
 
 
 class FakeShell:

@@ -6,7 +6,7 @@ import sys
 
 CHILD = """
 import os
-from textseq.quiet import native_stderr_silenced
+from textseq.notebook.quiet import native_stderr_silenced
 with native_stderr_silenced():
     os.write(2, b"hidden\\n")
 os.write(2, b"shown\\n")

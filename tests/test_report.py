@@ -1,4 +1,4 @@
-"""Prose written by the run (textseq.report): say, the book's figures, the running time."""
+"""Prose written by the run (textseq.notebook.report): say, the book's figures, the running time."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import types
 
 import pytest
 
-from textseq import report, runtime
+from textseq.notebook import report
 from textseq.results import BOOK
 
 
@@ -58,14 +58,12 @@ def test_book_refuses_unknown_models(call, message):
 
 
 def test_running_time_counts_from_the_setup_cell(monkeypatch, capsys):
-    monkeypatch.setattr(runtime, "started", None)
+    monkeypatch.setattr(report, "_started", None)
     report.running_time()
     assert "run the setup cell first" in capsys.readouterr().out
-    monkeypatch.setenv("TEXTSEQ_DATA", "embedded")
-    monkeypatch.setattr(runtime, "device_summary", lambda: "Device: CPU")
     clock = iter([100.0, 100.0 + 125.4])
-    monkeypatch.setattr(runtime.time, "perf_counter", lambda: next(clock))
-    runtime.setup_summary()  # the setup cell
+    monkeypatch.setattr(report.time, "perf_counter", lambda: next(clock))
+    report.start_clock()
     report.running_time()
     assert capsys.readouterr().out == ("This notebook ran for 2 min 5 s on this machine "
                                        "(이 노트북의 실행 시간: 2분 5초).\n")

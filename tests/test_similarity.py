@@ -1,12 +1,11 @@
-"""textseq.similarity: nearest neighbours and analogies by cosine."""
+"""textseq.glove.similarity: nearest neighbours and analogies by cosine."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from textseq.glove import load_vectors
-from textseq.similarity import analogy, cosine, nearest
+from textseq.glove import analogy, cosine, load_vectors, nearest
 
 WORDS = ["good", "great", "excellent", "bad", "awful", "zero"]
 MATRIX = np.array([[1.0, 0.1, 0.0], [0.9, 0.3, 0.1], [2.0, 0.1, 0.3], [-1.0, 0.2, 0.0],

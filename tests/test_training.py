@@ -1,4 +1,4 @@
-"""Seeded training (determinism, the EpochReport lines, argument checks) and the summary."""
+"""Seeding (determinism in and across processes), the EpochReport lines, and the summary."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import re
 import subprocess
 import sys
 import types
-import warnings
 
 import numpy as np
 import pytest
@@ -17,12 +16,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import keras  # noqa: E402  (plainly: a broken Keras must fail, not skip, this suite)
 
 from textseq import models, training  # noqa: E402
-from textseq.training import (  # noqa: E402
-    UnseededWeightsWarning,
-    seed_everything,
-    summarize_history,
-    train,
-)
+from textseq.notebook.training import seed_everything, summarize_history  # noqa: E402
 
 
 def tiny_data(n: int = 48, maxlen: int = 6, words: int = 40, seed: int = 0):
@@ -32,12 +26,12 @@ def tiny_data(n: int = 48, maxlen: int = 6, words: int = 40, seed: int = 0):
     return x, y
 
 
-def tiny_run(seed: int, init_seed: int = 0, **kwargs):
+def tiny_run(seed: int, init_seed: int = 0):
     seed_everything(init_seed)
     model = models.simple_rnn(40, units=4, embedding_dim=3, maxlen=6)
     x, y = tiny_data()
-    return train(model, x, y, epochs=3, batch_size=8, validation_split=0.25, seed=seed,
-                 progress=False, **kwargs)
+    seed_everything(seed)
+    return model.fit(x, y, epochs=3, batch_size=8, validation_split=0.25, verbose=0)
 
 
 @pytest.fixture(scope="module")
@@ -65,10 +59,11 @@ def test_seed_everything_reseeds_numpy():
     np.testing.assert_array_equal(np.random.rand(3), a)
 
 
+@pytest.mark.slow  # a fresh process, so that determinism starts off
 def test_op_determinism_on_unless_declined():
     code = (
         "from tensorflow.python.framework import config\n"
-        "from textseq.training import seed_everything\n"
+        "from textseq.notebook.training import seed_everything\n"
         "seed_everything(1, deterministic_ops=False)\n"
         "print(config.is_op_determinism_enabled())\n"
         "seed_everything(1)\n"
@@ -78,17 +73,11 @@ def test_op_determinism_on_unless_declined():
     assert out.stdout.split() == ["False", "True"], out.stderr[-2000:]
 
 
-@pytest.mark.parametrize("value", [1, "auto", None])
-def test_bad_deterministic_ops(value):
-    with pytest.raises(TypeError, match=r"deterministic_ops must be True or False, got "):
-        seed_everything(0, deterministic_ops=value)
-
-
 def test_the_native_filter_drops_that_line_only():
     code = (
         "import os\n"
-        "from textseq.quiet import drop_native_stderr_lines\n"
-        "from textseq.training import DETERMINISM_LOG_LINE\n"
+        "from textseq.notebook.quiet import drop_native_stderr_lines\n"
+        "from textseq.notebook.training import DETERMINISM_LOG_LINE\n"
         "drop_native_stderr_lines(DETERMINISM_LOG_LINE)\n"
         "os.write(2, b'E0000 node_def_util.cc:682] ' + DETERMINISM_LOG_LINE.encode() + b' x\\n')\n"
         "os.write(2, b'E0000 a real native error\\nW0000 a real warning\\n')\n"
@@ -97,7 +86,7 @@ def test_the_native_filter_drops_that_line_only():
     out = run_python(code)
     assert out.stderr.splitlines() == ["E0000 a real native error", "W0000 a real warning"]
     with pytest.raises(ValueError, match="message must be a non-empty string"):
-        from textseq.quiet import drop_native_stderr_lines
+        from textseq.notebook.quiet import drop_native_stderr_lines
 
         drop_native_stderr_lines("")
 
@@ -106,7 +95,7 @@ FIT_ON_ARRAYS = """
 import hashlib, sys
 import numpy as np
 import keras
-from textseq import training
+from textseq.notebook import training
 training.seed_everything(0)
 rng = np.random.default_rng(1)
 # The size of the chapter's SimpleRNN, so that the Embedding's gradient is summed on several
@@ -136,6 +125,7 @@ def plain_fit_runs():
     return [run_python(FIT_ON_ARRAYS) for _ in range(2)]
 
 
+@pytest.mark.slow
 def test_plain_fit_is_reproducible_across_processes(plain_fit_runs):
     # Bit-identical histories and weights, with the op determinism seed_everything turns on.
     first, second = (run.stdout.splitlines()[-1] for run in plain_fit_runs)
@@ -143,35 +133,26 @@ def test_plain_fit_is_reproducible_across_processes(plain_fit_runs):
 
 
 SEEDED_BUILDER_SCRIPT = """
-import hashlib, json, warnings
+import hashlib, json
 import numpy as np
-from textseq import models, training
+from textseq import models
+from textseq.notebook import training
 
 rng = np.random.default_rng(1)
 x = rng.integers(1, 200, size=(160, 12))
 y = (x[:, 0] > 100).astype("float32")
-
-
-def run(seed):
-    model = models.embedding_flatten(200, 12, 4, seed=seed)  # the script's first random draw
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        history = training.train(model, x, y, epochs=2, batch_size=32, validation_split=0.25,
-                                 seed=0, progress=False)
-    weights = b"".join(np.asarray(w).tobytes() for w in model.get_weights())
-    return {"weights": hashlib.sha256(weights).hexdigest(), "history": history.history,
-            "warnings": [f"{w.category.__name__}: {w.message}" for w in caught]}
-
-
-unseeded = run(None)  # built before any seed: the issue's script
-seeded = run(0)
-print(json.dumps({"unseeded": unseeded, "seeded": seeded}))
+model = models.embedding_flatten(200, 12, 4, seed=3)  # the script's first random draw
+training.seed_everything(0)
+history = model.fit(x, y, epochs=2, batch_size=32, validation_split=0.25, verbose=0)
+weights = b"".join(np.asarray(w).tobytes() for w in model.get_weights())
+print(json.dumps({"weights": hashlib.sha256(weights).hexdigest(), "history": history.history}))
 """
 
 
-@pytest.fixture(scope="module")
-def builder_runs():
-    """The same script in two fresh processes (at once, to save time)."""
+@pytest.mark.slow
+def test_a_seeded_builder_is_reproducible_across_processes():
+    """Issue 11, fault 17: the same script, run in two fresh processes (at once, to save time),
+    draws the same initial weights and trains to the same history."""
     env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
     children = [subprocess.Popen([sys.executable, "-c", SEEDED_BUILDER_SCRIPT], env=env,
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -179,57 +160,8 @@ def builder_runs():
     outputs = [child.communicate(timeout=240) for child in children]
     for child, (_, err) in zip(children, outputs, strict=True):
         assert child.returncode == 0, err[-3000:]
-    import json
-
-    return [json.loads(out.splitlines()[-1]) for out, _ in outputs]
-
-
-def test_a_seeded_builder_makes_train_reproducible_across_processes(builder_runs):
-    """Issue 11, fault 17: train(seed=0) seeded after the weights were drawn, so the same script
-    gave other results in every fresh process."""
-    first, second = (run["seeded"] for run in builder_runs)
-    assert first["weights"] == second["weights"]
-    assert first["history"] == second["history"]
-    assert first["warnings"] == []
-
-
-def test_train_warns_about_weights_drawn_before_any_seed(builder_runs):
-    first, second = (run["unseeded"] for run in builder_runs)
-    # what the warning is about: the same script, other weights in each process
-    assert first["weights"] != second["weights"]
-    assert first["warnings"] == second["warnings"]
-    (message,) = first["warnings"]
-    assert message.startswith("UnseededWeightsWarning: train(seed=0) seeds the shuffling, but "
-                              "the initial weights of model 'embedding_flatten' were drawn "
-                              "before any seed was set in this process")
-    assert "models.lstm(..., seed=0)" in message and "training.seed_everything(0)" in message
-
-
-def test_the_warning_follows_when_the_weights_were_drawn(monkeypatch):
-    x, y = tiny_data()
-    fit = {"epochs": 1, "batch_size": 16, "progress": False}
-    monkeypatch.setattr(training, "_last_seed", None)  # a fresh process: nothing seeded yet
-    unseeded = models.embedding_flatten(40, 6, 2)
-    hand_made = keras.Sequential([keras.Input((6,)), keras.layers.Embedding(40, 2),
-                                  keras.layers.Flatten(), keras.layers.Dense(1)])
-    hand_made.compile(optimizer="rmsprop", loss="mse")
-    for model in (hand_made, unseeded):  # hand_made first: train seeds the process
-        with pytest.warns(UnseededWeightsWarning, match=f"model '{model.name}'"):
-            train(model, x, y, seed=1, **fit)
-    # the process is seeded now: the builder's model still carries its mark, and warns again
-    with pytest.warns(UnseededWeightsWarning):
-        train(unseeded, x, y, seed=1, **fit)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", UnseededWeightsWarning)
-        train(hand_made, x, y, seed=1, **fit)  # unmarked: seeded before this call, so trusted
-        train(unseeded, x, y, seed=None, **fit)  # no reproducibility asked for
-        train(models.embedding_flatten(40, 6, 2), x, y, seed=1, **fit)  # after seed_everything
-        monkeypatch.setattr(training, "_last_seed", None)
-        train(models.embedding_flatten(40, 6, 2, seed=2), x, y, seed=1, **fit)
-        own = keras.Sequential([keras.Input((6,)), keras.layers.Dense(1)])
-        own.compile(optimizer="rmsprop", loss="mse")
-        training.mark_initial_weights(own)  # drawn after seed=2 above
-        train(own, x, y, seed=1, **fit)
+    first, second = (out.splitlines()[-1] for out, _ in outputs)
+    assert first == second
 
 
 def test_epoch_report_is_a_keras_callback():
@@ -237,7 +169,7 @@ def test_epoch_report_is_a_keras_callback():
 
     assert EpochReport is training.EpochReport
     assert issubclass(EpochReport, keras.callbacks.Callback)
-    assert EpochReport.__module__ == "textseq.training"
+    assert EpochReport.__module__ == "textseq.notebook.training"
     with pytest.raises(AttributeError, match="has no attribute 'EpochReports'"):
         training.EpochReports  # noqa: B018
 
@@ -282,58 +214,6 @@ def test_epoch_report_order_and_non_finite_values(capsys):
     ]
 
 
-def test_progress_lines_have_metrics_and_no_timings(capsys):
-    seed_everything(0)
-    model = models.embedding_flatten(40, 6, 2)
-    x, y = tiny_data()
-    history = train(model, x, y, epochs=2, batch_size=16, validation_data=tiny_data(seed=1))
-    assert_epoch_lines(capsys.readouterr().out, history, 2, ("val_acc",), tolerance=1e-4)
-
-
-def test_quiet_when_asked_and_callbacks_are_called(capsys):
-    ends = []
-    seed_everything(0)
-    model = models.embedding_flatten(40, 6, 2)
-    callback = keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: ends.append(epoch))
-    train(model, *tiny_data(), epochs=2, batch_size=16, progress=False, callbacks=[callback])
-    assert capsys.readouterr().out == ""
-    assert ends == [0, 1]
-
-
-@pytest.mark.parametrize(
-    "kwargs,error,message",
-    [
-        ({"epochs": 0}, ValueError, r"epochs must be an integer >= 1, got 0"),
-        ({"batch_size": 1.5}, TypeError, r"batch_size must be an integer >= 1, got 1.5 \(float\)"),
-        ({"validation_split": 1.0}, ValueError,
-         r"validation_split must be a number > 0 and < 1 or None, got 1.0"),
-        ({"validation_split": "0.2"}, TypeError,
-         r"validation_split must be a number or None, got '0.2' \(str\)"),
-        ({"validation_split": 0.2, "validation_data": ([1], [1])}, ValueError,
-         r"give validation_split or validation_data, not both"),
-        ({"validation_data": ([1],)}, ValueError,
-         r"validation_data must be \(x_val, y_val\), got 1 items"),
-        ({"y": np.zeros(3)}, ValueError, r"x and y must have the same length, got 48 and 3"),
-        ({"seed": 2**32}, ValueError,
-         r"seed must be an integer between 0 and 4294967295, got 4294967296"),
-        ({"verbose": 3}, ValueError, r"verbose must be an integer between 0 and 2, got 3"),
-        ({"progress": 1}, TypeError, r"progress must be one of True, False, None, got 1 \(int\)"),
-    ],
-)
-def test_bad_arguments(kwargs, error, message):
-    x, y = tiny_data()
-    args = {"x": x, "y": y, "epochs": 1, "batch_size": 8, **kwargs}
-    with pytest.raises(error, match=message):
-        train(models.embedding_flatten(40, 6, 2, seed=0), **args)
-
-
-@pytest.mark.parametrize("seed,error", [(-1, ValueError), (2**32, ValueError), (1.0, TypeError),
-                                        (True, TypeError), ("0", TypeError)])
-def test_bad_seed(seed, error):
-    with pytest.raises(error, match=r"seed must be an integer between 0 and 4294967295, got "):
-        seed_everything(seed)
-
-
 def test_summarize_history():
     history = {"loss": [0.7, 0.5, 0.4, 0.3], "acc": [0.5, 0.7, 0.8, 0.9],
                "val_loss": [0.6, 0.45, 0.5, 0.55], "val_acc": [0.6, 0.8, 0.8, 0.75]}
@@ -374,13 +254,6 @@ def test_summarize_bad_history(history, error, message):
 def test_docstring_examples_run():
     failures, tried = doctest.testmod(training)
     assert tried >= 1 and failures == 0
-
-
-def test_importing_training_does_not_import_keras():
-    code = ("import sys, textseq.training; "
-            "print(sorted(m for m in ('tensorflow', 'keras') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
 
 
 # --- op determinism on a GPU without deterministic Embedding gradients (simulated) -----------
@@ -446,6 +319,7 @@ def test_a_gpu_with_deterministic_kernels_keeps_determinism(
     assert capsys.readouterr().out == "" and calls == ["unsorted_segment_sum"]
 
 
+@pytest.mark.slow
 def test_the_kernel_warm_up_draws_no_random_numbers():
     # In a kernel, seed_everything's first call runs a predict with fd 2 silenced, before the
     # seeds are set: the weights drawn after it are those of a process without the warm-up.

@@ -2,9 +2,9 @@
 
 import re
 
-from textseq import lexicon as lx
-from textseq.glove_package import packaged_words
-from textseq.wordpools import SEEDS, word_pools
+from textseq.corpus import lexicon as lx
+from textseq.corpus.wordpools import SEEDS, word_pools
+from textseq.glove.packaged import packaged_words
 
 
 def test_pools_are_distinct_glove_words_in_frequency_order():

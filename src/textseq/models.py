@@ -1,16 +1,25 @@
 """The chapter's Keras models, with the book's defaults, built with the Keras 3 API.
 
-Every builder returns a `keras.Sequential` compiled as in the book: ``optimizer="rmsprop"``,
-``loss="binary_crossentropy"``, ``metrics=["acc"]`` (so the history has the book's keys ``acc``
-and ``val_acc``). The models start with ``keras.Input(shape=(maxlen,))`` instead of the Keras 2
-argument ``Embedding(..., input_length=maxlen)``, which Keras 3 removed; ``model.layers[0]`` is
-the Embedding layer, as in the book.
+Every builder returns a `keras.Sequential` compiled as in the book (`compile_model`:
+``optimizer="rmsprop"``, ``loss="binary_crossentropy"``, ``metrics=["acc"]``, so the history has
+the book's keys ``acc`` and ``val_acc``). The models start with ``keras.Input(shape=(maxlen,))``
+instead of Keras 2's ``Embedding(..., input_length=maxlen)``, which Keras 3 removed;
+``model.layers[0]`` is the Embedding layer, as in the book.
 
-Every builder takes ``seed=``: ``lstm(seed=0)`` calls `textseq.training.seed_everything` (0)
-before drawing the initial weights, so the same script gives the same weights in every fresh
-process. Without a seed the weights are drawn from the random state as it is: reproducible when
-`seed_everything` was called earlier in the script (as the notebooks do), different at every
-run otherwise, which `textseq.training.train` then points out (`UnseededWeightsWarning`).
+The builders share these arguments:
+
+- ``max_features`` (``max_words``, ``num_words``): the vocabulary size, i.e. the words kept by
+  ``imdb.load_data(num_words=...)`` or the tokenizer;
+- ``maxlen``: the length of the padded sequences (``None`` for the recurrent models, as in the
+  book, accepts any length);
+- ``embedding_dim``: the size of each word vector; ``units``: the units of the recurrent layer;
+- ``name``: the model's name;
+- ``seed``: draws the initial weights after ``keras.utils.set_random_seed(seed)``, so the same
+  script gives the same weights in every fresh process; ``None`` draws them from the random state
+  as it is (the notebooks call `textseq.notebook.training.seed_everything` first).
+
+A size that is not an integer is a ``TypeError``, one below 1 a ``ValueError``
+(`textseq._checks`). The output is ``(batch, 1)``, a sigmoid.
 
 | builder | listing | parameters with the defaults |
 |---|---|---|
@@ -22,18 +31,15 @@ run otherwise, which `textseq.training.train` then points out (`UnseededWeightsW
 | `gru` | (ours) | 320,000 + 6,336 + 33 = 326,369 |
 | `bag_of_words` | chapter 3 | 160,016 + 272 + 17 = 160,305 |
 
-The notebooks write each model out as the book does (``Sequential``, ``add``, ``compile``) and
-check it with `compare_architecture` against the builder here, so the builders stay tested
-against the book's code.
+The notebooks write each model out as the book does and check it with `compare_architecture`
+against the builder here, so the builders stay tested against the book's code.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from textseq.checks import check_choice, check_int
-from textseq.runtime import import_keras
-from textseq.training import mark_initial_weights, seed_everything
+from textseq._checks import check_choice, check_int, import_keras
 
 keras = import_keras()  # says what to install when Keras or TensorFlow is missing
 
@@ -66,28 +72,13 @@ def embedding_flatten(
 ) -> keras.Sequential:
     """Listing 6-7: ``Embedding -> Flatten -> Dense(1, sigmoid)`` on IMDB cut to 20 words.
 
-    Args:
-        max_features: Vocabulary size (words kept by ``imdb.load_data(num_words=...)``).
-        maxlen: Length of the padded sequences.
-        embedding_dim: Size of each word vector.
-        name: Model name.
-        seed: Seed for the initial weights (`textseq.training.seed_everything` is called
-            with it first); ``None`` draws them from the random state as it is.
-
-    Returns:
-        The compiled model; input ``(batch, maxlen)`` integers, output ``(batch, 1)``.
-
-    Raises:
-        TypeError: If an argument is not an integer.
-        ValueError: If an argument is not positive, or ``seed`` is outside ``[0, 2**32)``.
-
     Example:
         >>> embedding_flatten().count_params()
         80161
     """
     _check_positive(max_features=max_features, maxlen=maxlen, embedding_dim=embedding_dim)
     _seed(seed)
-    return _finish(keras.Sequential([
+    return compile_model(keras.Sequential([
         keras.Input(shape=(maxlen,)),
         keras.layers.Embedding(max_features, embedding_dim),
         keras.layers.Flatten(),
@@ -108,9 +99,11 @@ def glove_classifier(
 ) -> keras.Sequential:
     """Listings 6-12 and 6-13 (and 6-16 without ``embedding_matrix``): a classifier on GloVe.
 
-    ``Embedding(max_words, embedding_dim) -> Flatten -> Dense(32, relu) -> Dense(1, sigmoid)``.
-    When ``embedding_matrix`` is given it is loaded into the Embedding layer, which is frozen
-    unless ``trainable=True``. The book's own way also works, as long as the model is compiled
+    ``Embedding(max_words, embedding_dim) -> Flatten -> Dense(hidden_units, relu) -> Dense(1,
+    sigmoid)``. An ``embedding_matrix`` (``(max_words, embedding_dim)``, row ``i`` the vector of
+    the word of index ``i``, Listing 6-11) is loaded into the Embedding layer, which ``trainable``
+    freezes by default when a matrix is given (6-13) and trains without one (6-16). The book's
+    own way also works, as long as the model is compiled
     *after* the change (once a model has been trained, Keras 3 ignores a ``trainable`` change
     until the next ``compile``)::
 
@@ -118,26 +111,6 @@ def glove_classifier(
         model.layers[0].set_weights([embedding_matrix])
         model.layers[0].trainable = False
         compile_model(model)  # or model.compile(...) as in Listing 6-14
-
-    Args:
-        max_words: Vocabulary size (rows of the embedding matrix).
-        maxlen: Length of the padded sequences.
-        embedding_dim: Size of each word vector (100 for ``glove.6B.100d``).
-        embedding_matrix: Optional ``(max_words, embedding_dim)`` array, row ``i`` = vector of
-            the word with index ``i`` (Listing 6-11).
-        trainable: Whether the Embedding layer is trained; default ``False`` when a matrix is
-            given (Listing 6-13), ``True`` otherwise (Listing 6-16).
-        hidden_units: Units of the hidden ``Dense`` layer.
-        name: Model name.
-        seed: Seed for the initial weights (`textseq.training.seed_everything` is called
-            with it first); ``None`` draws them from the random state as it is.
-
-    Returns:
-        The compiled model; input ``(batch, maxlen)`` integers, output ``(batch, 1)``.
-
-    Raises:
-        TypeError: If a size is not an integer, or ``trainable`` not a bool or ``None``.
-        ValueError: If an argument is out of range or the matrix has the wrong shape.
 
     Example:
         >>> glove_classifier().count_params()
@@ -164,7 +137,7 @@ def glove_classifier(
     if embedding_matrix is not None:
         model.layers[0].set_weights([matrix])
     model.layers[0].trainable = (embedding_matrix is None) if trainable is None else trainable
-    return _finish(model)
+    return compile_model(model)
 
 
 def simple_rnn(
@@ -172,22 +145,6 @@ def simple_rnn(
     maxlen: int | None = None, name: str = "simple_rnn", seed: int | None = None,
 ) -> keras.Sequential:
     """Listing 6-23: ``Embedding(10000, 32) -> SimpleRNN(32) -> Dense(1, sigmoid)``.
-
-    Args:
-        max_features: Vocabulary size.
-        units: Units of the SimpleRNN layer.
-        embedding_dim: Size of each word vector.
-        maxlen: Sequence length, or ``None`` (the book's choice) for any length.
-        name: Model name.
-        seed: Seed for the initial weights (`textseq.training.seed_everything` is called
-            with it first); ``None`` draws them from the random state as it is.
-
-    Returns:
-        The compiled model; input ``(batch, maxlen)`` integers, output ``(batch, 1)``.
-
-    Raises:
-        TypeError: If an argument is not an integer.
-        ValueError: If an argument is not positive, or ``seed`` is outside ``[0, 2**32)``.
 
     Example:
         >>> simple_rnn().count_params()  # 320,000 + 2,080 + 33
@@ -207,23 +164,6 @@ def stacked_simple_rnn(
     summary (328,320 parameters); here a ``Dense(1, sigmoid)`` head (33 more) is added so the model
     can be trained on IMDB like the others.
 
-    Args:
-        max_features: Vocabulary size.
-        units: Units of each SimpleRNN layer.
-        depth: Number of SimpleRNN layers.
-        embedding_dim: Size of each word vector.
-        maxlen: Sequence length, or ``None`` for any length.
-        name: Model name.
-        seed: Seed for the initial weights (`textseq.training.seed_everything` is called
-            with it first); ``None`` draws them from the random state as it is.
-
-    Returns:
-        The compiled model; output ``(batch, 1)``.
-
-    Raises:
-        TypeError: If an argument is not an integer.
-        ValueError: If an argument is not positive, or ``seed`` is outside ``[0, 2**32)``.
-
     Example:
         >>> stacked_simple_rnn().count_params()  # 320,000 + 4 * 2,080 + 33
         328353
@@ -238,22 +178,6 @@ def lstm(
     maxlen: int | None = None, name: str = "lstm", seed: int | None = None,
 ) -> keras.Sequential:
     """Listing 6-27: ``Embedding(10000, 32) -> LSTM(32) -> Dense(1, sigmoid)``.
-
-    Args:
-        max_features: Vocabulary size.
-        units: Units of the LSTM layer.
-        embedding_dim: Size of each word vector.
-        maxlen: Sequence length, or ``None`` for any length.
-        name: Model name.
-        seed: Seed for the initial weights (`textseq.training.seed_everything` is called
-            with it first); ``None`` draws them from the random state as it is.
-
-    Returns:
-        The compiled model; output ``(batch, 1)``.
-
-    Raises:
-        TypeError: If an argument is not an integer.
-        ValueError: If an argument is not positive, or ``seed`` is outside ``[0, 2**32)``.
 
     Example:
         >>> lstm().count_params()  # 320,000 + 8,320 + 33
@@ -272,22 +196,6 @@ def gru(
     Keras 3's GRU uses ``reset_after=True``: two bias vectors, so ``3 * (2 * 32 * 32 + 2 * 32) =
     6,336`` parameters for 32 units.
 
-    Args:
-        max_features: Vocabulary size.
-        units: Units of the GRU layer.
-        embedding_dim: Size of each word vector.
-        maxlen: Sequence length, or ``None`` for any length.
-        name: Model name.
-        seed: Seed for the initial weights (`textseq.training.seed_everything` is called
-            with it first); ``None`` draws them from the random state as it is.
-
-    Returns:
-        The compiled model; output ``(batch, 1)``.
-
-    Raises:
-        TypeError: If an argument is not an integer.
-        ValueError: If an argument is not positive, or ``seed`` is outside ``[0, 2**32)``.
-
     Example:
         >>> gru().count_params()  # 320,000 + 6,336 + 33
         326369
@@ -298,25 +206,11 @@ def gru(
 
 def bag_of_words(num_words: int = 10000, units: int = 16, *, name: str = "bag_of_words",
                  seed: int | None = None) -> keras.Sequential:
-    """Chapter 3's IMDB model: multi-hot word vectors -> ``Dense(16) -> Dense(16) -> Dense(1)``.
+    """Chapter 3's IMDB model: multi-hot vectors -> two ``Dense(units, relu)`` -> ``Dense(1)``.
 
     The baseline the book compares the LSTM with (about 88% on IMDB): it sees which of the
     ``num_words`` most frequent words a review contains (``Tokenizer.texts_to_matrix(...,
     mode="binary")``), not their order.
-
-    Args:
-        num_words: Length of the input vectors (the tokenizer's ``num_words``).
-        units: Units of each of the two hidden ``relu`` layers.
-        name: Model name.
-        seed: Seed for the initial weights (`textseq.training.seed_everything` is called
-            with it first); ``None`` draws them from the random state as it is.
-
-    Returns:
-        The compiled model; input ``(batch, num_words)`` floats, output ``(batch, 1)``.
-
-    Raises:
-        TypeError: If an argument is not an integer.
-        ValueError: If an argument is not positive, or ``seed`` is outside ``[0, 2**32)``.
 
     Example:
         >>> bag_of_words().count_params()  # 160,016 + 272 + 17
@@ -324,7 +218,7 @@ def bag_of_words(num_words: int = 10000, units: int = 16, *, name: str = "bag_of
     """
     _check_positive(num_words=num_words, units=units)
     _seed(seed)
-    return _finish(keras.Sequential([
+    return compile_model(keras.Sequential([
         keras.Input(shape=(num_words,)),
         keras.layers.Dense(units, activation="relu"),
         keras.layers.Dense(units, activation="relu"),
@@ -339,14 +233,6 @@ def compare_architecture(model: keras.Model, reference: keras.Model) -> str:
     Keras numbers per session); ``trainable`` counts, so a frozen Embedding differs from a
     trainable one. Used right after a model written out as in the book, against the matching
     builder of this module.
-
-    Args:
-        model: The model to check (e.g. the book's code).
-        reference: The model it should equal (e.g. `embedding_flatten`).
-
-    Returns:
-        One line: ``"same layers, configurations and parameters (80,161) as embedding_flatten"``,
-        or the first difference found.
 
     Example:
         >>> compare_architecture(embedding_flatten(), embedding_flatten(name="other"))
@@ -394,21 +280,17 @@ def _recurrent_classifier(layer_cls, layer_units, max_features, embedding_dim, m
     layers += [layer_cls(n, return_sequences=i < len(layer_units) - 1)
                for i, n in enumerate(layer_units)]
     layers.append(keras.layers.Dense(1, activation="sigmoid"))
-    return _finish(keras.Sequential(layers, name=name))
+    return compile_model(keras.Sequential(layers, name=name))
 
 
 def _check_positive(**values: object) -> None:
-    """Raise (`textseq.checks.check_int`) for the first argument that is not an integer >= 1."""
+    """Raise for the first argument that is not an integer >= 1."""
     for key, value in values.items():
         check_int(key, value, minimum=1)
 
 
 def _seed(seed: int | None) -> None:
-    """Seed everything before the weights are drawn, when a seed is given."""
+    """Seed the random state before the weights are drawn, when a seed is given."""
     if seed is not None:
-        seed_everything(seed)
+        keras.utils.set_random_seed(check_int("seed", seed, minimum=0, maximum=2**32 - 1))
 
-
-def _finish(model: keras.Sequential) -> keras.Sequential:
-    """Mark whether the weights were drawn after a seed (see `train`), compile as the book."""
-    return compile_model(mark_initial_weights(model))

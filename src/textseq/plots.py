@@ -1,17 +1,15 @@
 """The book's training curves (Listings 6-15, 6-24), shown on the notebook's page and saved.
 
-`plot_history` draws training accuracy and loss as blue dots (``'bo'``) and validation accuracy
-and loss as a blue line (``'b'``), as Listing 6-15 does, side by side in one figure; it shows the
-figure in the notebook as an ``image/png`` output and saves the same PNG under
-``figures_dir()/<group>/<name>.png`` (``TEXTSEQ_FIGURES_DIR``, see `textseq.paths`).
-`history_figure` only builds the figure, and `save_figure` only saves one. Every figure is drawn
-and saved with the rc settings in `STYLE`, applied here only.
+`plot_history` draws training accuracy and loss as blue dots (``'bo'``) and validation as a blue
+line (``'b'``), as Listing 6-15 does, side by side; it shows the figure as an ``image/png``
+output and saves the same PNG as ``figures_dir()/<group>/<save_as>.png`` (``TEXTSEQ_FIGURES_DIR``).
+``history`` is a `keras.callbacks.History` or a dict of lists (``acc``/``accuracy``, ``val_...``,
+``loss``, ``val_loss``); ``group`` is usually the notebook's name. Figures use the rc settings in
+`STYLE`, applied here only.
 
-The figure is shown by publishing its PNG bytes through IPython's display machinery, not through
-pyplot: it appears whatever Matplotlib backend the kernel uses (even ``MPLBACKEND=Agg``), whether
-or not the call ends in ``;``, and exactly once. The figures are built without pyplot, so the
-inline backend never shows them a second time. Outside a Jupyter kernel nothing is shown. This
-module does not change the backend and does not import Keras.
+A figure is shown by publishing its PNG bytes through IPython's display machinery, not pyplot:
+it appears once, whatever the kernel's Matplotlib backend, whether or not the call ends in ``;``.
+Outside a Jupyter kernel nothing is shown. This module does not import Keras.
 """
 
 from __future__ import annotations
@@ -26,11 +24,11 @@ import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from textseq._checks import check_str
 from textseq.atomic import write_bytes
-from textseq.checks import check_str
+from textseq.notebook.report import in_jupyter_kernel
+from textseq.notebook.training import accuracy_key, history_dict
 from textseq.paths import figures_dir
-from textseq.runtime import in_jupyter_kernel
-from textseq.training import accuracy_key, history_dict
 
 __all__ = [
     "STYLE", "plot_history", "plot_histories", "plot_seeds", "seeds_figure", "history_figure",
@@ -65,28 +63,6 @@ def plot_history(
     written under ``figures_dir()``. Nothing is returned, so the figure is never shown twice;
     use `history_figure` to get the `matplotlib.figure.Figure`.
 
-    Args:
-        history: The `keras.callbacks.History` returned by ``model.fit`` (or
-            `textseq.training.train`), or a dict of lists with ``acc``, ``val_acc``, ``loss``,
-            ``val_loss`` (``accuracy`` and ``val_accuracy`` are accepted instead of ``acc`` and
-            ``val_acc``).
-        title: Optional title above both plots (e.g. ``"6-27 LSTM"``).
-        save_as: Save the figure as a PNG under this name (see `save_figure`).
-        group: Folder under ``figures_dir()`` for the PNG, the notebook's name
-            (e.g. ``"6.2.3-lstm-gru-imdb"``).
-
-    Raises:
-        ValueError: If a key is missing (the message lists the keys found) or the lists are
-            empty or of different lengths.
-        TypeError: If ``history`` is not a History or a dict.
-
-    Example:
-
-    ```python
-    history = model.fit(x, y, epochs=10, batch_size=32, validation_split=0.2, verbose=0,
-                        callbacks=[training.EpochReport()])
-    plots.plot_history(history, title="6-27 LSTM", save_as="lstm", group="6.2.3-lstm-gru-imdb")
-    ```
     """
     fig = history_figure(history, title=title)
     if save_as is not None:
@@ -96,18 +72,6 @@ def plot_history(
 
 def history_figure(history: Any, *, title: str | None = None) -> Figure:
     """Build the figure `plot_history` shows, without showing or saving it.
-
-    Args:
-        history: As for `plot_history`.
-        title: Optional title above both plots.
-
-    Returns:
-        The figure, with two axes: accuracy, then loss. It is not registered with pyplot, so
-        no backend shows it unless asked to.
-
-    Raises:
-        ValueError: If a key is missing or the lists are empty or of different lengths.
-        TypeError: If ``history`` is not a History or a dict.
 
     Example:
         >>> fig = history_figure({"acc": [0.6, 0.8], "val_acc": [0.7, 0.75],
@@ -126,16 +90,6 @@ def plot_histories(
 
     The two panels of `plot_history` (accuracy, loss), one color per run: training values as
     dots, validation values as a line, as in the book. Shown and saved as `plot_history` does.
-
-    Args:
-        histories: Run label -> ``History`` (or dict), e.g. ``{"seed 42": h42, "seed 43": h43}``.
-        title: Optional title above both plots.
-        save_as: Save the figure as a PNG under this name (see `save_figure`).
-        group: Folder under ``figures_dir()`` for the PNG.
-
-    Raises:
-        ValueError: If ``histories`` is empty, or a history is malformed (as `plot_history`).
-        TypeError: If ``histories`` is not a mapping, or a history is not a History or a dict.
 
     Example:
         >>> plot_histories({"seed 1": {"acc": [0.6], "val_acc": [0.7], "loss": [0.6],
@@ -197,20 +151,8 @@ def plot_seeds(
 
     Three panels: validation accuracy and validation loss per epoch (one colour per model, one
     line style per seed), then a dot plot of each model's test accuracy with one marker per seed.
-    The legend sits outside the axes. Shown and saved as `plot_history` does.
-
-    Args:
-        runs: Model name -> {seed: ``History`` (or dict)}, e.g.
-            ``{"LSTM": {42: h1, 43: h2}, "SimpleRNN": {42: h3, 43: h4}}``.
-        test_accs: Model name -> {seed: test accuracy}, for the same models.
-        title: Optional title above the panels.
-        save_as: Save the figure as a PNG under this name (see `save_figure`).
-        group: Folder under ``figures_dir()`` for the PNG.
-
-    Raises:
-        TypeError: If ``runs`` or ``test_accs`` is not a mapping of mappings.
-        ValueError: If ``runs`` is empty, names more than 4 seeds, or ``test_accs`` does not have
-            the same models; or a history is malformed (as `plot_history`).
+    The legend sits outside the axes. ``runs`` maps model -> {seed: history} (4 seeds at most),
+    ``test_accs`` model -> {seed: test accuracy}. Shown and saved as `plot_history` does.
 
     Example:
         >>> h = {"acc": [0.6, 0.7], "val_acc": [0.6, 0.8],
@@ -300,12 +242,6 @@ def show_figure(fig: Figure) -> bool:
     on the Matplotlib backend (``MPLBACKEND=Agg`` does not hide it) nor on the cell's last
     expression. The plain-text alternative is the figure's repr (``<Figure size 1000x400 with 2
     Axes>``), as with Matplotlib's inline backend.
-
-    Args:
-        fig: The figure.
-
-    Returns:
-        ``True`` if it was shown, ``False`` outside a Jupyter kernel (a script, a terminal).
     """
     if not in_jupyter_kernel():
         return False
@@ -322,29 +258,8 @@ def save_figure(fig: Figure, name: str, *, group: str | None = None) -> Path:
     The PNG is written through `textseq.atomic` (a temporary file in the same folder, then
     renamed), so an interrupted save never leaves half a file.
 
-    Args:
-        fig: The figure.
-        name: File name without folder escapes, e.g. ``"lstm_history"``; it may contain
-            sub-folders (``"rnn/lstm_history"``); ``.png`` is added if missing.
-        group: Optional folder, usually the notebook's name (``"6.2.3-lstm-gru-imdb"``).
-
-    Returns:
-        The path of the PNG.
-
-    Raises:
-        TypeError: If ``name`` or ``group`` is not a string.
-        ValueError: If ``name`` or ``group`` is empty, absolute or contains ``..``.
-        NotADirectoryError: If ``group`` (or a sub-folder of ``name``, or ``figures_dir()``
-            itself) is an existing file, not a folder; the message names it.
-        IsADirectoryError: If the PNG's path is an existing folder.
-        PermissionError: If the folder cannot be written.
-
-    Example:
-
-    ```python
-    plots.save_figure(plt.gcf(), "glove_frozen_accuracy", group="6.1.3-raw-imdb-to-glove")
-    # -> figures/6.1.3-raw-imdb-to-glove/glove_frozen_accuracy.png
-    ```
+    ``name`` may hold sub-folders (``"rnn/lstm_history"``), ``.png`` is added if missing;
+    neither ``name`` nor ``group`` may be empty, absolute or hold ``..``.
     """
     folders, file_name = [], ""
     for label, value in (("group", group), ("name", name)):

@@ -39,22 +39,10 @@ def record(model: str, history: Mapping[str, list[float]] | object, *, data: str
            notes: str = "") -> dict:
     """Save one model's validation accuracy (best and last epoch) for the results table.
 
-    Args:
-        model: a key of `BOOK` (the listing and model), so the book's figure stands beside ours.
-        history: a Keras ``History`` or its ``.history`` dict, with ``val_acc``.
-        data: ``"embedded"`` or ``"real"``.
-        test_acc: accuracy on the test split, if the notebook evaluated it.
-        seed_test_accs: test accuracies of the same model trained with other seeds (the run of
-            ``history`` included), to show the run-to-run spread.
-        notes: anything worth a column (e.g. "2,400 training reviews, 6 epochs").
-
-    Returns:
-        The record written.
-
-    Raises:
-        ValueError: when ``model`` is not in `BOOK` or the history has no ``val_acc``.
-        NotADirectoryError: when ``TEXTSEQ_RESULTS_DIR`` names a file.
-        PermissionError: when the results folder cannot be created or written.
+    ``model`` is a key of `BOOK`, so the book's figure stands beside ours; ``history`` a Keras
+    ``History`` (or its dict) with ``val_acc``; ``data`` ``"embedded"`` or ``"real"``;
+    ``seed_test_accs`` the test accuracies of the same model with other seeds (this run's
+    included), to show the spread. Returns the record written.
     """
     if model not in BOOK:
         raise ValueError(f"model must be one of {sorted(BOOK)}; got {model!r}")
@@ -153,25 +141,9 @@ def record_comparison(listing: str, *, data: str, first_edition: str, keras3: st
                       keras3_seconds: float | None = None, notes: str = "") -> dict:
     """Save one first-edition model and its Keras 3 form, trained with the same seeds.
 
-    Args:
-        listing: What is compared, e.g. ``"6-27"``; one record per listing and data source.
-        data: ``"embedded"`` or ``"real"``.
-        first_edition: The first edition's model, in a few words.
-        keras3: The Keras 3 model, in a few words.
-        first_edition_accs: Test accuracy of the first edition's model, one per seed.
-        keras3_accs: Test accuracy of the Keras 3 model, one per seed, in the same seed order.
-        first_edition_seconds: Seconds per training epoch of the first edition's model (a
-            timing: it changes from run to run), or None.
-        keras3_seconds: The same for the Keras 3 model.
-        notes: The setting, e.g. ``"200 training reviews, 10 epochs"``.
-
-    Returns:
-        The record written: accuracies rounded to 3 decimals, their means and the mean gap
-        (Keras 3 minus first edition).
-
-    Raises:
-        ValueError: when the two accuracy lists are empty or of different lengths, or a value is
-            not a number between 0 and 1.
+    One record per ``listing`` (e.g. ``"6-27"``) and data source: the test accuracies of each
+    model, one per seed in the same order, rounded to 3 decimals, their means and the mean gap
+    (Keras 3 minus first edition), and optionally the seconds per epoch of each (a timing).
 
     Example:
         >>> import os
@@ -246,3 +218,8 @@ def comparison_table(records: list[dict]) -> str:
         cells += [f"{r['gap']:+.3f}", r["notes"]]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":  # `make run`, after the notebooks: python -m textseq.results
+    table = write_table()
+    print(table.read_text(encoding="utf-8"))

@@ -9,8 +9,9 @@
    in ``.colab-cache/base-<key>``, the key being a hash of that file, the interpreter's version
    and `RECIPE`. Each run works on a hard-linked copy, so the cache is never changed.
 2. The wheel is installed into the copy the way the notebooks' setup cell does it: the setup
-   cell's own line (`textseq.project.install_line`) with the wheel's ``file://`` address in place
-   of the release's, so pip installs the dependencies from the package index.
+   cell's own line (``install_line`` of ``tools/notebook_links.py``) with the wheel's
+   ``file://`` address in place of the release's, so pip installs the dependencies from the
+   package index.
 3. No installed distribution may change version or disappear: TensorFlow, Keras and numpy above
    all (checked by name), and every other one of the stack.
 4. Each notebook runs from a copy in a temporary folder (the working directory is outside the
@@ -61,6 +62,17 @@ print("TEXTSEQ-PROBE " + json.dumps({
     "versions": {name: md.version(name) for name in ("tensorflow", "keras", "numpy", "textseq")},
 }))
 """
+
+
+def notebook_links():
+    """``tools/notebook_links.py``, where the setup cell's install line is derived."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("notebook_links",
+                                                  ROOT / "tools" / "notebook_links.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 class CheckFailed(Exception):
@@ -135,9 +147,7 @@ def distributions(python: Path) -> dict[str, str]:
 
 def install_wheel(python: Path, wheel: Path, cwd: Path) -> None:
     """Install ``wheel`` with the setup cell's own pip line, its URL swapped for the file's."""
-    from textseq import project
-
-    line = project.install_line(wheel.resolve().as_uri())
+    line = notebook_links().install_line(wheel.resolve().as_uri())
     magic, _, arguments = line.partition(" ")
     if magic != "%pip":
         raise CheckFailed(f"the setup cell's install line is not a %pip line: {line}")
@@ -284,8 +294,7 @@ def main(argv: list[str] | None = None) -> int:
     from nbclient.exceptions import CellExecutionError
 
     try:
-        from textseq import project
-
+        project = notebook_links()
         if args.wheel.name != project.wheel_filename() or not args.wheel.is_file():
             raise CheckFailed(f"no wheel {project.wheel_filename()} (the release the notebooks "
                               f"install) at {args.wheel}: run make dist")

@@ -1,0 +1,57 @@
+"""What makes a corpus look like IMDB to the chapter's code, measured (``make data`` prints it)."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import os
+from collections import Counter
+from pathlib import Path
+
+from textseq.text.tokenizer import tokenize_review
+
+__all__ = ["corpus_stats"]
+
+
+def corpus_stats(root: str | os.PathLike) -> dict[str, float | int]:
+    """Measure what makes a corpus look like IMDB to the chapter's code: review counts, the share
+    of positive labels, the median length and the share over 500 words, distinct words, the slope
+    of log frequency against log rank for ranks 10-2000 (about -1 for Zipf's law), and the share
+    of a 10,000-word `textseq.text.Tokenizer`'s words (Listing 6-9) with a glove.6B vector."""
+    root = Path(root)
+    lengths, labels, vocab, texts = [], [], Counter(), []
+    for split, label in itertools.product(("train", "test"), ("neg", "pos")):
+        for path in (root / split / label).iterdir():
+            texts.append(path.read_text(encoding="utf-8"))
+            tokens = tokenize_review(texts[-1])
+            lengths.append(len(tokens))
+            labels.append(label == "pos")
+            vocab.update(tokens)
+    lengths.sort()
+    freqs = sorted(vocab.values(), reverse=True)[9:2000]
+    xs = [math.log(r) for r in range(10, 10 + len(freqs))]
+    ys = [math.log(f) for f in freqs]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum(
+        (x - mx) ** 2 for x in xs)
+    return {
+        "labelled_reviews": len(lengths),
+        "positive_share": round(sum(labels) / len(labels), 4),
+        "median_words": lengths[len(lengths) // 2],
+        "share_over_500_words": round(sum(n > 500 for n in lengths) / len(lengths), 4),
+        "distinct_words": len(vocab),
+        "zipf_slope": round(slope, 3),
+        "glove_coverage_top_9999": round(_glove_coverage(texts), 4),
+    }
+
+
+def _glove_coverage(texts: list[str]) -> float:
+    """Share of a 10,000-word Tokenizer's words (Listing 6-9) that have a glove.6B vector."""
+    from textseq.glove.packaged import packaged_words
+    from textseq.text.tokenizer import Tokenizer
+
+    tokenizer = Tokenizer(num_words=10000)
+    tokenizer.fit_on_texts(texts)
+    top = [w for w, i in tokenizer.word_index.items() if i < 10000]
+    known = set(packaged_words())
+    return sum(w in known for w in top) / len(top)

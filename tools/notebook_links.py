@@ -1,0 +1,245 @@
+"""Keep the notebooks' Colab badges and setup cells in line with the repository and the version.
+
+    python tools/notebook_links.py --check notebooks/*.ipynb   # list mismatches, exit 1 if any
+    python tools/notebook_links.py --fix notebooks/*.ipynb     # rewrite the notebooks in place
+
+Each fact is written once: the repository's address in ``pyproject.toml`` (``[project.urls]
+Repository``), the version as ``__version__`` in ``src/textseq/__init__.py``. Derived from them:
+
+- **Badges.** Every Colab link in a notebook's markdown opens the notebook as released, at the tag
+  ``v<version>`` (`colab_url`); a notebook without one gets `colab_badge` in its first markdown
+  cell.
+- **Install line.** The setup cell (the first code cell), and any other line that pip-installs
+  textseq, installs the release's wheel: `install_line`, e.g. ``%pip install -q "textseq @
+  https://github.com/OWNER/REPO/releases/download/v0.1.0/textseq-0.1.0-py3-none-any.whl"``. A
+  missing one is reported, not invented.
+- **Summary.** The setup cell ends with `summary_lines`: the guarded import, which turns a failed
+  install into one message that says what to do, then the summary of the data and the device.
+
+Releasing version X: set ``__version__ = "X"``, run ``--fix``, ``make test``, tag ``vX`` and attach
+``dist/textseq-X-py3-none-any.whl`` to the GitHub release ``vX``. Notebooks are written as
+nbformat writes them (JSON, indent 1, keys sorted), so a fix changes only the lines it rewrites.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import tomllib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = "textseq"
+COLAB = "https://colab.research.google.com"
+BADGE_IMAGE = f"{COLAB}/assets/colab-badge.svg"
+_GITHUB = re.compile(r"https://github\.com/(?P<owner>[A-Za-z0-9-]+)/(?P<repo>[A-Za-z0-9._-]+)")
+_IMPORT = "from textseq.notebook import setup_summary"
+_OLD_IMPORTS = ("from textseq.runtime import setup_summary",)  # replaced by --fix
+_PRINT = "print(setup_summary())  # the data in use (TEXTSEQ_DATA) and the device"
+# Any link that opens a GitHub notebook in Colab, up to a quote, bracket or space.
+_COLAB_LINK = re.compile(re.escape(COLAB) + r"/github/[^\s\"'<>()\[\]]+")
+# A line that pip-installs textseq, in IPython's (%pip) or the shell's (!pip) form.
+_INSTALL = re.compile(r"^(?P<indent>[ \t]*)[%!]\s*pip3?\s+install\b.*\btextseq\b.*$",
+                      re.MULTILINE)
+
+
+def repository(root: Path = ROOT) -> str:
+    """The ``Repository`` address of ``pyproject.toml``, without a trailing ``/`` or ``.git``."""
+    with open(root / "pyproject.toml", "rb") as f:
+        address = tomllib.load(f).get("project", {}).get("urls", {}).get("Repository")
+    where = f"{root / 'pyproject.toml'} [project.urls]"
+    if not address:
+        raise LookupError(f"no Repository address in {where}")
+    address = address.strip().removesuffix("/").removesuffix(".git")
+    if _GITHUB.fullmatch(address) is None:
+        raise ValueError(f"the Repository address in {where} must be https://github.com/OWNER/REPO "
+                         f"(Colab opens notebooks from GitHub); got {address!r}")
+    return address
+
+
+def version(root: Path = ROOT) -> str:
+    """``__version__`` as written in ``src/textseq/__init__.py``."""
+    text = (root / "src" / PACKAGE / "__init__.py").read_text(encoding="utf-8")
+    return re.search(r'^__version__ = "([^"]+)"$', text, re.MULTILINE).group(1)
+
+
+def github_path(address: str | None = None) -> str:
+    """``"OWNER/REPO"`` of a GitHub address (default: `repository`)."""
+    address = repository() if address is None else address
+    match = _GITHUB.fullmatch(address)
+    if match is None:
+        raise ValueError(f"not a GitHub repository address: {address!r}")
+    return f"{match['owner']}/{match['repo']}"
+
+
+def release_tag(release: str | None = None) -> str:
+    return f"v{version() if release is None else release}"
+
+
+def wheel_filename(release: str | None = None) -> str:
+    return f"{PACKAGE}-{version() if release is None else release}-py3-none-any.whl"
+
+
+def wheel_url(address: str | None = None, release: str | None = None) -> str:
+    """Where a release's wheel is downloaded from: an asset of its GitHub release."""
+    address = repository() if address is None else address
+    return f"{address}/releases/download/{release_tag(release)}/{wheel_filename(release)}"
+
+
+def install_line(url: str | None = None) -> str:
+    """The setup cell's install line: a PEP 508 direct reference to the wheel at ``url``."""
+    return f'%pip install -q "{PACKAGE} @ {wheel_url() if url is None else url}"'
+
+
+def colab_url(notebook: str, address: str | None = None, release: str | None = None) -> str:
+    """The address that opens ``notebooks/<notebook>`` of the release in Colab."""
+    if "/" in notebook or "\\" in notebook or not notebook.endswith(".ipynb"):
+        raise ValueError(f"notebook must be a .ipynb file name, got {notebook!r}")
+    return (f"{COLAB}/github/{github_path(address)}/blob/{release_tag(release)}/"
+            f"notebooks/{notebook}")
+
+
+def colab_badge(notebook: str) -> str:
+    return f'<a href="{colab_url(notebook)}"><img src="{BADGE_IMAGE}" alt="Open In Colab"/></a>'
+
+
+def install_help() -> str:
+    """The message of a setup cell whose install failed: what failed, and what to do."""
+    return (f"textseq is not installed: the %pip line above failed (pip's error is printed "
+            f"above). It installs {wheel_filename()} from the release {release_tag()} at "
+            f"{repository()}/releases. If that release is not there yet or cannot be reached, "
+            f"download a released textseq wheel (or build one from a checkout with `make dist`), "
+            f"upload it with Colab's Files panel, run `%pip install "
+            f"./textseq-<version>-py3-none-any.whl`, then run this cell again.")
+
+
+def summary_lines() -> tuple[str, ...]:
+    """The lines that end a setup cell: textseq's import, guarded, then the summary."""
+    return ("try:", f"    {_IMPORT}",
+            "except ModuleNotFoundError:  # on Colab: the %pip line above failed",
+            f"    raise ModuleNotFoundError({install_help()!r}) from None", _PRINT)
+
+
+def _source(cell: dict[str, Any]) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else source
+
+
+def _set_source(cell: dict[str, Any], text: str) -> None:
+    cell["source"] = text.splitlines(keepends=True)
+
+
+def _cells(nb: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    return [cell for cell in nb.get("cells", []) if cell.get("cell_type") == kind]
+
+
+def _check(nb: dict[str, Any], name: str) -> list[str]:
+    found = []
+    badge = colab_url(name)
+    links = [link for cell in _cells(nb, "markdown")
+             for link in _COLAB_LINK.findall(_source(cell))]
+    if not links:
+        found.append(f"no Colab badge in a markdown cell (expected a link to {badge})")
+    found += [f"Colab badge links to {link}, expected {badge}" for link in links if link != badge]
+    code = _cells(nb, "code")
+    if not code:
+        return [*found, "no code cell, so no setup cell"]
+    line = install_line()
+    setup = _source(code[0])
+    if not _INSTALL.search(setup):
+        found.append(f"the setup cell (first code cell) has no line installing textseq; "
+                     f"expected, under `if IS_COLAB:`, {line}")
+    for i, cell in enumerate(code):
+        for match in _INSTALL.finditer(_source(cell)):
+            if match.group(0).strip() != line:
+                where = "the setup cell" if i == 0 else f"code cell {i + 1}"
+                found.append(f"{where} installs textseq with {match.group(0).strip()!r}, "
+                             f"expected {line!r}")
+    missing = [text for text in summary_lines() if text not in setup.splitlines()]
+    if missing:
+        found.append(f"the setup cell lacks {' / '.join(repr(text) for text in missing)}")
+    return found
+
+
+def _fix(nb: dict[str, Any], name: str) -> None:
+    badge_url = colab_url(name)
+    markdown = _cells(nb, "markdown")
+    if any(_COLAB_LINK.search(_source(cell)) for cell in markdown):
+        for cell in markdown:
+            text = _source(cell)
+            if _COLAB_LINK.search(text):
+                _set_source(cell, _COLAB_LINK.sub(badge_url, text))
+    elif markdown:
+        _set_source(markdown[0], f"{_source(markdown[0]).rstrip()}\n\n{colab_badge(name)}")
+    else:
+        nb.setdefault("cells", []).insert(0, {"cell_type": "markdown", "id": "colab-badge",
+                                              "metadata": {}, "source": [colab_badge(name)]})
+    line = install_line()
+    code = _cells(nb, "code")
+    for cell in code:
+        text = _source(cell)
+        if _INSTALL.search(text):
+            _set_source(cell, _INSTALL.sub(lambda m: m.group("indent") + line, text))
+    if code:
+        setup = _source(code[0])
+        block = summary_lines()
+        if any(text not in setup.splitlines() for text in block):
+            # An older form (the bare import and print, or another message) makes way.
+            old = {_IMPORT, *_OLD_IMPORTS, _PRINT, *block[:3]}
+            kept = [line for line in setup.splitlines() if line.strip() not in old
+                    and not line.startswith("    raise ModuleNotFoundError(")]
+            _set_source(code[0], "\n".join(kept).rstrip() + "\n\n" + "\n".join(block))
+
+
+def _read(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def problems(path: str | Path) -> list[str]:
+    """What in a notebook disagrees with the repository and the version (empty when nothing)."""
+    path = Path(path)
+    return _check(_read(path), path.name)
+
+
+def fix(path: str | Path) -> list[str]:
+    """Rewrite a notebook's badges, install lines and summary in place; return what is still
+    wrong (`problems`: only a setup cell without an install line, which is not invented)."""
+    path = Path(path)
+    nb = _read(path)
+    _fix(nb, path.name)
+    if json.dumps(nb, sort_keys=True) != json.dumps(_read(path), sort_keys=True):
+        text = json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+        path.write_text(text, encoding="utf-8")
+    return _check(nb, path.name)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python tools/notebook_links.py",
+        description="Check (or fix) the notebooks' Colab badges and setup cells against the "
+                    "repository address and the version.")
+    mode = parser.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--check", action="store_true", help="report mismatches, change nothing")
+    mode.add_argument("--fix", action="store_true", help="rewrite the notebooks in place")
+    parser.add_argument("notebooks", nargs="+", type=Path, metavar="NOTEBOOK")
+    args = parser.parse_args(argv)
+    print(f"repository {repository()}, release {release_tag()}: {install_line()}")
+    failed = False
+    for path in args.notebooks:
+        before = path.read_bytes()
+        found = fix(path) if args.fix else problems(path)
+        status = "fixed" if args.fix and path.read_bytes() != before else "ok"
+        if found:
+            failed, status = True, "MISMATCH"
+        print(f"{path}: {status}")
+        for problem in found:
+            print(f"  - {problem}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
