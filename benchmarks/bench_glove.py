@@ -231,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="our own GloVe's epochs (default: datasets.OWN_GLOVE's)")
     parser.add_argument("--skip-train", action="store_true")
     args = parser.parse_args(argv)
-    from textseq.paths import data_dir
+    from textseq._files import data_dir
 
     path = data_dir() / "bench" / f"glove.bench.{args.words}x{args.dim}.txt"
     t0 = time.perf_counter()

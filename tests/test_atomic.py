@@ -1,4 +1,4 @@
-"""textseq.atomic: temp-then-rename writes, leftovers of dead writers, races, permissions."""
+"""textseq._files (atomic writes): temp-then-rename writes, leftovers of dead writers, races, permissions."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from textseq import atomic
-from textseq.atomic import (
+from textseq import _files as atomic
+from textseq._files import (
     atomic_dir,
     atomic_file,
     is_temp_name,
@@ -96,7 +96,7 @@ def _leave_temp(folder: Path, kind: str) -> subprocess.Popen:
     """A child that makes a temp file or folder beside folder/target and then waits."""
     return python(f"""
         import sys, time
-        from textseq.atomic import temp_path
+        from textseq._files import temp_path
         tmp = temp_path({str(folder / 'target')!r})
         tmp.mkdir() if {kind!r} == "dir" else tmp.write_bytes(b"partial")
         (tmp / "inner").write_bytes(b"x") if {kind!r} == "dir" else None
@@ -178,7 +178,7 @@ def test_two_processes_building_the_same_folder_at_once_both_succeed(tmp_path):
     go = tmp_path / "go"
     code = f"""
         import pathlib, time
-        from textseq.atomic import atomic_dir
+        from textseq._files import atomic_dir
         with atomic_dir({str(tmp_path / 'tree')!r}) as tmp:
             for i in range(50):
                 (tmp / f"{{i}}.txt").write_text(str(i))

@@ -210,7 +210,7 @@ def test_regeneration_moves_the_old_corpus_aside_first(tmp_path, monkeypatch):
 
 def test_stale_temporaries_of_killed_runs_are_removed(tmp_path):
     dest = ensure_corpus(tmp_path / "aclImdb", **SIZES)
-    code = ("import sys; from textseq.atomic import temp_path; tmp = temp_path(sys.argv[1]); "
+    code = ("import sys; from textseq._files import temp_path; tmp = temp_path(sys.argv[1]); "
             "(tmp / 'train').mkdir(parents=True); print(tmp)")
     dead = subprocess.run([sys.executable, "-c", code, str(dest)], capture_output=True,
                           text=True, check=True)  # a writer that died mid-generation

@@ -39,7 +39,7 @@ def test_real_glove_rejects_unknown_dimension():
 @pytest.fixture
 def fake_download(tmp_path, monkeypatch):
     """ensure_glove6b without the network: record the calls, return a path."""
-    from textseq import fetch
+    from textseq.imdb import fetch
 
     calls = []
     zip_path = tmp_path / "glove.6B.zip"
@@ -257,7 +257,7 @@ def test_two_first_runs_of_stats_at_once_both_succeed(tmp_path):
     import subprocess
     import sys
 
-    from textseq.atomic import is_temp_name
+    from textseq._files import is_temp_name
 
     data, ready = tmp_path / "data", tmp_path / "ready"
     data.mkdir()

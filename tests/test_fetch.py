@@ -31,9 +31,9 @@ from pathlib import Path
 import pytest
 from conftest import TINY_REVIEWS, make_tarball
 
-from textseq import fetch, paths
+from textseq.imdb import fetch, paths
 from textseq.aclimdb import DataError, read_split
-from textseq.fetch import ArchiveError, DownloadError, OfflineError, Resource, iter_members
+from textseq.imdb.fetch import ArchiveError, DownloadError, OfflineError, Resource, iter_members
 
 
 class Server:

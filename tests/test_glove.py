@@ -342,7 +342,7 @@ def test_failed_cache_write_leaves_nothing_and_warns(tmp_path, monkeypatch):
 
 def dead_writers_temp(dest: Path) -> Path:
     """A temporary file beside ``dest`` as a writer killed mid-write (SIGKILL) leaves it."""
-    code = f"from textseq.atomic import temp_path; print(temp_path({str(dest)!r}))"
+    code = f"from textseq._files import temp_path; print(temp_path({str(dest)!r}))"
     tmp = Path(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                               check=True).stdout.strip())
     tmp.write_bytes(b"\x93NUMPY half a cache")

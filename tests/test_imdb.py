@@ -257,7 +257,7 @@ def test_unwritable_parent_still_works_and_says_so(salad, monkeypatch):
 
 def test_the_cache_is_readable_by_others_and_dead_writers_leftovers_go(salad):
     """Issue 11, faults 4 and 16: the cache was written 0600 by tempfile.mkstemp."""
-    dead = subprocess.run([sys.executable, "-c", "from textseq.atomic import temp_path; "
+    dead = subprocess.run([sys.executable, "-c", "from textseq._files import temp_path; "
                            f"print(temp_path({str(salad.parent / '.aclImdb.imdb-x.npz')!r}))"],
                           capture_output=True, text=True, check=True).stdout.strip()
     Path(dead).write_bytes(b"half a cache")  # what a killed writer leaves

@@ -11,7 +11,7 @@ once must both succeed, with the same tree.
 
 Scenarios (add one by adding a class to ``SCENARIOS``):
 
-- ``download``: ``textseq.fetch.ensure_aclimdb`` against a ``ThreadingHTTPServer`` on
+- ``download``: ``textseq.imdb.fetch.ensure_aclimdb`` against a ``ThreadingHTTPServer`` on
   127.0.0.1 serving an aclImdb archive the test builds (1,500 reviews of word salad), sent in
   small throttled chunks so that a run spends time downloading, verifying and extracting.
 - ``corpus``: ``textseq.corpus.ensure_corpus`` of a small embedded corpus (400 generated
@@ -19,7 +19,7 @@ Scenarios (add one by adding a class to ``SCENARIOS``):
   imported textseq and computed the generator's word pools (`ForkServer`): a fresh interpreter
   spends seconds on those before it writes anything, which would leave most kills in nothing
   and the test five times longer. Each child is still a process of its own (own process id and
-  start time, which is all that `textseq.atomic` looks at), killed by a real signal.
+  start time, which is all that `textseq._files` looks at), killed by a real signal.
 
 Part of ``make test`` (marker ``kill``, about 30 s for the download, 15 s for the corpus). As a
 script, with a report of where each kill landed::
@@ -52,7 +52,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from conftest import random_reviews, write_tree  # noqa: E402
 
-from textseq.atomic import is_temp_name  # noqa: E402
+from textseq._files import is_temp_name  # noqa: E402
 
 RUNS = 20
 SIGNALS = (signal.SIGKILL, signal.SIGTERM)
@@ -96,7 +96,7 @@ class DownloadScenario:
     def start(self, dest: Path) -> subprocess.Popen:
         """Start the scenario's first run into ``dest`` in a child process."""
         code = textwrap.dedent(f"""
-            from textseq import fetch
+            from textseq.imdb import fetch
             fetch.ACLIMDB = fetch.Resource(
                 "aclImdb_v1.tar.gz", ({self.url!r},), {len(self.data)},
                 {hashlib.sha256(self.data).hexdigest()!r})

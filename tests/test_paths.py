@@ -1,10 +1,10 @@
-"""textseq.paths: the three folders, their variables, and clear errors when one is unusable."""
+"""textseq._files (paths): the three folders, their variables, and clear errors when one is unusable."""
 
 from __future__ import annotations
 
 import pytest
 
-from textseq import paths
+from textseq import _files as paths
 
 
 @pytest.mark.parametrize("function, variable", [(paths.data_dir, "TEXTSEQ_DATA_DIR"),

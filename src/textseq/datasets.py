@@ -25,10 +25,10 @@ import time
 from pathlib import Path
 
 from textseq._checks import check_int
-from textseq.atomic import atomic_file, write_text
+from textseq._files import atomic_file, write_text
 from textseq.glove import packaged
 from textseq.glove.vectors import GloveFile
-from textseq.paths import data_dir
+from textseq._files import data_dir
 
 __all__ = ["SOURCES", "GLOVE_SOURCES", "data_source", "glove_source", "imdb_dir", "glove_file",
            "own_glove_file", "glove_text_sample", "glove_text_file", "GloveFile", "describe"]
@@ -75,7 +75,7 @@ def imdb_dir(source: str | None = None) -> Path:
 
         return ensure_corpus(data_dir() / "embedded" / "aclImdb", seed=EMBEDDED_SEED,
                              **EMBEDDED_SIZES)
-    from textseq.fetch import ensure_aclimdb
+    from textseq.imdb.fetch import ensure_aclimdb
 
     return ensure_aclimdb(data_dir())
 
@@ -130,7 +130,7 @@ def glove_file(dim: int | None = None, source: str | None = None, *,
     if dim not in GLOVE6B_DIMS:
         raise ValueError(f"glove.6B has dim {', '.join(map(str, GLOVE6B_DIMS[:-1]))} or "
                          f"{GLOVE6B_DIMS[-1]}; got {dim}")
-    from textseq.fetch import ensure_glove6b
+    from textseq.imdb.fetch import ensure_glove6b
 
     return GloveFile(ensure_glove6b(data_dir()), f"glove.6B.{dim}d.txt", dim)
 

@@ -25,10 +25,10 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from textseq._checks import check_str
-from textseq.atomic import write_bytes
+from textseq._files import write_bytes
 from textseq.notebook.report import in_jupyter_kernel
 from textseq.notebook.training import accuracy_key, history_dict
-from textseq.paths import figures_dir
+from textseq._files import figures_dir
 
 __all__ = [
     "STYLE", "plot_history", "plot_histories", "plot_seeds", "seeds_figure", "history_figure",
@@ -255,7 +255,7 @@ def show_figure(fig: Figure) -> bool:
 def save_figure(fig: Figure, name: str, *, group: str | None = None) -> Path:
     """Save ``fig`` as ``figures_dir()/<group>/<name>.png`` and return the path.
 
-    The PNG is written through `textseq.atomic` (a temporary file in the same folder, then
+    The PNG is written through `textseq._files` (a temporary file in the same folder, then
     renamed), so an interrupted save never leaves half a file.
 
     ``name`` may hold sub-folders (``"rnn/lstm_history"``), ``.png`` is added if missing;

@@ -3,7 +3,7 @@
 Each training notebook calls `record` once per model; the Keras 3 notebook (6.2.4) calls
 `record_comparison` once per listing it modernises. ``make run`` ends with `write_table`, which
 gathers the records into ``results/results.md`` (``TEXTSEQ_RESULTS_DIR``): the chapter's table,
-then "first edition against Keras 3". Both write through `textseq.atomic`, so a failed or killed
+then "first edition against Keras 3". Both write through `textseq._files`, so a failed or killed
 write leaves no partial record behind.
 """
 
@@ -14,8 +14,8 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from textseq.atomic import atomic_file, write_text
-from textseq.paths import results_dir
+from textseq._files import atomic_file, write_text
+from textseq._files import results_dir
 
 __all__ = ["BOOK", "record", "load_records", "find_record", "results_table", "write_table",
            "record_comparison", "load_comparisons", "comparison_table"]

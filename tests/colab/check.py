@@ -54,11 +54,11 @@ WATCHED = ("tensorflow", "keras", "numpy")
 KERNEL = "textseq-colab-like"
 PROBE = """\
 import json, sys, importlib.metadata as md
-import textseq, textseq.paths
+import textseq, textseq._files
 print("TEXTSEQ-PROBE " + json.dumps({
     "executable": sys.executable,
     "textseq": textseq.__file__,
-    "data_dir": str(textseq.paths.data_dir()),
+    "data_dir": str(textseq._files.data_dir()),
     "versions": {name: md.version(name) for name in ("tensorflow", "keras", "numpy", "textseq")},
 }))
 """

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from textseq._checks import check_int, describe
-from textseq.atomic import atomic_dir, remove_stale, temp_path
+from textseq._files import atomic_dir, remove_stale, temp_path
 from textseq.corpus import lexicon as lx
 from textseq.corpus.wordpools import word_pools
 from textseq.text.tokenizer import tokenize_review
@@ -238,7 +238,7 @@ def generate_corpus(dest: str | os.PathLike, *, seed: int = 0, n_train: int = 12
     """Write the embedded corpus into ``dest`` (an ``aclImdb`` folder), replacing nothing.
 
     The tree is built in a temporary folder beside ``dest`` and renamed into place at the end
-    (`textseq.atomic.atomic_dir`), so an interrupted run leaves no partial corpus behind, and
+    (`textseq._files.atomic_dir`), so an interrupted run leaves no partial corpus behind, and
     the temporary folder of a killed run is removed by the next one. When another process
     generates the same corpus into ``dest`` at the same time, the first to finish wins and the
     other keeps its tree. ``n_train`` and ``n_test`` are even (half positive, half negative),

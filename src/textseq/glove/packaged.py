@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from textseq._checks import check_int
-from textseq.atomic import atomic_file
+from textseq._files import atomic_file
 
 __all__ = ["PACKAGE", "MODULE", "NAME", "LABEL", "WORDS", "DIM", "package_dir", "packaged_words",
            "packaged_vectors", "format_row", "write_text"]
@@ -110,7 +110,7 @@ def write_text(path: str | os.PathLike, n_lines: int | None = None) -> Path:
 
     The lines are those of the published ``glove.6B.50d.txt``, from the most frequent word
     (``None``: all 400,000, about 170 MB), so the book's reading loop (Listing 6-10) runs over
-    them unchanged. On any failure ``path`` is left as it was (`textseq.atomic`).
+    them unchanged. On any failure ``path`` is left as it was (`textseq._files`).
 
     Example:
         >>> path = write_text(tmp / "head.txt", 3)

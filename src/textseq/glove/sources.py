@@ -25,9 +25,9 @@ from pathlib import Path
 import numpy as np
 
 from textseq._checks import check_int, check_str, describe
-from textseq.atomic import atomic_file
+from textseq._files import atomic_file
 from textseq.glove.textfile import GloveFormatError
-from textseq.paths import data_dir
+from textseq._files import data_dir
 
 __all__ = ["resolve", "open_source", "cache_files", "read_cache", "write_cache"]
 
@@ -166,7 +166,7 @@ def read_cache(path, member, encoding, dim, files):
 
 
 def write_cache(path, member, encoding, files, words: list[str], vectors: np.ndarray) -> None:
-    """Write the cache with `textseq.atomic` (a killed writer leaves no half-written file under
+    """Write the cache with `textseq._files` (a killed writer leaves no half-written file under
     the cache's names, and its leftovers go the next time); the vocabulary file, which holds the
     metadata, goes last. A failure is a warning, not an error."""
     npy, vocab = files

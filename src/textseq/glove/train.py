@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from textseq._checks import check_int, check_number
-from textseq.atomic import atomic_file
+from textseq._files import atomic_file
 from textseq.glove.vectors import GloveVectors
 
 __all__ = ["build_vocab", "cooccurrence", "train_glove", "save_glove_text",
@@ -285,7 +285,7 @@ def save_glove_text(path: str | os.PathLike, words: Sequence[str], vectors: np.n
                     precision: int = 6) -> Path:
     """Write vectors in the GloVe text format (``word v1 ... vd`` per line, UTF-8), atomically.
 
-    A reader never sees half a file (`textseq.atomic`); `textseq.glove.load_vectors` reads it
+    A reader never sees half a file (`textseq._files`); `textseq.glove.load_vectors` reads it
     back. ``precision``: digits after the point (``%.6f``, as glove.c writes).
     """
     precision = check_int("precision", precision, minimum=0)

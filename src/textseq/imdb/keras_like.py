@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from textseq._checks import check_choice, check_int, describe
-from textseq.atomic import atomic_file
+from textseq._files import atomic_file
 from textseq.imdb.reviews import read_splits
 from textseq.text.tokenizer import tokenize_review
 

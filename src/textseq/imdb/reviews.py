@@ -16,7 +16,7 @@ Texts are the files' exact UTF-8 contents. What counts as a review, for folders 
   refused, as archive members that are links are.
 - **Not empty**: the real dataset has no empty review; an empty file is what an interrupted copy
   or extraction leaves behind. A review of only spaces is text.
-- **Archives follow `textseq.fetch.iter_members`**, the rules of the extractor: a member that
+- **Archives follow `textseq.imdb.fetch.iter_members`**, the rules of the extractor: a member that
   is absolute, holds ``..``, is a link or a device, lies outside ``aclImdb/`` or appears twice
   stops the reader with the extractor's message.
 
@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from textseq._checks import check_choice
-from textseq.fetch import ArchiveError, iter_members
+from textseq.imdb.fetch import ArchiveError, iter_members
 
 __all__ = ["DataError", "Reviews", "read_split", "read_splits", "LABEL_FOLDERS"]
 
@@ -235,7 +235,7 @@ def read_split(source: str | os.PathLike, split: str = "train", *, include_unsup
     link) holding non-empty UTF-8 text without NUL bytes (see the module docstring for why). Other
     files beside the label folders (``urls_pos.txt``, ``labeledBow.feat`` …) are ignored. An
     archive is streamed with `tarfile` (members under ``aclImdb/``, checked with the rules of
-    `textseq.fetch.iter_members`), nothing is extracted.
+    `textseq.imdb.fetch.iter_members`), nothing is extracted.
 
     ``source`` is the ``aclImdb`` folder or ``aclImdb_v1.tar.gz``; ``split`` is ``"train"`` or
     ``"test"``; ``include_unsup`` also reads the 50,000 unlabelled ``train/unsup`` reviews;

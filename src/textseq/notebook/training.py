@@ -88,7 +88,10 @@ def _enable_op_determinism(keras: Any) -> None:
             with native_stderr_silenced():  # the first native log line, absl's notice with it
                 import numpy as np
 
-                warm = keras.Sequential([keras.Input((1,)), keras.layers.Identity()])
+                # Named, so the reader's first model is still "sequential" (auto-names count).
+                warm = keras.Sequential([keras.Input((1,), name="textseq_warm_up_input"),
+                                         keras.layers.Identity(name="textseq_warm_up")],
+                                        name="textseq_warm_up_model")
                 warm.predict(np.zeros((3, 1), "float32"), batch_size=2, verbose=0)
             drop_native_stderr_lines(DETERMINISM_LOG_LINE)
             drop_native_stderr_lines(ABSL_NOTICE_LINE)

@@ -1,7 +1,7 @@
 """Download aclImdb_v1.tar.gz and glove.6B.zip once, checked against pinned SHA-256 (pooch).
 
 `pooch.retrieve` downloads with a progress bar and checks the SHA-256, in a temporary folder of
-the run's own (`textseq.atomic`): a kill leaves nothing under the real name, and two first runs at
+the run's own (`textseq._files`): a kill leaves nothing under the real name, and two first runs at
 once both succeed. Offline, an `OfflineError` says what to download by hand and where to put it.
 aclImdb is extracted with the member rules `textseq.aclimdb.read_split` applies (`iter_members`)
 and tarfile's ``filter="data"``. Pins: aclImdb's as TensorFlow Datasets lists them; glove.6B.zip's
@@ -21,8 +21,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from textseq.atomic import atomic_dir, remove_stale, temp_path
-from textseq.paths import data_dir
+from textseq._files import atomic_dir, remove_stale, temp_path
+from textseq._files import data_dir
 
 __all__ = ["Resource", "ACLIMDB", "GLOVE6B", "DownloadError", "OfflineError", "ArchiveError",
            "retrieve", "ensure_aclimdb", "ensure_glove6b", "iter_members"]
@@ -125,7 +125,7 @@ def ensure_aclimdb(cache_dir: str | os.PathLike | None = None, *, offline: bool 
                    progress: bool = True) -> Path:
     """Return ``<cache>/aclImdb``, downloading (84 MB) and extracting it the first time.
 
-    ``cache_dir`` defaults to `textseq.paths.data_dir` (``TEXTSEQ_DATA_DIR``, whose errors name
+    ``cache_dir`` defaults to `textseq._files.data_dir` (``TEXTSEQ_DATA_DIR``, whose errors name
     it). A folder you extracted yourself is used as is, if it has ``train/`` and ``test/``. Errors
     as `retrieve`, and ``ArchiveError`` for an unsafe member or a damaged archive.
     """
