@@ -1,4 +1,4 @@
-"""textseq._files (atomic writes): temp-then-rename writes, leftovers of dead writers, races, permissions."""
+"""textseq._files, atomic writes: temp-then-rename, dead writers' leftovers, races, permissions."""
 
 from __future__ import annotations
 

@@ -31,8 +31,8 @@ from pathlib import Path
 import pytest
 from conftest import TINY_REVIEWS, make_tarball
 
-from textseq.imdb import fetch, paths
-from textseq.aclimdb import DataError, read_split
+from textseq import _files as paths
+from textseq.imdb import DataError, fetch, read_split
 from textseq.imdb.fetch import ArchiveError, DownloadError, OfflineError, Resource, iter_members
 
 

@@ -129,8 +129,8 @@ def test_no_native_log_lines_in_outputs(notebook):
 
 def test_every_decimal_in_markdown_is_printed_by_an_output(notebook):
     # A figure typed into prose goes stale on a reader's re-run on another CPU: the cells write
-    # such sentences from their values (textseq.report.say), and the book's figures are printed
-    # (textseq.report.book), so each decimal in a markdown cell must appear in an output.
+    # such sentences from their values (report.say), and the book's figures are printed
+    # (report.book), so each decimal in a markdown cell must appear in an output.
     name, nb = notebook
     printed = {float(n.lstrip("+-")) for _, o in outputs(nb) for text in output_texts(o)
                for n in DECIMAL.findall(text)}

@@ -1,4 +1,4 @@
-"""textseq._files (paths): the three folders, their variables, and clear errors when one is unusable."""
+"""textseq._files, paths: the three folders, their variables, clear errors when one is unusable."""
 
 from __future__ import annotations
 

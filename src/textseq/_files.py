@@ -39,7 +39,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-__all__ = ["atomic_dir", "atomic_file", "is_temp_name", "remove_stale", "temp_path", "write_bytes", "write_text", "project_root", "data_dir", "figures_dir", "results_dir"]
+__all__ = [
+    "atomic_dir", "atomic_file", "is_temp_name", "remove_stale", "temp_path", "write_bytes",
+    "write_text", "project_root", "data_dir", "figures_dir", "results_dir"
+]
 
 
 def project_root() -> Path | None:

@@ -25,10 +25,9 @@ import time
 from pathlib import Path
 
 from textseq._checks import check_int
-from textseq._files import atomic_file, write_text
+from textseq._files import atomic_file, data_dir, write_text
 from textseq.glove import packaged
 from textseq.glove.vectors import GloveFile
-from textseq._files import data_dir
 
 __all__ = ["SOURCES", "GLOVE_SOURCES", "data_source", "glove_source", "imdb_dir", "glove_file",
            "own_glove_file", "glove_text_sample", "glove_text_file", "GloveFile", "describe"]

@@ -25,10 +25,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from textseq._checks import check_str
-from textseq._files import write_bytes
+from textseq._files import figures_dir, write_bytes
 from textseq.notebook.report import in_jupyter_kernel
 from textseq.notebook.training import accuracy_key, history_dict
-from textseq._files import figures_dir
 
 __all__ = [
     "STYLE", "plot_history", "plot_histories", "plot_seeds", "seeds_figure", "history_figure",

@@ -14,8 +14,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from textseq._files import atomic_file, write_text
-from textseq._files import results_dir
+from textseq._files import atomic_file, results_dir, write_text
 
 __all__ = ["BOOK", "record", "load_records", "find_record", "results_table", "write_table",
            "record_comparison", "load_comparisons", "comparison_table"]

@@ -25,9 +25,8 @@ from pathlib import Path
 import numpy as np
 
 from textseq._checks import check_int, check_str, describe
-from textseq._files import atomic_file
+from textseq._files import atomic_file, data_dir
 from textseq.glove.textfile import GloveFormatError
-from textseq._files import data_dir
 
 __all__ = ["resolve", "open_source", "cache_files", "read_cache", "write_cache"]
 

@@ -3,7 +3,7 @@
 `pooch.retrieve` downloads with a progress bar and checks the SHA-256, in a temporary folder of
 the run's own (`textseq._files`): a kill leaves nothing under the real name, and two first runs at
 once both succeed. Offline, an `OfflineError` says what to download by hand and where to put it.
-aclImdb is extracted with the member rules `textseq.aclimdb.read_split` applies (`iter_members`)
+aclImdb is extracted with the member rules `textseq.imdb.read_split` applies (`iter_members`)
 and tarfile's ``filter="data"``. Pins: aclImdb's as TensorFlow Datasets lists them; glove.6B.zip's
 SHA-256 as torchtext pins it (Stanford publishes none).
 """
@@ -21,8 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from textseq._files import atomic_dir, remove_stale, temp_path
-from textseq._files import data_dir
+from textseq._files import atomic_dir, data_dir, remove_stale, temp_path
 
 __all__ = ["Resource", "ACLIMDB", "GLOVE6B", "DownloadError", "OfflineError", "ArchiveError",
            "retrieve", "ensure_aclimdb", "ensure_glove6b", "iter_members"]
