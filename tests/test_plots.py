@@ -85,11 +85,21 @@ def test_save_figure_paths(figures_in_tmp):
 
 
 @pytest.mark.parametrize("name,group", [("../escape", None), ("", None), ("/abs/x", None),
-                                        ("ok", "../up"), (".", None), ("ok", "./")])
+                                        ("ok", "../up"), (".", None), ("ok", "./"),
+                                        ("x\0", None), ("ok", "g\0/h")])
 def test_save_figure_rejects_paths_outside_figures_dir(name, group, figures_in_tmp):
-    with pytest.raises(ValueError, match=r"must be a relative name inside figures_dir\(\)"):
+    """Issue 19, defect 18: a NUL byte gave a bare "embedded null byte"."""
+    label, value = ("group", group) if group else ("name", name)
+    with pytest.raises(ValueError, match=re.escape(
+            f"{label} must be a relative name inside figures_dir() without '..' or a NUL "
+            f"character, got {value!r}")):
         save_figure(history_figure(HISTORY), name, group=group)
     assert not figures_in_tmp.exists()
+
+
+def test_plot_history_names_a_nul_in_save_as(figures_in_tmp):
+    with pytest.raises(ValueError, match=r"name must be .* a NUL character, got 'x\\x00'"):
+        plot_history(HISTORY, save_as="x\0")
 
 
 @pytest.mark.parametrize("name,group,blocker,label", [

@@ -258,7 +258,7 @@ def save_figure(fig: Figure, name: str, *, group: str | None = None) -> Path:
     renamed), so an interrupted save never leaves half a file.
 
     ``name`` may hold sub-folders (``"rnn/lstm_history"``), ``.png`` is added if missing;
-    neither ``name`` nor ``group`` may be empty, absolute or hold ``..``.
+    neither ``name`` nor ``group`` may be empty, absolute or hold ``..`` or a NUL character.
     """
     folders, file_name = [], ""
     for label, value in (("group", group), ("name", name)):
@@ -266,10 +266,10 @@ def save_figure(fig: Figure, name: str, *, group: str | None = None) -> Path:
                      optional=label == "group") is None:
             continue
         path = PurePosixPath(value.replace("\\", "/"))
-        if not value.strip() or not path.parts or path.is_absolute() or ".." in path.parts:
-            raise ValueError(
-                f"{label} must be a relative name inside figures_dir() without '..', got {value!r}"
-            )
+        if (not value.strip() or not path.parts or path.is_absolute() or ".." in path.parts
+                or "\0" in value):
+            raise ValueError(f"{label} must be a relative name inside figures_dir() without '..' "
+                             f"or a NUL character, got {value!r}")
         *inner, last = path.parts
         folders += [(label, value, part) for part in (path.parts if label == "group" else inner)]
         file_name = last
