@@ -232,3 +232,48 @@ def test_the_setup_cell_turns_a_failed_install_into_one_clear_message(tmp_path):
                            "failed"), result.stderr[-2000:]
     assert project.wheel_filename() in last and "Files panel" in last and "make dist" in last
     assert "Traceback" in result.stderr and "None in sys.modules" not in result.stderr
+
+
+class _HalfWriter:
+    """A file that writes half of what it is given, then fails (a full disk, a size limit)."""
+
+    def __init__(self, f):
+        self.f = f
+
+    def write(self, text):
+        self.f.write(text[: len(text) // 2])
+        self.f.flush()
+        raise OSError(28, "No space left on device")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.f.close()
+
+    def __getattr__(self, name):
+        return getattr(self.f, name)
+
+
+def test_a_fix_that_fails_half_way_leaves_the_notebook_whole(tmp_path, monkeypatch):
+    """Issue 19, defect 1: the fixer rewrote the notebook in place, so a write that stopped
+    half-way left half a notebook (invalid JSON)."""
+    import io
+
+    path = _write(tmp_path / "x.ipynb", _notebook([("markdown", OLD_BADGE), ("code", OLD_SETUP)]))
+    before = path.read_bytes()
+    real_open = io.open
+
+    def failing_open(file, mode="r", *args, **kwargs):
+        f = real_open(file, mode, *args, **kwargs)
+        return _HalfWriter(f) if "w" in mode else f
+
+    with monkeypatch.context() as patch:
+        patch.setattr(io, "open", failing_open)
+        with pytest.raises(OSError, match="No space left on device"):
+            notebook_links.fix(path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["x.ipynb"]  # no temporary file left
+    assert notebook_links.fix(path) == []  # and a write that succeeds goes through
+    assert [p.name for p in tmp_path.iterdir()] == ["x.ipynb"]
+

@@ -18,7 +18,9 @@ Repository``), the version as ``__version__`` in ``src/textseq/__init__.py``. De
 
 Releasing version X: set ``__version__ = "X"``, run ``--fix``, ``make test``, tag ``vX`` and attach
 ``dist/textseq-X-py3-none-any.whl`` to the GitHub release ``vX``. Notebooks are written as
-nbformat writes them (JSON, indent 1, keys sorted), so a fix changes only the lines it rewrites.
+nbformat writes them (JSON, indent 1, keys sorted), so a fix changes only the lines it rewrites,
+and atomically (``textseq._files``: a temporary sibling, then renamed), so a failed write leaves the
+notebook as it was.
 """
 
 from __future__ import annotations
@@ -33,6 +35,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT / "src") not in sys.path:  # this checkout's textseq, whether installed or not
+    sys.path.insert(0, str(ROOT / "src"))
+from textseq._files import write_text  # noqa: E402  (notebooks are written atomically)
+
 PACKAGE = "textseq"
 COLAB = "https://colab.research.google.com"
 BADGE_IMAGE = f"{COLAB}/assets/colab-badge.svg"
@@ -210,10 +216,11 @@ def fix(path: str | Path) -> list[str]:
     wrong (`problems`: only a setup cell without an install line, which is not invented)."""
     path = Path(path)
     nb = _read(path)
+    before = json.dumps(nb, sort_keys=True)
     _fix(nb, path.name)
-    if json.dumps(nb, sort_keys=True) != json.dumps(_read(path), sort_keys=True):
-        text = json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
-        path.write_text(text, encoding="utf-8")
+    if json.dumps(nb, sort_keys=True) != before:  # a temporary sibling, then renamed
+        write_text(path.resolve(), json.dumps(nb, sort_keys=True, indent=1,
+                                              ensure_ascii=False) + "\n")
     return _check(nb, path.name)
 
 
