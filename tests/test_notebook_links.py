@@ -277,3 +277,43 @@ def test_a_fix_that_fails_half_way_leaves_the_notebook_whole(tmp_path, monkeypat
     assert notebook_links.fix(path) == []  # and a write that succeeds goes through
     assert [p.name for p in tmp_path.iterdir()] == ["x.ipynb"]
 
+
+_GOOD = json.dumps(_notebook([("markdown", OLD_BADGE), ("code", OLD_SETUP)])).encode()
+
+
+@pytest.mark.parametrize("content, reason", [
+    (_GOOD[: len(_GOOD) // 2], "not valid JSON (Unterminated string"),
+    (b'{"cells": null}', "'cells' is null, not a list"),
+    (b'{"metadata": {}}', "'cells' is missing"),
+    (b'{"cells": ["# Title"]}', "cell 1 is a string, not an object"),
+    (b'{"cells": [{"cell_type": "code", "source": 3}]}',
+     "cell 1's 'source' is a number, not a string or a list of strings"),
+    (b'{"cells": [{"cell_type": "code", "source": ["a", null]}]}',
+     "cell 1's 'source' is a list holding null"),
+    (b"[]", "the top level is a list, not an object"),
+    (b"\xef\xbb\xbf" + _GOOD, "starts with a UTF-8 byte order mark"),
+    (b"", "the file is empty"),
+    (b'{"cells": "\xff"}', "not UTF-8 text (byte 0xff at offset 11)"),
+], ids=["truncated", "cells-null", "no-cells", "cell-str", "source-int", "source-null-line",
+        "list", "bom", "empty", "not-utf8"])
+def test_a_malformed_notebook_is_named_and_the_others_are_still_done(tmp_path, capsys, content,
+                                                                      reason):
+    """Issue 19, defect 10: a malformed notebook crashed the fixer without its name, and the
+    notebooks after it were never checked."""
+    bad = tmp_path / "bad.ipynb"
+    bad.write_bytes(content)
+    with pytest.raises(notebook_links.NotebookError) as caught:
+        notebook_links.problems(bad)
+    assert str(caught.value).startswith(f"{bad}: ") and reason in str(caught.value)
+    assert "expected a Jupyter notebook" in str(caught.value)
+    for mode in ("--check", "--fix"):
+        first, last = (_write(tmp_path / name, _notebook([("markdown", OLD_BADGE),
+                                                          ("code", OLD_SETUP)]))
+                       for name in ("a.ipynb", "c.ipynb"))
+        assert notebook_links.main([mode, str(first), str(bad), str(last)]) == 1
+        out = capsys.readouterr().out
+        assert f"{bad}: ERROR\n  - {bad}: " in out and reason in out
+        assert f"{last}: {'fixed' if mode == '--fix' else 'MISMATCH'}" in out
+        assert bad.read_bytes() == content
+    assert notebook_links.problems(last) == []
+

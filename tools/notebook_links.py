@@ -3,6 +3,9 @@
     python tools/notebook_links.py --check notebooks/*.ipynb   # list mismatches, exit 1 if any
     python tools/notebook_links.py --fix notebooks/*.ipynb     # rewrite the notebooks in place
 
+A file that is not a notebook (invalid JSON, no cells list, ...) is reported by name with what is
+wrong; the others are still checked or fixed, and the exit status is 1.
+
 Each fact is written once: the repository's address in ``pyproject.toml`` (``[project.urls]
 Repository``), the version as ``__version__`` in ``src/textseq/__init__.py``. Derived from them:
 
@@ -201,12 +204,61 @@ def _fix(nb: dict[str, Any], name: str) -> None:
             _set_source(code[0], "\n".join(kept).rstrip() + "\n\n" + "\n".join(block))
 
 
+class NotebookError(ValueError):
+    """A file that is not a notebook this tool can read; the message names it and says why."""
+
+
+_JSON_KINDS = {type(None): "null", bool: "a boolean", int: "a number", float: "a number",
+               str: "a string", list: "a list", dict: "an object"}
+
+
+def _kind(value: Any) -> str:
+    return _JSON_KINDS.get(type(value), type(value).__name__)
+
+
+def _notebook_problem(data: bytes) -> tuple[str, Any]:
+    """``(what is wrong, None)`` for bytes that are no nbformat 4 notebook, else ``("", nb)``."""
+    if not data.strip():
+        return "the file is empty", None
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "it starts with a UTF-8 byte order mark, which Jupyter never writes", None
+    try:
+        nb = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        return f"not UTF-8 text (byte {data[exc.start]:#04x} at offset {exc.start})", None
+    except json.JSONDecodeError as exc:
+        return f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})", None
+    if not isinstance(nb, dict):
+        return f"the top level is {_kind(nb)}, not an object", None
+    if not isinstance(nb.get("cells"), list):
+        return ("'cells' is missing" if "cells" not in nb
+                else f"'cells' is {_kind(nb['cells'])}, not a list"), None
+    for i, cell in enumerate(nb["cells"], 1):
+        if not isinstance(cell, dict):
+            return f"cell {i} is {_kind(cell)}, not an object", None
+        source = cell.get("source", "")
+        if isinstance(source, list) and not all(isinstance(line, str) for line in source):
+            kind = next(_kind(line) for line in source if not isinstance(line, str))
+            return f"cell {i}'s 'source' is a list holding {kind}, not only strings", None
+        if not isinstance(source, str | list):
+            return (f"cell {i}'s 'source' is {_kind(source)}, not a string or a list of "
+                    f"strings"), None
+    return "", nb
+
+
 def _read(path: Path) -> dict[str, Any]:
-    return json.loads(path.read_text(encoding="utf-8"))
+    """The notebook at ``path``, or a `NotebookError` naming it and what is wrong."""
+    problem, nb = _notebook_problem(path.read_bytes())
+    if problem:
+        raise NotebookError(f"{path}: {problem}; expected a Jupyter notebook (nbformat 4 JSON). "
+                            f"Restore it (e.g. git checkout -- {path}) or save it again from "
+                            f"Jupyter, then run this again")
+    return nb
 
 
 def problems(path: str | Path) -> list[str]:
-    """What in a notebook disagrees with the repository and the version (empty when nothing)."""
+    """What in a notebook disagrees with the repository and the version (empty when nothing);
+    a file that is no notebook raises `NotebookError`."""
     path = Path(path)
     return _check(_read(path), path.name)
 
@@ -237,8 +289,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"repository {repository()}, release {release_tag()}: {install_line()}")
     failed = False
     for path in args.notebooks:
-        before = path.read_bytes()
-        found = fix(path) if args.fix else problems(path)
+        try:
+            before = path.read_bytes()
+            found = fix(path) if args.fix else problems(path)
+        except (NotebookError, OSError) as exc:  # named, and the other notebooks still done
+            failed = True
+            print(f"{path}: ERROR\n  - {exc}")
+            continue
         status = "fixed" if args.fix and path.read_bytes() != before else "ok"
         if found:
             failed, status = True, "MISMATCH"
