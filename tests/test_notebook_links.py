@@ -317,3 +317,19 @@ def test_a_malformed_notebook_is_named_and_the_others_are_still_done(tmp_path, c
         assert bad.read_bytes() == content
     assert notebook_links.problems(last) == []
 
+
+@pytest.mark.parametrize("name, encoded", [
+    ("my notebook.ipynb", "my%20notebook.ipynb"),
+    ("6.1 (copy).ipynb", "6.1%20%28copy%29.ipynb"),
+    ("a&b[1]#é.ipynb", "a%26b%5B1%5D%23%C3%A9.ipynb"),
+])
+def test_file_names_are_percent_encoded_in_the_badge(tmp_path, capsys, name, encoded):
+    """Issue 19, defect 11: a name with spaces or parentheses gave an unencoded badge URL, which
+    `--check` reported as a mismatch after every `--fix`."""
+    assert project.colab_url(name, "https://github.com/o/r", "1.0").endswith(
+        f"/blob/v1.0/notebooks/{encoded}")
+    path = _write(tmp_path / name, _notebook([("markdown", OLD_BADGE), ("code", OLD_SETUP)]))
+    assert notebook_links.main(["--fix", str(path)]) == 0
+    assert notebook_links.main(["--check", str(path)]) == 0
+    assert capsys.readouterr().out.endswith(f"{path}: ok\n")
+    assert f"notebooks/{encoded}\"><img" in _sources(path)[0]

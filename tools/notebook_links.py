@@ -36,6 +36,7 @@ import tomllib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT / "src") not in sys.path:  # this checkout's textseq, whether installed or not
@@ -105,11 +106,12 @@ def install_line(url: str | None = None) -> str:
 
 
 def colab_url(notebook: str, address: str | None = None, release: str | None = None) -> str:
-    """The address that opens ``notebooks/<notebook>`` of the release in Colab."""
+    """The address that opens ``notebooks/<notebook>`` of the release in Colab (the name
+    percent-encoded: ``a (1).ipynb`` -> ``a%20%281%29.ipynb``)."""
     if "/" in notebook or "\\" in notebook or not notebook.endswith(".ipynb"):
         raise ValueError(f"notebook must be a .ipynb file name, got {notebook!r}")
     return (f"{COLAB}/github/{github_path(address)}/blob/{release_tag(release)}/"
-            f"notebooks/{notebook}")
+            f"notebooks/{quote(notebook, safe='')}")
 
 
 def colab_badge(notebook: str) -> str:
