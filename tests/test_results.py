@@ -112,16 +112,104 @@ def test_without_comparisons_the_table_has_no_keras3_section():
     assert "Keras 3" not in write_table().read_text()
 
 
-@pytest.mark.parametrize("first, keras3, message", [
-    ([0.5, 0.6], [0.5], "one accuracy per seed for both models"),
-    ([], [], "one accuracy per seed"),
-    ([0.5], [1.5], "between 0 and 1"),
-    ([0.5], ["high"], "between 0 and 1"),
+@pytest.mark.parametrize("first, keras3, error, message", [
+    ([0.5, 0.6], [0.5], ValueError, "one accuracy per seed for both models"),
+    ([], [], ValueError, "one accuracy per seed"),
+    ([0.5], [1.5], ValueError, "between 0 and 1"),
+    ([0.5], ["high"], TypeError, "between 0 and 1"),  # a wrong type (issue 19, defect 17)
 ])
-def test_comparison_errors(first, keras3, message):
+def test_comparison_errors(first, keras3, error, message):
     from textseq.results import load_comparisons, record_comparison
 
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(error, match=message):
         record_comparison("6-27", data="embedded", first_edition="a", keras3="b",
                           first_edition_accs=first, keras3_accs=keras3)
     assert load_comparisons() == []
+
+
+def _compare(**changes):
+    from textseq.results import record_comparison
+
+    args = dict(data="embedded", first_edition="a", keras3="b", first_edition_accs=[0.5],
+                keras3_accs=[0.6])
+    return record_comparison(changes.pop("listing", "6-27"), **{**args, **changes})
+
+
+def _record(**changes):
+    args = dict(data="embedded")
+    return record(changes.pop("model", "6-27 LSTM"), changes.pop("history", {"val_acc": [0.5]}),
+                  **{**args, **changes})
+
+
+@pytest.mark.parametrize("call, error, message", [
+    # defect 4: data names the record's file; only the two data sources
+    (lambda: _record(data="../elsewhere"), ValueError,
+     "data must be 'embedded' or 'real', got '../elsewhere'"),
+    (lambda: _record(data="compare"), ValueError,
+     "data must be 'embedded' or 'real', got 'compare'"),
+    (lambda: _record(data=None), TypeError,
+     "data must be 'embedded' or 'real', got None (NoneType)"),
+    (lambda: _compare(data="x/y"), ValueError, "data must be 'embedded' or 'real', got 'x/y'"),
+    # defect 7: NaN and infinity
+    (lambda: _record(history={"val_acc": [float("nan"), 0.5]}), ValueError,
+     "history['val_acc'][0] must be a number between 0 and 1, got nan"),
+    (lambda: _record(test_acc=float("inf")), ValueError,
+     "test_acc must be a number between 0 and 1 or None, got inf"),
+    (lambda: _compare(keras3_seconds=float("inf")), ValueError,
+     "keras3_seconds must be a number >= 0 or None, got inf"),
+    (lambda: _compare(first_edition_seconds=float("nan")), ValueError,
+     "first_edition_seconds must be a number >= 0 or None, got nan"),
+    # defect 8: one rule for accuracies, in record as in record_comparison
+    (lambda: _record(history={"val_acc": [0.5, 1.5]}), ValueError,
+     "history['val_acc'][1] must be a number between 0 and 1, got 1.5"),
+    (lambda: _record(test_acc=-0.1), ValueError, "test_acc must be a number between 0 and 1"),
+    (lambda: _record(test_acc=0.5, seed_test_accs=[0.5, 2]), ValueError,
+     "seed_test_accs[1] must be a number between 0 and 1, got 2"),
+    (lambda: _compare(keras3_accs=[1.5]), ValueError,
+     "keras3_accs[0] must be a number between 0 and 1, got 1.5"),
+    # defect 17: wrong types are TypeErrors that show what was given
+    (lambda: _record(history={"val_acc": ["0.5"]}), TypeError,
+     "history['val_acc'][0] must be a number between 0 and 1, got '0.5' (str)"),
+    (lambda: _record(history=None), TypeError,
+     "history must be a Keras History or a dict holding 'val_acc', got None (NoneType)"),
+    (lambda: _record(history={"val_acc": 0.5}), TypeError,
+     "history['val_acc'] must be a list of numbers between 0 and 1, got 0.5 (float)"),
+    (lambda: _record(test_acc="high"), TypeError,
+     "test_acc must be a number between 0 and 1 or None, got 'high' (str)"),
+    (lambda: _record(seed_test_accs=[0.5, None]), TypeError,
+     "seed_test_accs[1] must be a number between 0 and 1, got None (NoneType)"),
+    (lambda: _record(seed_test_accs=0.5), TypeError,
+     "seed_test_accs must be a list of numbers between 0 and 1 or None, got 0.5 (float)"),
+    (lambda: _record(notes=None), TypeError, "notes must be a str, got None (NoneType)"),
+    (lambda: _record(model=None), TypeError, "model must be a str (a key of BOOK), got None"),
+    (lambda: _compare(keras3_seconds="fast"), TypeError,
+     "keras3_seconds must be a number >= 0 or None, got 'fast' (str)"),
+    (lambda: _compare(listing=None), TypeError,
+     "listing must be a str such as '6-27', got None (NoneType)"),
+    (lambda: _compare(listing=" "), ValueError, "listing must be a str such as '6-27', got ' '"),
+    (lambda: _compare(keras3="b", first_edition=3), TypeError,
+     "first_edition must be a str, got 3 (int)"),
+    (lambda: _compare(keras3_accs=None), TypeError,
+     "keras3_accs must be a list of numbers between 0 and 1, got None (NoneType)"),
+    (lambda: _compare(keras3_accs=[None]), TypeError,
+     "keras3_accs[0] must be a number between 0 and 1, got None (NoneType)"),
+])
+def test_record_arguments_are_checked_before_anything_is_written(tmp_path, call, error, message):
+    """Issue 19, defects 4, 7, 8, 17: data was a path, NaN and infinity reached the JSON,
+    accuracies outside 0-1 passed record, and wrong types gave raw errors."""
+    import re
+
+    with pytest.raises(error, match="^" + re.escape(message)):
+        call()
+    assert list(tmp_path.iterdir()) == []
+    assert list(tmp_path.parent.glob("*.json")) == []
+
+
+def test_records_are_strict_json(tmp_path):
+    import json
+
+    _record(history={"val_acc": [0.5, 1]}, test_acc=1, seed_test_accs=[0, 1])
+    _compare(keras3_seconds=0, first_edition_seconds=2.25)
+    for path in tmp_path.glob("*.json"):
+        json.loads(path.read_text(encoding="utf-8"), parse_constant=pytest.fail)
+    assert load_records()[0]["best"] == 1.0

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import math
 import numbers
 import os
 import sys
@@ -91,7 +92,7 @@ def check_int(name: str, value: Any, *, minimum: int | None = None, maximum: int
 def check_number(name: str, value: Any, *, minimum: float | None = None,
                  maximum: float | None = None, exclusive_minimum: bool = False,
                  optional: bool = False) -> float | None:
-    """Check a real number (not bool, not NaN) in range; return it as ``float``.
+    """Check a real number (not bool, not NaN, not infinite) in range; return it as ``float``.
 
     Example:
         >>> check_number("timeout", 0, minimum=0, exclusive_minimum=True)
@@ -111,7 +112,7 @@ def check_number(name: str, value: Any, *, minimum: float | None = None,
     number = float(value)
     too_small = minimum is not None and (number <= minimum if exclusive_minimum
                                          else number < minimum)
-    if number != number or too_small or (maximum is not None and number > maximum):
+    if not math.isfinite(number) or too_small or (maximum is not None and number > maximum):
         raise ValueError(f"{name} must be {allowed}, got {describe(value)}")
     return number
 

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
+from textseq._checks import check_choice, check_number, check_str, describe
 from textseq._files import atomic_file, results_dir, write_text
+from textseq.datasets import SOURCES
 
 __all__ = ["BOOK", "record", "load_records", "find_record", "results_table", "write_table",
            "record_comparison", "load_comparisons", "comparison_table"]
@@ -33,6 +36,30 @@ BOOK: dict[str, dict[str, str]] = {
 }
 
 
+def _accuracy(name: str, value: Any, optional: bool = False) -> float | None:
+    """One rule for every accuracy: a finite number in [0, 1], rounded to 3 decimals."""
+    value = check_number(name, value, minimum=0, maximum=1, optional=optional)
+    return None if value is None else round(value, 3)
+
+
+def _accuracies(name: str, values: Any, optional: bool = False) -> list[float] | None:
+    """A list of accuracies, each as `_accuracy` (the message names the item: ``name[i]``)."""
+    if values is None and optional:
+        return None
+    if isinstance(values, str | bytes | Mapping) or not isinstance(values, Iterable):
+        raise TypeError(f"{name} must be a list of numbers between 0 and 1"
+                        f"{' or None' * optional}, got {describe(values, with_type=True)}")
+    return [_accuracy(f"{name}[{i}]", v) for i, v in enumerate(values)]
+
+
+def _checked_args(data: Any, notes: Any, **texts: Any) -> None:
+    """The arguments `record` and `record_comparison` share: ``data`` a data source (it names
+    the record's file), ``notes`` and the other names a ``str``."""
+    check_choice("data", data, SOURCES)
+    for name, value in {"notes": notes, **texts}.items():
+        check_str(name, value)
+
+
 def record(model: str, history: Mapping[str, list[float]] | object, *, data: str,
            test_acc: float | None = None, seed_test_accs: list[float] | None = None,
            notes: str = "") -> dict:
@@ -41,29 +68,36 @@ def record(model: str, history: Mapping[str, list[float]] | object, *, data: str
     ``model`` is a key of `BOOK`, so the book's figure stands beside ours; ``history`` a Keras
     ``History`` (or its dict) with ``val_acc``; ``data`` ``"embedded"`` or ``"real"``;
     ``seed_test_accs`` the test accuracies of the same model with other seeds (this run's
-    included), to show the spread. Returns the record written.
+    included), to show the spread. Every accuracy is a number between 0 and 1 (not NaN).
+    Returns the record written.
     """
-    if model not in BOOK:
+    _checked_args(data, notes)
+    if check_str("model", model, what="a str (a key of BOOK)") not in BOOK:
         raise ValueError(f"model must be one of {sorted(BOOK)}; got {model!r}")
     hist = getattr(history, "history", history)
-    if "val_acc" not in hist or not hist["val_acc"]:
+    if not isinstance(hist, Mapping):
+        raise TypeError(f"history must be a Keras History or a dict holding 'val_acc', got "
+                        f"{describe(history, with_type=True)}")
+    val = _accuracies("history['val_acc']", hist.get("val_acc", []))
+    if not val:
         raise ValueError(f"history has no val_acc values; keys found: {sorted(hist)}")
-    val = [float(v) for v in hist["val_acc"]]
-    rec = {"model": model, "data": data, "best": round(max(val), 3), "last": round(val[-1], 3),
+    rec = {"model": model, "data": data, "best": max(val), "last": val[-1],
            "epochs": len(val), "notes": notes}
-    if test_acc is not None:
-        rec["test"] = round(float(test_acc), 3)
-    if seed_test_accs:
-        rec["test_seeds"] = [round(float(a), 3) for a in seed_test_accs]
+    test, seeds = _accuracy("test_acc", test_acc, True), _accuracies("seed_test_accs",
+                                                                      seed_test_accs, True)
+    if test is not None:
+        rec["test"] = test
+    if seeds:
+        rec["test_seeds"] = seeds
     return _write_record(f"{data}-", model, rec)
 
 
 def _write_record(prefix: str, key: str, rec: dict) -> dict:
     """Write ``rec`` as ``<prefix><key>.json``, with ``_`` for each character of ``key`` that is
-    not a letter or digit."""
+    not a letter or digit; strict JSON (no NaN or Infinity)."""
     name = prefix + "".join(c if c.isalnum() else "_" for c in key) + ".json"
     with atomic_file(results_dir(writable=True) / name, "w", encoding="utf-8") as f:
-        json.dump(rec, f, indent=1)
+        json.dump(rec, f, indent=1, allow_nan=False)
     return rec
 
 
@@ -154,31 +188,27 @@ def record_comparison(listing: str, *, data: str, first_edition: str, keras3: st
         0.03
         >>> del os.environ["TEXTSEQ_RESULTS_DIR"]
     """
-    if len(first_edition_accs) != len(keras3_accs) or not keras3_accs:
+    _checked_args(data, notes, first_edition=first_edition, keras3=keras3)
+    if not check_str("listing", listing, what="a str such as '6-27'").strip():
+        raise ValueError(f"listing must be a str such as '6-27', got {listing!r}")
+    accs = [_accuracies("first_edition_accs", first_edition_accs),
+            _accuracies("keras3_accs", keras3_accs)]
+    if len(accs[0]) != len(accs[1]) or not accs[1]:
         raise ValueError(f"give one accuracy per seed for both models, in the same seed order; got "
-                         f"{len(first_edition_accs)} and {len(keras3_accs)}")
-    accs = []
-    for values in (first_edition_accs, keras3_accs):
-        try:
-            rounded = [round(float(v), 3) for v in values]
-        except (TypeError, ValueError):
-            raise ValueError(f"accuracies must be numbers between 0 and 1, got {values!r}"
-                             ) from None
-        if not all(0.0 <= v <= 1.0 for v in rounded):
-            raise ValueError(f"accuracies must be numbers between 0 and 1, got {values!r}")
-        accs.append(rounded)
+                         f"{len(accs[0])} and {len(accs[1])}")
     first_mean, keras3_mean = (sum(a) / len(a) for a in accs)
     rec = {"listing": listing, "data": data, "first_edition": first_edition, "keras3": keras3,
            "first_edition_accs": accs[0], "keras3_accs": accs[1],
            "first_edition_mean": round(first_mean, 3), "keras3_mean": round(keras3_mean, 3),
            "gap": round(keras3_mean - first_mean, 3),
-           "first_edition_seconds": _seconds(first_edition_seconds),
-           "keras3_seconds": _seconds(keras3_seconds), "notes": notes}
+           "first_edition_seconds": _seconds("first_edition_seconds", first_edition_seconds),
+           "keras3_seconds": _seconds("keras3_seconds", keras3_seconds), "notes": notes}
     return _write_record(f"{_COMPARISON_PREFIX}{data}-", listing, rec)
 
 
-def _seconds(value: float | None) -> float | None:
-    return None if value is None else round(float(value), 1)
+def _seconds(name: str, value: Any) -> float | None:
+    value = check_number(name, value, minimum=0, optional=True)
+    return None if value is None else round(value, 1)
 
 
 def load_comparisons(folder: Path | None = None) -> list[dict]:
