@@ -213,3 +213,62 @@ def test_records_are_strict_json(tmp_path):
     for path in tmp_path.glob("*.json"):
         json.loads(path.read_text(encoding="utf-8"), parse_constant=pytest.fail)
     assert load_records()[0]["best"] == 1.0
+
+
+_GOOD_RECORD = ('{"model": "6-27 LSTM", "data": "embedded", "best": 0.9, "last": 0.85, '
+                '"epochs": 3, "notes": ""}')
+_GOOD_COMPARISON = ('{"listing": "6-27", "data": "embedded", "first_edition": "a", "keras3": "b",'
+                    ' "first_edition_accs": [0.5], "keras3_accs": [0.6], "first_edition_mean":'
+                    ' 0.5, "keras3_mean": 0.6, "gap": 0.1, "first_edition_seconds": null, '
+                    '"keras3_seconds": 1.5, "notes": ""}')
+
+
+@pytest.mark.parametrize("name, content, reason", [
+    ("embedded-6_27_LSTM.json", _GOOD_RECORD[:40].encode(), "not valid JSON (Unterminated string"),
+    ("embedded-6_99_Gone.json", _GOOD_RECORD.replace("6-27 LSTM", "6-99 Gone").encode(),
+     "model must be one of"),
+    ("package.json", b'{"name": "something else", "version": "1.0"}',
+     "it lacks 'model', 'data', 'best', 'last', 'epochs', 'notes'"),
+    ("embedded-list.json", b"[0.9, 0.85]",
+     "it holds [0.9, 0.85] (list), not a record (a JSON object)"),
+    ("embedded-bytes.json", b'{"model": "\xff"}', "not UTF-8 text (byte 0xff at offset 11)"),
+    ("embedded-6_27_LSTM.json", _GOOD_RECORD.replace('"best": 0.9, ', "").encode(),
+     "it lacks 'best'"),
+    ("embedded-6_27_LSTM.json", _GOOD_RECORD.replace("0.9", '"0.9"').encode(),
+     "best must be a number between 0 and 1, got '0.9' (str)"),
+    ("embedded-6_27_LSTM.json", _GOOD_RECORD.replace("0.9", "NaN").encode(),
+     "best must be a number between 0 and 1, got nan"),
+    ("embedded-6_27_LSTM.json", _GOOD_RECORD[:-1].encode() + b', "test": null}',
+     "test must be a number between 0 and 1, got None"),
+    ("embedded-6_27_LSTM.json", _GOOD_RECORD.replace("embedded", "compare").encode(),
+     "data must be 'embedded' or 'real', got 'compare'"),
+    ("compare-embedded-6_27.json", _GOOD_COMPARISON.replace('"gap": 0.1, ', "").encode(),
+     "it lacks 'gap'"),
+    ("compare-embedded-6_27.json", _GOOD_COMPARISON.replace('"listing": "6-27"',
+                                                            '"listing": null').encode(),
+     "listing must be a str such as '6-27', got None"),
+    ("compare-embedded-6_27.json", _GOOD_COMPARISON.replace("[0.6]", "[]").encode(),
+     "keras3_accs must hold one accuracy per seed, got []"),
+], ids=["truncated", "model-gone", "unrelated", "list", "not-utf8", "no-best", "best-str",
+        "best-nan", "test-null", "data-compare", "comparison-no-gap", "comparison-listing-null",
+        "comparison-no-accs"])
+def test_a_bad_file_in_the_results_folder_is_named_with_what_to_do(tmp_path, name, content,
+                                                                    reason):
+    """Issue 19, defect 9: one bad file stopped write_table (and `make run`) with an error that
+    named no file."""
+    import re
+
+    from textseq.results import load_comparisons
+
+    record("6-23 SimpleRNN", {"val_acc": [0.7]}, data="embedded")
+    assert "| 6-23 SimpleRNN |" in write_table().read_text()
+    (tmp_path / name).write_bytes(content)
+    message = re.escape(f"{tmp_path / name}: ") + ".*" + re.escape(reason) + ".*" + re.escape(
+        "delete it, or re-run the notebook that recorded it")
+    for read in (write_table, load_records, load_comparisons):
+        if read is load_records and name.startswith("compare-") or (
+                read is load_comparisons and not name.startswith("compare-")):
+            continue
+        with pytest.raises(ValueError, match=message):
+            read()
+    assert (tmp_path / name).read_bytes() == content

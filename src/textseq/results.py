@@ -4,7 +4,8 @@ Each training notebook calls `record` once per model; the Keras 3 notebook (6.2.
 `record_comparison` once per listing it modernises. ``make run`` ends with `write_table`, which
 gathers the records into ``results/results.md`` (``TEXTSEQ_RESULTS_DIR``): the chapter's table,
 then "first edition against Keras 3". Both write through `textseq._files`, so a failed or killed
-write leaves no partial record behind.
+write leaves no partial record behind. A file in the results folder that is no record they
+could have written (damaged, or another program's) stops the table with an error naming it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from textseq._checks import check_choice, check_number, check_str, describe
+from textseq._checks import check_choice, check_int, check_number, check_str, describe
 from textseq._files import atomic_file, results_dir, write_text
 from textseq.datasets import SOURCES
 
@@ -52,10 +53,34 @@ def _accuracies(name: str, values: Any, optional: bool = False) -> list[float] |
     return [_accuracy(f"{name}[{i}]", v) for i, v in enumerate(values)]
 
 
+def _seconds(name: str, value: Any) -> float | None:
+    value = check_number(name, value, minimum=0, optional=True)
+    return None if value is None else round(value, 1)
+
+
+def _data(name: str, value: Any) -> None:
+    check_choice(name, value, SOURCES)  # it names the record's file: no path, no other word
+
+
+def _model(name: str, value: Any) -> None:
+    if check_str(name, value, what="a str (a key of BOOK)") not in BOOK:
+        raise ValueError(f"{name} must be one of {sorted(BOOK)}; got {value!r}")
+
+
+def _listing(name: str, value: Any) -> None:
+    if not check_str(name, value, what="a str such as '6-27'").strip():
+        raise ValueError(f"{name} must be a str such as '6-27', got {value!r}")
+
+
+def _per_seed(name: str, values: Any) -> None:
+    if not _accuracies(name, values):
+        raise ValueError(f"{name} must hold one accuracy per seed, got {values!r}")
+
+
 def _checked_args(data: Any, notes: Any, **texts: Any) -> None:
     """The arguments `record` and `record_comparison` share: ``data`` a data source (it names
     the record's file), ``notes`` and the other names a ``str``."""
-    check_choice("data", data, SOURCES)
+    _data("data", data)
     for name, value in {"notes": notes, **texts}.items():
         check_str(name, value)
 
@@ -72,8 +97,7 @@ def record(model: str, history: Mapping[str, list[float]] | object, *, data: str
     Returns the record written.
     """
     _checked_args(data, notes)
-    if check_str("model", model, what="a str (a key of BOOK)") not in BOOK:
-        raise ValueError(f"model must be one of {sorted(BOOK)}; got {model!r}")
+    _model("model", model)
     hist = getattr(history, "history", history)
     if not isinstance(hist, Mapping):
         raise TypeError(f"history must be a Keras History or a dict holding 'val_acc', got "
@@ -102,12 +126,61 @@ def _write_record(prefix: str, key: str, rec: dict) -> dict:
 
 
 def _read_records(folder: Path | None, comparisons: bool) -> list[dict]:
-    """The records in ``folder`` (default: the results folder): comparisons or the chapter's."""
+    """The records in ``folder`` (default: the results folder): comparisons or the chapter's.
+
+    A file that is not such a record raises a ``ValueError`` that names it, says what is wrong
+    and what to do."""
     folder = folder or results_dir()
     if not folder.is_dir():
         return []
-    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))
-            if p.name.startswith(_COMPARISON_PREFIX) == comparisons]
+    records = []
+    for path in sorted(folder.glob("*.json")):
+        if path.name.startswith(_COMPARISON_PREFIX) == comparisons:
+            rec, problem = _parse_record(path.read_bytes(), comparisons)
+            if problem:
+                raise ValueError(
+                    f"{path}: {problem}; expected a record written by textseq.results. Move or "
+                    f"delete it, or re-run the notebook that recorded it, then run `python -m "
+                    f"textseq.results` (or `make run`) again")
+            records.append(rec)
+    return records
+
+
+# The fields of a record read back (a comparison's, True, or the chapter's), each with the check
+# that `record` or `record_comparison` gave its argument: what they cannot write is refused.
+_FIELDS: dict[bool, dict[str, Any]] = {
+    False: {"model": _model, "data": _data, "best": _accuracy, "last": _accuracy,
+            "epochs": lambda n, v: check_int(n, v, minimum=1), "notes": check_str,
+            "test": _accuracy, "test_seeds": _accuracies},  # the last two may be absent
+    True: {"listing": _listing, "data": _data, "first_edition": check_str, "keras3": check_str,
+           "first_edition_accs": _per_seed,
+           "keras3_accs": _per_seed, "first_edition_mean": _accuracy, "keras3_mean": _accuracy,
+           "gap": lambda n, v: check_number(n, v, minimum=-1, maximum=1),
+           "first_edition_seconds": _seconds, "keras3_seconds": _seconds, "notes": check_str},
+}
+
+
+def _parse_record(data: bytes, comparison: bool) -> tuple[dict, str]:
+    """``(record, "")``, or ``({}, what is wrong)`` for bytes that hold no valid record."""
+    try:
+        rec = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        return {}, f"not UTF-8 text (byte {data[exc.start]:#04x} at offset {exc.start})"
+    except json.JSONDecodeError as exc:
+        return {}, f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
+    if not isinstance(rec, dict):
+        return {}, f"it holds {describe(rec, with_type=True)}, not a record (a JSON object)"
+    fields = _FIELDS[comparison]
+    missing = [name for name in fields if name not in rec and name not in ("test", "test_seeds")]
+    if missing:
+        return {}, f"it lacks {', '.join(map(repr, missing))}"
+    try:
+        for name, check in fields.items():
+            if name in rec:
+                check(name, rec[name])
+    except (TypeError, ValueError) as exc:
+        return {}, str(exc)
+    return rec, ""
 
 
 def load_records(folder: Path | None = None) -> list[dict]:
@@ -189,8 +262,7 @@ def record_comparison(listing: str, *, data: str, first_edition: str, keras3: st
         >>> del os.environ["TEXTSEQ_RESULTS_DIR"]
     """
     _checked_args(data, notes, first_edition=first_edition, keras3=keras3)
-    if not check_str("listing", listing, what="a str such as '6-27'").strip():
-        raise ValueError(f"listing must be a str such as '6-27', got {listing!r}")
+    _listing("listing", listing)
     accs = [_accuracies("first_edition_accs", first_edition_accs),
             _accuracies("keras3_accs", keras3_accs)]
     if len(accs[0]) != len(accs[1]) or not accs[1]:
@@ -204,11 +276,6 @@ def record_comparison(listing: str, *, data: str, first_edition: str, keras3: st
            "first_edition_seconds": _seconds("first_edition_seconds", first_edition_seconds),
            "keras3_seconds": _seconds("keras3_seconds", keras3_seconds), "notes": notes}
     return _write_record(f"{_COMPARISON_PREFIX}{data}-", listing, rec)
-
-
-def _seconds(name: str, value: Any) -> float | None:
-    value = check_number(name, value, minimum=0, optional=True)
-    return None if value is None else round(value, 1)
 
 
 def load_comparisons(folder: Path | None = None) -> list[dict]:
