@@ -212,8 +212,8 @@ def load_vectors(source, *, dim: int | None = None, member: str | None = None,
         cached = sources.read_cache(path, member, encoding, dim, files)
         if cached is not None:
             return GloveVectors(*cached)
-    with sources.open_source(path, member, dim) as (stream, where, size):
-        words, vectors = read_all(stream, where, dim, encoding, size)
+    with sources.open_source(path, member, dim) as (stream, where):
+        words, vectors = read_all(stream, where, dim, encoding)
     if files is not None:
         sources.write_cache(path, member, encoding, files, words, vectors)
     return GloveVectors(words, vectors, where)
@@ -258,7 +258,7 @@ def embedding_matrix(word_index: dict[str, int], num_words: int, source, *,
                 hits[i] = row
         matrix[list(hits)] = vectors[list(hits.values())]
     else:
-        with sources.open_source(path, member, dim) as (stream, where, _):
+        with sources.open_source(path, member, dim) as (stream, where):
             matrix, hits = stream_rows(stream, where, dim, encoding, wanted, num_words)
     missing = tuple(w for w, i in sorted(wanted.items(), key=lambda kv: kv[1]) if i not in hits)
     return matrix, Coverage(len(hits), len(wanted), missing[:20], where)
