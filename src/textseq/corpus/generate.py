@@ -1,14 +1,10 @@
 """The embedded default corpus: generated movie reviews in the exact aclImdb layout.
 
-textseq cannot ship the real reviews, and CI has no network, so offline runs use a corpus that
-textseq writes itself, deterministically: ``train/{pos,neg,unsup}``, ``test/{pos,neg}`` of
-``<id>_<rating>.txt`` files, an ``imdb.vocab`` and a README saying it is generated. Each review
-tells of an invented film in real English (every word is in glove.6B's vocabulary): hand-written
-opinions and frames (`textseq.corpus.lexicon`) and names, places and titles drawn from GloVe
-neighbourhoods with a Zipf tail (`textseq.corpus.wordpools`). Opinions come with intensity,
-negation and contrast, anywhere in the review, many reviews end on neutral sentences and one in
-ten is mixed, so a model must carry what it read far back and none is near 100%. Nothing of the
-real dataset is copied.
+Written deterministically by textseq (the real reviews cannot be shipped, and CI is offline):
+``train/{pos,neg,unsup}``, ``test/{pos,neg}``, an ``imdb.vocab`` and a README. Each review tells
+of an invented film in real English (every word is in glove.6B): opinions and frames from
+`textseq.corpus.lexicon`, names and titles from `textseq.corpus.wordpools`, with negation,
+contrast, neutral endings and mixed reviews, so no model is near 100%.
 """
 
 from __future__ import annotations

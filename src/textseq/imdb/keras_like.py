@@ -1,17 +1,11 @@
 """IMDB for Keras, built from any aclImdb tree: `load_data` and `get_word_index`.
 
-These mirror ``keras.datasets.imdb.load_data`` and ``get_word_index`` (Listings 6-6 and 6-22)
-without Keras's prebuilt ``imdb.npz``: the sequences are computed from the raw reviews of the tree
-they are given (``textseq.datasets.imdb_dir()``: the embedded tree, or the real one with
-``TEXTSEQ_DATA=real``). The words are `textseq.text.tokenize_review`'s; the 50,000 labelled
-reviews are counted together, index 1 is the most frequent word, ties in code-point order, so the
-index is the same on every machine. Everything after (shuffling, ``start_char``, ``index_from``,
-``skip_top``, ``num_words``, ``maxlen``) follows Keras's own code step by step.
-
-The encoding takes seconds on the real data, so it is cached beside the tree
-(``.<tree name>.imdb-<fingerprint>.npz``, written atomically); the fingerprint covers the name,
-size and modification time of every review and ``errors``, so a changed review rebuilds it. Where
-that folder cannot be written, a warning says so and the tree is encoded at every call.
+They mirror ``keras.datasets.imdb`` (Listings 6-6 and 6-22) without its prebuilt ``imdb.npz``:
+the words are `textseq.text.tokenize_review`'s, counted over the 50,000 labelled reviews (index 1
+the most frequent, ties in code-point order), and what follows (shuffling, ``start_char``,
+``index_from``, ``skip_top``, ``num_words``, ``maxlen``) is Keras's own code step by step. The
+encoding is cached beside the tree (``.<tree>.imdb-<fingerprint>.npz``, rebuilt when a review
+changes; where the folder is read-only, a warning and no cache).
 """
 
 from __future__ import annotations

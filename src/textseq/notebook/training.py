@@ -1,15 +1,8 @@
 """Seeding, the quiet one-line-per-epoch report, and a summary of a training run.
 
-The notebooks show the book's own ``model.fit`` call, seeded before the model is built (so the
-initial weights are reproducible too) and with `EpochReport` as a callback::
-
-    training.seed_everything(SEED)
-    model = keras.Sequential([...])
-    model.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["acc"])
-    history = model.fit(x, y, epochs=10, batch_size=32, validation_split=0.2, verbose=0,
-                        callbacks=[training.EpochReport()])
-
-Keras is imported on first use only: `summarize_history` and `history_dict` work without it.
+The notebooks call `seed_everything` before building a model and pass `EpochReport` to the
+book's ``model.fit(..., verbose=0, callbacks=[training.EpochReport()])``. Keras is imported on
+first use: `summarize_history` and `history_dict` work without it.
 """
 
 from __future__ import annotations

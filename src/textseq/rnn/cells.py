@@ -1,15 +1,10 @@
 """One LSTM or GRU timestep in numpy (Keras 3's weight layout), and the book's LSTM step.
 
-The batched forward passes of `textseq.rnn.loop` call `lstm_cell` and `gru_cell` once per
-timestep, after one matmul of every timestep's input by the kernel (``x_proj``). The layout is the
-one Keras 3 stores: an LSTM's ``kernel (features, 4 * units)``, ``recurrent_kernel (units, 4 *
-units)`` and ``bias (4 * units,)`` hold the gates ``i, f, c, o`` (input, forget, candidate,
-output) side by side; a GRU's hold ``z, r, h`` (update, reset, candidate), and with
-``reset_after=True`` (Keras 3's default) its bias is ``(2, 3 * units)``: row 0 for the input
-projection, row 1 for the recurrent one, the reset gate applied after the recurrent matmul.
-
-`lstm_step` is Listings 6-25/6-26 made runnable with the book's names (``i_t, f_t, k_t``, the carry
-``c_t``); `book_lstm_weights` splits a Keras LSTM's arrays into the book's ``Wi, Ui, bi, ...``.
+Keras 3 stores an LSTM's ``kernel (features, 4 * units)``, ``recurrent_kernel (units, 4 *
+units)`` and ``bias (4 * units,)`` with the gates ``i, f, c, o`` side by side; a GRU's hold ``z,
+r, h``, and with ``reset_after=True`` its bias is ``(2, 3 * units)`` (input, recurrent).
+`lstm_step` is Listings 6-25/6-26 with the book's names; `book_lstm_weights` splits a Keras LSTM
+into the book's ``Wi, Ui, bi, ...``.
 """
 
 from __future__ import annotations
