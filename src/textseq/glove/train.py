@@ -108,13 +108,11 @@ def train_glove(token_lists: Iterable[Sequence[str]], *, dim: int = 100, window:
                 x_max: float = 100.0, alpha: float = 0.75, lr: float = 0.05,
                 batch_size: int = 16384, seed: int = 0, threads: int | None = None,
                 verbose: bool = False) -> GloveVectors:
-    """Train GloVe vectors on tokenized documents (iterated twice; the caller tokenizes).
+    """Train GloVe vectors on tokenized documents (iterated twice).
 
-    ``window``: words up to this far apart co-occur; ``min_count``, ``max_vocab``: the vocabulary
-    (`build_vocab`); ``x_max``, ``alpha``: the weighting; ``lr``: AdaGrad's initial rate;
-    ``batch_size``: entries computed together at most; ``threads``: 1 or 2 (default: 2 on a
-    machine with two CPUs), same vectors; ``verbose`` prints the cost after each epoch. Returns a
-    `GloveVectors` of the vocabulary (most frequent first) and ``W + W~``.
+    ``window``: how far apart words co-occur; ``min_count``, ``max_vocab``: the vocabulary;
+    ``x_max``, ``alpha``: the weighting; ``lr``: AdaGrad's rate; ``threads``: 1 or 2, same vectors.
+    Returns a `GloveVectors` of ``W + W~``, most frequent word first.
 
     Example:
         >>> docs = [["good", "film", "loved", "it"], ["bad", "film", "hated", "it"]] * 50

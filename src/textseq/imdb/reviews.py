@@ -217,19 +217,11 @@ def read_splits(source: str | os.PathLike, splits=("train", "test"), *,
 
 def read_split(source: str | os.PathLike, split: str = "train", *, include_unsup: bool = False,
                errors: str = "strict") -> Reviews:
-    """Read the reviews of one aclImdb split with their labels and ratings.
+    """Read the reviews of one aclImdb split with their labels and ratings (Listing 6-8).
 
-    The equivalent of the book's Listing 6-8, with a fixed order (``neg`` then ``pos`` then
-    ``unsup``, files sorted by numeric id) and strict checks: every file in a label folder must be
-    named ``<id>_<rating>.txt`` (rating 1-10, or 0 in ``unsup``) and be a regular file (not a
-    link) holding non-empty UTF-8 text without NUL bytes (see the module docstring for why). Other
-    files beside the label folders (``urls_pos.txt``, ``labeledBow.feat`` …) are ignored. An
-    archive is streamed with `tarfile` (members under ``aclImdb/``, checked with the rules of
-    `textseq.imdb.fetch.iter_members`), nothing is extracted.
-
-    ``source`` is the ``aclImdb`` folder or ``aclImdb_v1.tar.gz``; ``split`` is ``"train"`` or
-    ``"test"``; ``include_unsup`` also reads the 50,000 unlabelled ``train/unsup`` reviews;
-    ``errors="replace"`` reads a file that is not UTF-8 with U+FFFD characters (an explicit
-    opt-in: it changes the text) instead of refusing it.
+    ``source``: the ``aclImdb`` folder or ``aclImdb_v1.tar.gz`` (streamed, not extracted);
+    ``split``: ``"train"`` or ``"test"``; ``include_unsup``: also the unlabelled reviews;
+    ``errors="replace"``: read non-UTF-8 files with U+FFFD instead of refusing them. Files must be
+    named ``<id>_<rating>.txt``; other files beside the label folders are ignored.
     """
     return read_splits(source, (split,), include_unsup=include_unsup, errors=errors)[split]

@@ -49,10 +49,6 @@ def native_stderr_silenced() -> Iterator[None]:
 def native_lines_logged(logged: list[str]) -> Iterator[list[str]]:
     """Append to ``logged`` the lines written to file descriptor 2 in the block, then pass them on.
 
-    The lines go to a temporary file while the block runs, are appended to ``logged``, and are
-    then written to file descriptor 2 as they came (where `drop_native_stderr_lines`, if
-    installed, still drops its lines).
-
     Example:
         >>> lines = []
         >>> with native_lines_logged(lines):

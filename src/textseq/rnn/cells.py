@@ -110,11 +110,7 @@ def book_lstm_weights(
 def lstm_step(
     input_t: np.ndarray, state_t: np.ndarray, c_t: np.ndarray, weights: dict[str, np.ndarray]
 ) -> tuple[np.ndarray, np.ndarray]:
-    """One LSTM step written with the names of Listings 6-25 and 6-26; returns ``(output_t,
-    c_t+1)``, and ``output_t`` is also the next ``state_t``.
-
-    The book's pseudo-code, made runnable (``activation`` is ``sigmoid`` for the gates and ``tanh``
-    for the candidate, as in Keras)::
+    """One LSTM step with the names of Listings 6-25 and 6-26; returns ``(output_t, c_t+1)``::
 
         i_t = sigmoid(dot(state_t, Ui) + dot(input_t, Wi) + bi)
         f_t = sigmoid(dot(state_t, Uf) + dot(input_t, Wf) + bf)
@@ -122,9 +118,8 @@ def lstm_step(
         c_t+1 = i_t * k_t + c_t * f_t
         output_t = sigmoid(dot(state_t, Uo) + dot(input_t, Wo) + bo) * tanh(c_t+1)
 
-    Listing 6-25 also adds a ``dot(c_t, Vo)`` term to the output gate; Keras's LSTM has no such
-    (peephole) weight, so it is left out here, and Keras multiplies the output gate by
-    ``tanh(c_t+1)``. With these two readings, `lstm_step` equals one step of `keras.layers.LSTM`.
+    As in Keras, without Listing 6-25's ``dot(c_t, Vo)`` term (no peephole), it equals one step of
+    `keras.layers.LSTM`.
 
     Example:
         >>> rng = np.random.default_rng(0)

@@ -152,11 +152,7 @@ class RNNWeights:
 
 
 def from_keras(layer: Any) -> RNNWeights:
-    """Copy a built Keras ``SimpleRNN``, ``LSTM`` or ``GRU`` layer into numpy.
-
-    Works with Keras 3 layers (and tf_keras ones, which store the same arrays). ``dropout`` and
-    ``recurrent_dropout`` are ignored, as Keras ignores them at inference; ``unroll`` does not
-    change the result. A mask coming from ``Embedding(mask_zero=True)`` is not applied.
+    """Copy a built Keras ``SimpleRNN``, ``LSTM`` or ``GRU`` layer (or tf_keras's) into numpy.
 
     Example:
         >>> import keras
