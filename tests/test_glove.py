@@ -18,10 +18,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from textseq.glove import textfile as glove_format
+from textseq.glove import textfile
 from textseq.glove import vectors as glove
 from textseq.glove.vectors import Coverage, GloveFormatError, embedding_matrix, load_vectors
 
@@ -86,12 +84,6 @@ def assert_same(vectors: glove.GloveVectors, reference: dict[str, np.ndarray]) -
     np.testing.assert_array_equal(vectors.vectors, expected)  # bit for bit (NaN == NaN)
 
 
-@pytest.fixture
-def small_blocks(monkeypatch):
-    """Blocks of 64 bytes: most lines span several reads, every line is a block boundary."""
-    monkeypatch.setattr(glove_format, "BLOCK_SIZE", 64)
-
-
 # --- reading ---------------------------------------------------------------------------------
 
 def test_matches_listing_6_10_bit_for_bit(tmp_path):
@@ -99,38 +91,18 @@ def test_matches_listing_6_10_bit_for_bit(tmp_path):
     assert_same(load_vectors(path, cache=False), book_6_10(path))
 
 
-def test_matches_listing_6_10_across_block_boundaries(tmp_path, small_blocks):
-    path = write_vectors(tmp_path / "v.txt", n=120, dim=9, seed=3)
+def test_lines_converted_in_chunks_give_the_same_values_and_lines(tmp_path, monkeypatch):
+    monkeypatch.setattr(textfile, "CHUNK", 7)
+    path = write_vectors(tmp_path / "v.txt", n=50, dim=3, seed=2)
     assert_same(load_vectors(path, cache=False), book_6_10(path))
+    lines = path.read_bytes().split(b"\n")
+    lines[30] = b"bad 1 oops 2"
+    path.write_bytes(b"\n".join(lines))
+    with pytest.raises(GloveFormatError, match=r"line 31: value b'oops' is not a number"):
+        load_vectors(path, cache=False)
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_same_result_with_one_or_two_threads(tmp_path, monkeypatch, workers):
-    monkeypatch.setattr(glove_format, "BLOCK_SIZE", 4096)
-    monkeypatch.setattr(glove_format, "WORKERS", workers)
-    path = write_vectors(tmp_path / "v.txt", n=3000, dim=11, seed=5)
-    assert_same(load_vectors(path, cache=False), book_6_10(path))
-
-
-@settings(max_examples=60, deadline=None)
-@given(st.lists(st.floats(min_value=-1e30, max_value=1e30, width=64), min_size=1,
-                max_size=60),
-       st.sampled_from(["{:.5g}", "{:.6f}", "{!r}", "{:.9g}", "{:.2e}", "{:.8f}"]))
-def test_fast_parser_equals_numpy_conversion(values, fmt):
-    fields = [fmt.format(v) for v in values]
-    text = "".join(f"w{i} {f}\n" for i, f in enumerate(fields)).encode()
-    buf = np.zeros(glove_format.PAD + len(text), np.uint8)
-    buf[glove_format.PAD:] = np.frombuffer(text, np.uint8)
-    newlines = np.flatnonzero(buf == 10)
-    out = np.empty((len(fields), 1), np.float32)
-    parsed = glove_format.parse_block(buf, newlines, 1, out)
-    assert parsed is not None
-    glove_format.fix_failed(buf, parsed[3], parsed[4], parsed[2], out, "x", 1)
-    expected = np.asarray(fields, dtype="float32")  # what Listing 6-10 does with each field
-    np.testing.assert_array_equal(out[:, 0].view(np.int32), expected.view(np.int32))
-
-
-def test_words_with_spaces_are_kept(tmp_path, small_blocks):
+def test_words_with_spaces_are_kept(tmp_path):
     # glove.840B has a few tokens such as ". . ."; the word is what precedes the last dim fields
     path = tmp_path / "v.txt"
     path.write_text("the 1 2 3\n. . . 4 5 6\nnew york 0.5 -1e-3 7\n", encoding="utf-8")
@@ -210,7 +182,7 @@ def test_truncated_gz_is_reported(tmp_path):
 
 
 @pytest.mark.parametrize("line, got", [("bad 1 2", "got 2"), ("bad 1 2 3 4", "got 4")])
-def test_wrong_number_of_values_names_file_line_and_counts(tmp_path, line, got, small_blocks):
+def test_wrong_number_of_values_names_file_line_and_counts(tmp_path, line, got):
     path = tmp_path / "v.txt"
     path.write_text("a 1 2 3\nb 4 5 6\n" + line + "\nc 7 8 9\n", encoding="utf-8")
     with pytest.raises(GloveFormatError, match=rf"v\.txt, line 3: expected 3 values .*{got}"):
@@ -386,7 +358,7 @@ def expected_row(word: str, dim: int) -> np.ndarray:
 
 
 @pytest.mark.parametrize("cached", [False, True])
-def test_every_row_holds_the_vector_of_the_word_with_that_index(tmp_path, cached, small_blocks):
+def test_every_row_holds_the_vector_of_the_word_with_that_index(tmp_path, cached):
     path, words = identity_file(tmp_path / "v.txt", n=500, dim=6)
     rng = random.Random(1)
     vocabulary = rng.sample(words, 300) + [f"missing{k}" for k in range(40)]

@@ -1,25 +1,15 @@
 """Checks shared by every textseq module: arguments, and the Keras backend.
 
-One rule for arguments: a **wrong type** is a ``TypeError`` (``num_words=2.5``, ``size=None``;
-``bool`` is not an integer here, numpy integers are and come back as ``int``); the right type with
-a **value out of range** or not among the choices is a ``ValueError`` (``num_words=0``,
-``padding="middle"``). Every message names the argument, says what is allowed and shows what was
-given, with its type for a ``TypeError``.
-
-textseq's metadata does not name TensorFlow: it installs over the TensorFlow a reader already has
-(Colab's GPU build, ``tensorflow-cpu``, ...). So `import_keras` checks that Keras and its backend
-are installed and says what to install when they are not, instead of a bare ``No module named
-'tensorflow'`` from deep inside Keras.
+A wrong type is a ``TypeError`` (``bool`` is not an integer; numpy integers are, returned as
+``int``); a value out of range or not among the choices is a ``ValueError``. Messages name the
+argument, what is allowed and what was given. `import_keras` says what to install when Keras or
+its backend is missing (textseq does not depend on TensorFlow, so it installs over the reader's).
 
 Example:
     >>> check_int("num_words", 0, minimum=1)
     Traceback (most recent call last):
     ...
     ValueError: num_words must be an integer >= 1, got 0
-    >>> check_int("num_words", True, minimum=1, optional=True)
-    Traceback (most recent call last):
-    ...
-    TypeError: num_words must be an integer >= 1 or None, got True (bool)
 """
 
 from __future__ import annotations

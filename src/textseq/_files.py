@@ -1,22 +1,14 @@
-"""Files: where textseq keeps them (data, figures, results) and how it writes them (atomically).
+"""Where textseq keeps its files, and how it writes them: atomically.
 
-Where textseq keeps data, figures and results, each overridable by an environment variable.
+``TEXTSEQ_DATA_DIR``, ``TEXTSEQ_FIGURES_DIR`` and ``TEXTSEQ_RESULTS_DIR`` override the folders
+(default: ``data/``, ``figures/``, ``results/`` in a source checkout, else ``~/.cache/textseq``);
+a folder that cannot be used is refused with a message naming the variable.
 
-``TEXTSEQ_DATA_DIR`` (downloads, extracted archives, the embedded data), ``TEXTSEQ_FIGURES_DIR``
-and ``TEXTSEQ_RESULTS_DIR``; by default ``data/``, ``figures/`` and ``results/`` at the root of a
-source checkout, else under ``~/.cache/textseq``. A folder that is a file, or (``writable=True``)
-cannot be created or written, is refused with a message naming the variable, or saying which one
-to set.
-
-Write a file or a folder atomically: into a temporary sibling, then rename it into place.
-
-What textseq writes (downloads, the extracted and the generated corpus, caches, figures, results)
-is never half-written under its real name. The temporary sibling is
-``.<name>.tmp-<host>-<pid>-<start>-<token>``; an exception (Ctrl-C included) removes it at once,
-and after SIGKILL or SIGTERM the next writer in that folder (or `remove_stale`) removes the
-temporaries whose writer is dead (gone, a zombie, or its process id reused by a later process).
-Another host's temporaries (a shared folder) are left alone. Two processes writing the same result
-at once both succeed. Modes follow the umask (not tempfile's 0600/0700). Nothing is fsync-ed.
+Everything is written into a temporary sibling (``.<name>.tmp-<host>-<pid>-<start>-<token>``),
+then renamed into place, so nothing is ever half-written under its real name. An exception
+removes the temporary at once; after a kill, the next writer in that folder (or `remove_stale`)
+removes the temporaries of dead writers on this host. Two processes writing the same result both
+succeed. Modes follow the umask; nothing is fsync-ed.
 
 Example:
     >>> with atomic_file(tmp / "numbers.txt", "w", encoding="utf-8") as f:

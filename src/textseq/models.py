@@ -1,38 +1,19 @@
-"""The chapter's Keras models, with the book's defaults, built with the Keras 3 API.
+"""The chapter's Keras models with the book's defaults, built with the Keras 3 API.
 
-Every builder returns a `keras.Sequential` compiled as in the book (`compile_model`:
-``optimizer="rmsprop"``, ``loss="binary_crossentropy"``, ``metrics=["acc"]``, so the history has
-the book's keys ``acc`` and ``val_acc``). The models start with ``keras.Input(shape=(maxlen,))``
-instead of Keras 2's ``Embedding(..., input_length=maxlen)``, which Keras 3 removed;
-``model.layers[0]`` is the Embedding layer, as in the book.
+Every builder returns a `keras.Sequential` compiled as in the book (`compile_model`), whose first
+layer (after ``keras.Input(shape=(maxlen,))``, which replaces Keras 2's ``input_length``) is the
+Embedding, and whose output is ``(batch, 1)``, a sigmoid. The builders share these arguments:
 
-The builders share these arguments:
-
-- ``max_features`` (``max_words``, ``num_words``): the vocabulary size, i.e. the words kept by
-  ``imdb.load_data(num_words=...)`` or the tokenizer;
-- ``maxlen``: the length of the padded sequences (``None`` for the recurrent models, as in the
-  book, accepts any length);
-- ``embedding_dim``: the size of each word vector; ``units``: the units of the recurrent layer;
+- ``max_features`` (``max_words``, ``num_words``): the vocabulary size;
+- ``maxlen``: the padded sequence length (``None``, the recurrent models' default, takes any);
+- ``embedding_dim``: the word-vector size; ``units``: the recurrent layer's units;
 - ``name``: the model's name;
-- ``seed``: draws the initial weights after ``keras.utils.set_random_seed(seed)``, so the same
-  script gives the same weights in every fresh process; ``None`` draws them from the random state
-  as it is (the notebooks call `textseq.notebook.training.seed_everything` first).
+- ``seed``: ``keras.utils.set_random_seed(seed)`` before the weights are drawn (``None``: the
+  random state as it is, after `textseq.notebook.training.seed_everything` in the notebooks).
 
-A size that is not an integer is a ``TypeError``, one below 1 a ``ValueError``
-(`textseq._checks`). The output is ``(batch, 1)``, a sigmoid.
-
-| builder | listing | parameters with the defaults |
-|---|---|---|
-| `embedding_flatten` | 6-7 | 80,000 + 161 = 80,161 |
-| `glove_classifier` | 6-12, 6-13, 6-16 | 1,000,000 + 320,032 + 33 = 1,320,065 |
-| `simple_rnn` | 6-23 | 320,000 + 2,080 + 33 = 322,113 |
-| `stacked_simple_rnn` | 6.2.1 | 320,000 + 4 x 2,080 + 33 = 328,353 |
-| `lstm` | 6-27 | 320,000 + 8,320 + 33 = 328,353 |
-| `gru` | (ours) | 320,000 + 6,336 + 33 = 326,369 |
-| `bag_of_words` | chapter 3 | 160,016 + 272 + 17 = 160,305 |
-
-The notebooks write each model out as the book does and check it with `compare_architecture`
-against the builder here, so the builders stay tested against the book's code.
+A size that is not an integer is a ``TypeError``, one below 1 a ``ValueError``. The notebooks
+write each model out as the book does and check it against its builder with
+`compare_architecture`.
 """
 
 from __future__ import annotations
@@ -57,10 +38,9 @@ __all__ = [
 
 
 def compile_model(model: keras.Model) -> keras.Model:
-    """Compile ``model`` as the book does (rmsprop, binary cross-entropy, ``acc``) and return it.
+    """Compile ``model`` as the book does (rmsprop, binary cross-entropy, ``acc``); return it.
 
-    Call it again after changing a layer's ``trainable`` flag: once a model has been trained,
-    Keras 3 ignores such a change until the model is compiled again.
+    Call it again after changing ``trainable``: Keras 3 ignores the change until then.
     """
     model.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["acc"])
     return model
@@ -97,20 +77,12 @@ def glove_classifier(
     name: str = "glove_classifier",
     seed: int | None = None,
 ) -> keras.Sequential:
-    """Listings 6-12 and 6-13 (and 6-16 without ``embedding_matrix``): a classifier on GloVe.
+    """Listings 6-12 and 6-13 (6-16 without ``embedding_matrix``): a classifier on GloVe.
 
-    ``Embedding(max_words, embedding_dim) -> Flatten -> Dense(hidden_units, relu) -> Dense(1,
-    sigmoid)``. An ``embedding_matrix`` (``(max_words, embedding_dim)``, row ``i`` the vector of
-    the word of index ``i``, Listing 6-11) is loaded into the Embedding layer, which ``trainable``
-    freezes by default when a matrix is given (6-13) and trains without one (6-16). The book's
-    own way also works, as long as the model is compiled
-    *after* the change (once a model has been trained, Keras 3 ignores a ``trainable`` change
-    until the next ``compile``)::
-
-        model = glove_classifier()
-        model.layers[0].set_weights([embedding_matrix])
-        model.layers[0].trainable = False
-        compile_model(model)  # or model.compile(...) as in Listing 6-14
+    ``Embedding -> Flatten -> Dense(hidden_units, relu) -> Dense(1, sigmoid)``. An
+    ``embedding_matrix`` of shape ``(max_words, embedding_dim)`` (Listing 6-11) is loaded into
+    the Embedding, frozen unless ``trainable=True`` (6-13); without one it trains (6-16). The
+    book's ``set_weights`` + ``trainable = False`` works too if `compile_model` follows.
 
     Example:
         >>> glove_classifier().count_params()
@@ -158,11 +130,7 @@ def stacked_simple_rnn(
     max_features: int = 10000, units: int = 32, depth: int = 4, *, embedding_dim: int = 32,
     maxlen: int | None = None, name: str = "stacked_simple_rnn", seed: int | None = None,
 ) -> keras.Sequential:
-    """Section 6.2.1's stacked SimpleRNNs: every layer but the last returns full sequences.
-
-    The book's example stacks four ``SimpleRNN(32)`` after ``Embedding(10000, 32)`` and shows its
-    summary (328,320 parameters); here a ``Dense(1, sigmoid)`` head (33 more) is added so the model
-    can be trained on IMDB like the others.
+    """Section 6.2.1's ``depth`` stacked SimpleRNNs, plus a ``Dense(1, sigmoid)`` head.
 
     Example:
         >>> stacked_simple_rnn().count_params()  # 320,000 + 4 * 2,080 + 33
@@ -191,10 +159,7 @@ def gru(
     max_features: int = 10000, units: int = 32, *, embedding_dim: int = 32,
     maxlen: int | None = None, name: str = "gru", seed: int | None = None,
 ) -> keras.Sequential:
-    """``Embedding(10000, 32) -> GRU(32) -> Dense(1, sigmoid)``, the GRU twin of Listing 6-27.
-
-    Keras 3's GRU uses ``reset_after=True``: two bias vectors, so ``3 * (2 * 32 * 32 + 2 * 32) =
-    6,336`` parameters for 32 units.
+    """The GRU twin of Listing 6-27 (Keras 3's ``reset_after=True``: two bias vectors).
 
     Example:
         >>> gru().count_params()  # 320,000 + 6,336 + 33
@@ -206,11 +171,7 @@ def gru(
 
 def bag_of_words(num_words: int = 10000, units: int = 16, *, name: str = "bag_of_words",
                  seed: int | None = None) -> keras.Sequential:
-    """Chapter 3's IMDB model: multi-hot vectors -> two ``Dense(units, relu)`` -> ``Dense(1)``.
-
-    The baseline the book compares the LSTM with (about 88% on IMDB): it sees which of the
-    ``num_words`` most frequent words a review contains (``Tokenizer.texts_to_matrix(...,
-    mode="binary")``), not their order.
+    """Chapter 3's IMDB baseline: multi-hot vectors -> two ``Dense(units, relu)`` -> ``Dense(1)``.
 
     Example:
         >>> bag_of_words().count_params()  # 160,016 + 272 + 17
@@ -229,10 +190,8 @@ def bag_of_words(num_words: int = 10000, units: int = 16, *, name: str = "bag_of
 def compare_architecture(model: keras.Model, reference: keras.Model) -> str:
     """Say whether two models have the same layers, configurations and parameter count.
 
-    Layers are compared in order by class and by ``get_config()`` without the layer names (which
-    Keras numbers per session); ``trainable`` counts, so a frozen Embedding differs from a
-    trainable one. Used right after a model written out as in the book, against the matching
-    builder of this module.
+    Layers are compared in order by class and ``get_config()`` without names; ``trainable``
+    counts.
 
     Example:
         >>> compare_architecture(embedding_flatten(), embedding_flatten(name="other"))
@@ -267,12 +226,8 @@ def _layer_configs(model: keras.Model) -> list[tuple[str, dict]]:
 
 def _recurrent_classifier(layer_cls, layer_units, max_features, embedding_dim, maxlen, name,
                           seed, **to_check):
-    """``Embedding -> recurrent layers -> Dense(1, sigmoid)``, compiled.
-
-    The layers are created in the book's order (Embedding first): Keras 3 draws each layer's
-    initializer seed when the layer is created, so after the same seed this model starts from the
-    same weights as the book's ``Sequential().add(...)`` code.
-    """
+    """``Embedding -> recurrent layers -> Dense(1, sigmoid)``, compiled; layers are created in
+    the book's order, so a seed gives the book's code's initial weights."""
     _check_positive(max_features=max_features, embedding_dim=embedding_dim, **to_check)
     check_int("maxlen", maxlen, minimum=1, optional=True)
     _seed(seed)

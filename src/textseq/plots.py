@@ -1,15 +1,9 @@
 """The book's training curves (Listings 6-15, 6-24), shown on the notebook's page and saved.
 
-`plot_history` draws training accuracy and loss as blue dots (``'bo'``) and validation as a blue
-line (``'b'``), as Listing 6-15 does, side by side; it shows the figure as an ``image/png``
-output and saves the same PNG as ``figures_dir()/<group>/<save_as>.png`` (``TEXTSEQ_FIGURES_DIR``).
-``history`` is a `keras.callbacks.History` or a dict of lists (``acc``/``accuracy``, ``val_...``,
-``loss``, ``val_loss``); ``group`` is usually the notebook's name. Figures use the rc settings in
-`STYLE`, applied here only.
-
-A figure is shown by publishing its PNG bytes through IPython's display machinery, not pyplot:
-it appears once, whatever the kernel's Matplotlib backend, whether or not the call ends in ``;``.
-Outside a Jupyter kernel nothing is shown. This module does not import Keras.
+Training as blue dots, validation as a blue line, as Listing 6-15 draws them. A figure is shown
+as its PNG bytes through IPython's display (once, whatever the backend; nothing outside Jupyter)
+and saved as ``figures_dir()/<group>/<name>.png``; the rc settings of `STYLE` apply here only.
+This module does not import Keras.
 """
 
 from __future__ import annotations
@@ -146,12 +140,9 @@ def plot_seeds(
     runs: Mapping[str, Mapping[int, Any]], test_accs: Mapping[str, Mapping[int, float]], *,
     title: str | None = None, save_as: str | None = None, group: str | None = None,
 ) -> None:
-    """Show several models trained with several seeds: curves, and test accuracy per seed.
+    """Show models trained with several seeds: validation curves, and test accuracy per seed.
 
-    Three panels: validation accuracy and validation loss per epoch (one colour per model, one
-    line style per seed), then a dot plot of each model's test accuracy with one marker per seed.
-    The legend sits outside the axes. ``runs`` maps model -> {seed: history} (4 seeds at most),
-    ``test_accs`` model -> {seed: test accuracy}. Shown and saved as `plot_history` does.
+    ``runs``: model -> {seed: history} (4 seeds at most); ``test_accs``: model -> {seed: accuracy}.
 
     Example:
         >>> h = {"acc": [0.6, 0.7], "val_acc": [0.6, 0.8],

@@ -1,14 +1,10 @@
 """The embedded default corpus: generated movie reviews in the exact aclImdb layout.
 
-textseq cannot ship the real reviews, and CI has no network, so offline runs use a corpus that
-textseq writes itself, deterministically: ``train/{pos,neg,unsup}``, ``test/{pos,neg}`` of
-``<id>_<rating>.txt`` files, an ``imdb.vocab`` and a README saying it is generated. Each review
-tells of an invented film in real English (every word is in glove.6B's vocabulary): hand-written
-opinions and frames (`textseq.corpus.lexicon`) and names, places and titles drawn from GloVe
-neighbourhoods with a Zipf tail (`textseq.corpus.wordpools`). Opinions come with intensity,
-negation and contrast, anywhere in the review, many reviews end on neutral sentences and one in
-ten is mixed, so a model must carry what it read far back and none is near 100%. Nothing of the
-real dataset is copied.
+Written deterministically by textseq (the real reviews cannot be shipped, and CI is offline):
+``train/{pos,neg,unsup}``, ``test/{pos,neg}``, an ``imdb.vocab`` and a README. Each review tells
+of an invented film in real English (every word is in glove.6B): opinions and frames from
+`textseq.corpus.lexicon`, names and titles from `textseq.corpus.wordpools`, with negation,
+contrast, neutral endings and mixed reviews, so no model is near 100%.
 """
 
 from __future__ import annotations
@@ -235,16 +231,11 @@ def _write_split(root: Path, split: str, counts: dict[str, int], seed: int,
 
 def generate_corpus(dest: str | os.PathLike, *, seed: int = 0, n_train: int = 12500,
                     n_test: int = 12500, n_unsup: int = 5000) -> Path:
-    """Write the embedded corpus into ``dest`` (an ``aclImdb`` folder), replacing nothing.
+    """Write the embedded corpus into ``dest`` (an ``aclImdb`` folder), atomically.
 
-    The tree is built in a temporary folder beside ``dest`` and renamed into place at the end
-    (`textseq._files.atomic_dir`), so an interrupted run leaves no partial corpus behind, and
-    the temporary folder of a killed run is removed by the next one. When another process
-    generates the same corpus into ``dest`` at the same time, the first to finish wins and the
-    other keeps its tree. ``n_train`` and ``n_test`` are even (half positive, half negative),
-    ``n_unsup`` the unlabelled reviews; the same seed writes byte-identical files. A ``dest`` that
-    exists, or that another process filled with other parameters meanwhile, is a
-    ``FileExistsError``.
+    ``n_train`` and ``n_test`` are even (half positive, half negative), ``n_unsup`` the unlabelled
+    reviews; the same seed writes byte-identical files. Of two processes writing the same corpus the
+    first wins; a ``dest`` that exists with other contents is a ``FileExistsError``.
 
     Example:
         >>> root = generate_corpus(tmp / "aclImdb", n_train=20, n_test=20, n_unsup=0)

@@ -1,18 +1,9 @@
-"""Real English word pools for the embedded corpus, taken from glove.6B's own vocabulary.
+"""Real English word pools for the embedded corpus, from glove.6B's own vocabulary.
 
-Every word the corpus uses is in glove.6B's vocabulary (`textseq.glove.packaged`), so the
-tokenizer's frequent words have pretrained vectors, as on the real IMDB. `textseq.corpus.lexicon`
-gives the opinions and frames; the long tail comes from here:
-
-- ``first``, ``surname``, ``place``, ``thing``: the GloVe neighbourhoods of a few dozen seed words
-  each. A candidate (an alphabetic word among glove.6B's 60,000 most frequent) joins the class
-  whose seeds it is closest to (mean cosine of its 3 nearest seeds), if that score is high and
-  clearly above its score for every other class, ``other`` (common words) included.
-- ``title``: words for the titles of other films (ranks 300-80,000), minus the opinion words and
-  the words whose vectors lie close to them, so that titles carry no sentiment.
-
-Each pool is in glove.6B's frequency order, distinct from the others; computed in float64,
-deterministically, in about two seconds.
+``first``, ``surname``, ``place``, ``thing``: the GloVe neighbourhoods of a few dozen seed words
+each (a candidate joins the class whose seeds it is clearly closest to); ``title``: words for
+other films' titles, far from the opinion words. Each pool is in glove.6B's frequency order,
+computed deterministically in about two seconds.
 """
 
 from __future__ import annotations

@@ -85,8 +85,8 @@ def zip_member(archive: zipfile.ZipFile, path: Path, member: str | None, dim) ->
 
 @contextlib.contextmanager
 def open_source(path: Path, member: str | None, dim):
-    """Yield ``(binary stream, description, uncompressed size or None)``, wrapping archive
-    damage (bad CRC, truncation) in a `GloveFormatError` naming the archive and member."""
+    """Yield ``(binary stream, description)``, wrapping archive damage (bad CRC, truncation) in a
+    `GloveFormatError` naming the archive and member."""
     suffix = path.suffix.lower()
     where = str(path)
     try:
@@ -95,13 +95,13 @@ def open_source(path: Path, member: str | None, dim):
                 member = zip_member(archive, path, member, dim)
                 where = f"{path} (member {member})"
                 with archive.open(member) as stream:
-                    yield stream, where, archive.getinfo(member).file_size
+                    yield stream, where
         elif suffix == ".gz":
             with gzip.open(path, "rb") as stream:
-                yield stream, where, None
+                yield stream, where
         else:
-            with open(path, "rb", buffering=0) as stream:
-                yield stream, where, os.fstat(stream.fileno()).st_size
+            with open(path, "rb") as stream:
+                yield stream, where
     except (zipfile.BadZipFile, gzip.BadGzipFile, zlib.error, EOFError) as err:
         raise GloveFormatError(f"{where} is damaged ({err}); download it again") from None
 

@@ -1,19 +1,10 @@
 """GloVe, trained with numpy: co-occurrence counts, weighted least squares, AdaGrad.
 
-The model of Pennington, Socher and Manning (2014), with the choices of the reference
-implementation (``cooccur.c``, ``glove.c``): within each document, every pair of vocabulary words
-``d <= window`` apart adds ``1/d`` to ``X[i, j]`` and ``X[j, i]`` (`cooccurrence`, one offset at a
-time with numpy); the model fits ``w_i . w~_j + b_i + b~_j ~ log X_ij``, weighted by ``f(x) =
-min(1, (x / x_max) ** alpha)``; AdaGrad (learning rate 0.05, squared sums from 1) from values
-drawn in ``(-0.5, 0.5) / dim``; the output is ``W + W~``.
-
-Batched training (the reference updates one entry at a time on unlocked threads): each epoch,
-every word's nonzero entries are shuffled and cut into chunks (at most 256 steps per word), and a
-batch holds chunks of different words. For an entry ``(i, j)`` of a chunk owned by ``i``, the
-owner's ``w_i, b_i`` get the gradient of term ``(i, j)`` and its ``w~_i, b~_i`` that of the
-mirror term ``(j, i)``; a chunk's gradients make one AdaGrad step. A batch writes only its owners'
-rows and reads before it writes, so two threads give the same vectors as one, and the same tokens
-and seed give the same vectors.
+Pennington, Socher and Manning (2014), with the reference implementation's choices: pairs ``d <=
+window`` apart add ``1/d`` to ``X[i, j]`` and ``X[j, i]`` (`cooccurrence`); the fit is ``w_i .
+w~_j + b_i + b~_j ~ log X_ij`` weighted by ``min(1, (x / x_max) ** alpha)``; AdaGrad (rate 0.05)
+from values in ``(-0.5, 0.5) / dim``; the output is ``W + W~``. Training is batched by word: a
+batch writes only its own words' rows, so threads and reruns give the same vectors.
 """
 
 from __future__ import annotations
@@ -117,13 +108,11 @@ def train_glove(token_lists: Iterable[Sequence[str]], *, dim: int = 100, window:
                 x_max: float = 100.0, alpha: float = 0.75, lr: float = 0.05,
                 batch_size: int = 16384, seed: int = 0, threads: int | None = None,
                 verbose: bool = False) -> GloveVectors:
-    """Train GloVe vectors on tokenized documents (iterated twice; the caller tokenizes).
+    """Train GloVe vectors on tokenized documents (iterated twice).
 
-    ``window``: words up to this far apart co-occur; ``min_count``, ``max_vocab``: the vocabulary
-    (`build_vocab`); ``x_max``, ``alpha``: the weighting; ``lr``: AdaGrad's initial rate;
-    ``batch_size``: entries computed together at most; ``threads``: 1 or 2 (default: 2 on a
-    machine with two CPUs), same vectors; ``verbose`` prints the cost after each epoch. Returns a
-    `GloveVectors` of the vocabulary (most frequent first) and ``W + W~``.
+    ``window``: how far apart words co-occur; ``min_count``, ``max_vocab``: the vocabulary;
+    ``x_max``, ``alpha``: the weighting; ``lr``: AdaGrad's rate; ``threads``: 1 or 2, same vectors.
+    Returns a `GloveVectors` of ``W + W~``, most frequent word first.
 
     Example:
         >>> docs = [["good", "film", "loved", "it"], ["bad", "film", "hated", "it"]] * 50

@@ -183,18 +183,16 @@ def load_vectors(source, *, dim: int | None = None, member: str | None = None,
                  encoding: str = "utf-8", cache: bool | str | os.PathLike = True) -> GloveVectors:
     """Read GloVe vectors (Listing 6-10) into a `GloveVectors`.
 
-    ``source`` is a ``.txt``, ``.gz`` or ``.zip`` path or a `GloveFile` (whose ``member`` and
-    ``dim`` apply unless given here). Lines are ``word v1 ... vd``; the word is what remains
-    before the last ``dim`` fields (``None``: the first line's count), so words with spaces
-    survive; blank lines and trailing whitespace are ignored. ``member`` picks the file of a
-    ``.zip`` (default: the only one, or the one ending in ``.<dim>d.txt``); ``encoding`` decodes
-    the words (ASCII-compatible). ``cache=True`` keeps a float32 ``.npy`` and a ``.vocab.txt``
-    beside the source (or under ``<data dir>/glove-cache`` when that folder is read-only),
-    rebuilt when the source's size or modification time changes; a folder keeps them there;
-    ``False`` reads the text every time.
+    Args:
+        source: a ``.txt``, ``.gz`` or ``.zip`` path, or a `GloveFile`.
+        dim: the values per line (``None``: the first line's count).
+        member: the file of a ``.zip`` (default: the only one, or the one ending ``.<dim>d.txt``).
+        encoding: of the words.
+        cache: ``True`` keeps a ``.npy`` beside the source (or under ``<data dir>/glove-cache``),
+            rebuilt when the source changes; a folder keeps it there; ``False`` reads the text.
 
-    A malformed line, a word not valid in ``encoding``, an empty file, another dimension than
-    ``dim`` or a damaged archive is a `GloveFormatError` naming the file, member and line.
+    Raises:
+        GloveFormatError: naming the file, member and line (see `textseq.glove.textfile`).
 
     Example:
         >>> vectors = load_vectors(GloveFile.packaged())
@@ -212,8 +210,8 @@ def load_vectors(source, *, dim: int | None = None, member: str | None = None,
         cached = sources.read_cache(path, member, encoding, dim, files)
         if cached is not None:
             return GloveVectors(*cached)
-    with sources.open_source(path, member, dim) as (stream, where, size):
-        words, vectors = read_all(stream, where, dim, encoding, size)
+    with sources.open_source(path, member, dim) as (stream, where):
+        words, vectors = read_all(stream, where, dim, encoding)
     if files is not None:
         sources.write_cache(path, member, encoding, files, words, vectors)
     return GloveVectors(words, vectors, where)
@@ -224,11 +222,9 @@ def embedding_matrix(word_index: dict[str, int], num_words: int, source, *,
                      cache: bool | str | os.PathLike = True) -> tuple[np.ndarray, Coverage]:
     """Build the ``(num_words, dim)`` matrix of Listing 6-11 while streaming the vectors.
 
-    Row ``i`` holds the vector of the word whose index in ``word_index`` (e.g.
-    ``Tokenizer.word_index``) is ``i``, for ``1 <= i < num_words``; row 0 (padding) and the rows
-    of words without a vector stay zero. Only the lines of wanted words are parsed, so memory
-    grows with ``num_words``, not with the file; an up-to-date cache of `load_vectors` is used.
-    The other arguments are those of `load_vectors`. Returns the float32 matrix and a `Coverage`.
+    Row ``i`` holds the vector of the word of index ``i`` in ``word_index``; row 0 (padding) and
+    words without a vector stay zero. Only wanted lines are converted; a cache of `load_vectors` is
+    used. The other arguments are `load_vectors`'s. Returns the float32 matrix and a `Coverage`.
 
     Example:
         >>> matrix, coverage = embedding_matrix({"the": 1, "film": 2, "qzxv": 3}, 4,
@@ -258,7 +254,7 @@ def embedding_matrix(word_index: dict[str, int], num_words: int, source, *,
                 hits[i] = row
         matrix[list(hits)] = vectors[list(hits.values())]
     else:
-        with sources.open_source(path, member, dim) as (stream, where, _):
+        with sources.open_source(path, member, dim) as (stream, where):
             matrix, hits = stream_rows(stream, where, dim, encoding, wanted, num_words)
     missing = tuple(w for w, i in sorted(wanted.items(), key=lambda kv: kv[1]) if i not in hits)
     return matrix, Coverage(len(hits), len(wanted), missing[:20], where)

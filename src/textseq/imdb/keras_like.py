@@ -1,17 +1,11 @@
 """IMDB for Keras, built from any aclImdb tree: `load_data` and `get_word_index`.
 
-These mirror ``keras.datasets.imdb.load_data`` and ``get_word_index`` (Listings 6-6 and 6-22)
-without Keras's prebuilt ``imdb.npz``: the sequences are computed from the raw reviews of the tree
-they are given (``textseq.datasets.imdb_dir()``: the embedded tree, or the real one with
-``TEXTSEQ_DATA=real``). The words are `textseq.text.tokenize_review`'s; the 50,000 labelled
-reviews are counted together, index 1 is the most frequent word, ties in code-point order, so the
-index is the same on every machine. Everything after (shuffling, ``start_char``, ``index_from``,
-``skip_top``, ``num_words``, ``maxlen``) follows Keras's own code step by step.
-
-The encoding takes seconds on the real data, so it is cached beside the tree
-(``.<tree name>.imdb-<fingerprint>.npz``, written atomically); the fingerprint covers the name,
-size and modification time of every review and ``errors``, so a changed review rebuilds it. Where
-that folder cannot be written, a warning says so and the tree is encoded at every call.
+They mirror ``keras.datasets.imdb`` (Listings 6-6 and 6-22) without its prebuilt ``imdb.npz``:
+the words are `textseq.text.tokenize_review`'s, counted over the 50,000 labelled reviews (index 1
+the most frequent, ties in code-point order), and what follows (shuffling, ``start_char``,
+``index_from``, ``skip_top``, ``num_words``, ``maxlen``) is Keras's own code step by step. The
+encoding is cached beside the tree (``.<tree>.imdb-<fingerprint>.npz``, rebuilt when a review
+changes; where the folder is read-only, a warning and no cache).
 """
 
 from __future__ import annotations
@@ -143,25 +137,12 @@ def load_data(path: str | os.PathLike, num_words: int | None = None,
               errors: str = "strict"):
     """Load IMDB as integer sequences, like ``keras.datasets.imdb.load_data``.
 
-    The steps and their order are Keras's: each split is shuffled with
-    ``np.random.RandomState(seed)`` (train first, then test, same generator); every word rank is
-    shifted by ``index_from`` and ``start_char`` is prepended; with ``maxlen``, sequences of
-    ``maxlen`` or more items (start mark included) are *dropped*, not truncated; then an index
-    ``w`` is kept if ``skip_top <= w < num_words`` and replaced by ``oov_char`` otherwise (removed
-    if ``oov_char`` is None). So ``num_words=10000`` keeps the 9,996 most frequent words (ranks
-    1-9996, indices 4-9999). Keras quirks kept on purpose: without ``num_words`` the largest index
-    present becomes ``oov_char``; ``skip_top`` applies to ``start_char`` too.
-
-    Differences from Keras's prebuilt ``imdb.npz`` (whose exact preprocessing is not published):
-    the words come from `tokenize_review` on this tree's reviews, so vocabulary, ranks and
-    sequence lengths differ from Keras's (e.g. Keras's file has 88,584 words); test words are in
-    the index too (Keras's file skipped words never seen in training); the unshuffled order is
-    the reading order of `read_split`.
-
-    ``path`` is an aclImdb folder or ``aclImdb_v1.tar.gz`` (``datasets.imdb_dir()``: the one in
-    use); ``errors="replace"`` reads a review that is not UTF-8 with U+FFFD characters instead of
-    refusing it. Returns ``(x_train, y_train), (x_test, y_test)``: object arrays of lists of ints,
-    and ``int64`` 0/1 labels.
+    Keras's steps in Keras's order: shuffle each split with ``np.random.RandomState(seed)``, shift
+    ranks by ``index_from``, prepend ``start_char``, *drop* sequences of ``maxlen`` items or more,
+    keep ``skip_top <= w < num_words`` and map the rest to ``oov_char`` (``num_words=10000`` keeps
+    the 9,996 most frequent words). Unlike Keras's ``imdb.npz``, the vocabulary is this tree's, test
+    words included. ``path``: an aclImdb folder or ``aclImdb_v1.tar.gz``; ``errors="replace"`` reads
+    non-UTF-8 reviews with U+FFFD. Returns ``(x_train, y_train), (x_test, y_test)``.
     """
     num_words = check_int("num_words", num_words, minimum=1, optional=True)
     maxlen = check_int("maxlen", maxlen, minimum=1, optional=True)

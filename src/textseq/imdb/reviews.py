@@ -1,26 +1,16 @@
-"""Read the raw reviews of an aclImdb tree, from its folder or straight from ``aclImdb_v1.tar.gz``.
+"""Read the raw reviews of an aclImdb tree (Listing 6-8), from its folder or ``aclImdb_v1.tar.gz``.
 
-The layout of the Large Movie Review Dataset (Maas et al., 2011), which Listing 6-8 reads::
+The layout (Maas et al., 2011)::
 
     aclImdb/
       train/  neg/<id>_<rating>.txt  pos/<id>_<rating>.txt  [unsup/<id>_0.txt]
       test/   neg/<id>_<rating>.txt  pos/<id>_<rating>.txt
 
-Reviews come back in a fixed order: ``neg`` (label 0), ``pos`` (1), then if asked ``unsup`` (-1),
-each folder sorted by numeric id (Listing 6-8's ``os.listdir`` order depends on the file system).
-Texts are the files' exact UTF-8 contents. What counts as a review, for folders and archives alike:
-
-- **No NUL byte**: a review saved as UTF-16 without a byte-order mark decodes as "UTF-8" with a
-  NUL after every ASCII letter, which put tokens such as ``c``, ``e`` into the vocabulary.
-- **A regular file**: symbolic links (wherever they point), FIFOs, sockets and devices are
-  refused, as archive members that are links are.
-- **Not empty**: the real dataset has no empty review; an empty file is what an interrupted copy
-  or extraction leaves behind. A review of only spaces is text.
-- **Archives follow `textseq.imdb.fetch.iter_members`**, the rules of the extractor: a member that
-  is absolute, holds ``..``, is a link or a device, lies outside ``aclImdb/`` or appears twice
-  stops the reader with the extractor's message.
-
-Every refusal is a `DataError` naming the file (or member) and what was expected.
+Reviews come in a fixed order: ``neg`` (label 0), ``pos`` (1), then if asked ``unsup`` (-1), each
+sorted by numeric id; texts are the files' exact UTF-8 contents. A review must be a regular,
+non-empty file without NUL bytes (a UTF-16 file would put ``c``, ``e`` into the vocabulary);
+archive members follow the extractor's rules (`textseq.imdb.fetch.iter_members`). Anything else
+is a `DataError` naming the file and what was expected.
 """
 
 from __future__ import annotations
@@ -227,19 +217,11 @@ def read_splits(source: str | os.PathLike, splits=("train", "test"), *,
 
 def read_split(source: str | os.PathLike, split: str = "train", *, include_unsup: bool = False,
                errors: str = "strict") -> Reviews:
-    """Read the reviews of one aclImdb split with their labels and ratings.
+    """Read the reviews of one aclImdb split with their labels and ratings (Listing 6-8).
 
-    The equivalent of the book's Listing 6-8, with a fixed order (``neg`` then ``pos`` then
-    ``unsup``, files sorted by numeric id) and strict checks: every file in a label folder must be
-    named ``<id>_<rating>.txt`` (rating 1-10, or 0 in ``unsup``) and be a regular file (not a
-    link) holding non-empty UTF-8 text without NUL bytes (see the module docstring for why). Other
-    files beside the label folders (``urls_pos.txt``, ``labeledBow.feat`` …) are ignored. An
-    archive is streamed with `tarfile` (members under ``aclImdb/``, checked with the rules of
-    `textseq.imdb.fetch.iter_members`), nothing is extracted.
-
-    ``source`` is the ``aclImdb`` folder or ``aclImdb_v1.tar.gz``; ``split`` is ``"train"`` or
-    ``"test"``; ``include_unsup`` also reads the 50,000 unlabelled ``train/unsup`` reviews;
-    ``errors="replace"`` reads a file that is not UTF-8 with U+FFFD characters (an explicit
-    opt-in: it changes the text) instead of refusing it.
+    ``source``: the ``aclImdb`` folder or ``aclImdb_v1.tar.gz`` (streamed, not extracted);
+    ``split``: ``"train"`` or ``"test"``; ``include_unsup``: also the unlabelled reviews;
+    ``errors="replace"``: read non-UTF-8 files with U+FFFD instead of refusing them. Files must be
+    named ``<id>_<rating>.txt``; other files beside the label folders are ignored.
     """
     return read_splits(source, (split,), include_unsup=include_unsup, errors=errors)[split]

@@ -1,15 +1,9 @@
 """Keep TensorFlow's harmless native log lines out of notebook outputs.
 
-TensorFlow writes a few lines from C++ when it is first imported ("oneDNN custom operations are
-on ...") before its logging is configured, so ``TF_CPP_MIN_LOG_LEVEL`` cannot hide them. They are
-harmless, but they clutter every notebook's first output: `native_stderr_silenced` drops them.
-
-`native_lines_logged` records the lines native code writes during a block (6.2.4 reports whether
-TensorFlow logged a given line in the reader's run), then passes them on.
-
-`drop_native_stderr_lines` drops one exact message for the rest of the process and lets every
-other line through (`textseq.notebook.training.seed_everything` uses it for a TensorFlow 2.21
-message that op determinism causes at every ``fit``).
+`native_stderr_silenced` drops the C++ lines TensorFlow writes on import (before
+``TF_CPP_MIN_LOG_LEVEL`` applies); `native_lines_logged` records what native code writes during
+a block, then passes it on; `drop_native_stderr_lines` drops one exact message for the rest of
+the process.
 """
 
 from __future__ import annotations
@@ -54,10 +48,6 @@ def native_stderr_silenced() -> Iterator[None]:
 @contextlib.contextmanager
 def native_lines_logged(logged: list[str]) -> Iterator[list[str]]:
     """Append to ``logged`` the lines written to file descriptor 2 in the block, then pass them on.
-
-    The lines go to a temporary file while the block runs, are appended to ``logged``, and are
-    then written to file descriptor 2 as they came (where `drop_native_stderr_lines`, if
-    installed, still drops its lines).
 
     Example:
         >>> lines = []

@@ -1,14 +1,8 @@
 """Prose written by the run: sentences whose figures come from this run's values, in two languages.
 
-A notebook is re-run on other CPUs, on GPUs and on Colab, and every figure of a training run
-comes out different there. So no such figure is typed into a Markdown cell: the cell that has
-the values writes the sentence::
-
-    report.say(ko=f"테스트 정확도는 {test_acc:.3f}입니다.",
-               en=f"The test accuracy is {test_acc:.3f}.")
-
-`book` prints what the book's own notebooks reported (`textseq.results.BOOK`), to be quoted beside
-our figures; `running_time` prints how long the notebook has run since its setup cell.
+Figures of a run differ on every machine, so the cell that has them writes the sentence
+(`say`); `book` prints what the book's notebooks reported (`textseq.results.BOOK`), and
+`running_time` how long the notebook has run.
 """
 
 from __future__ import annotations

@@ -1,15 +1,8 @@
 """Seeding, the quiet one-line-per-epoch report, and a summary of a training run.
 
-The notebooks show the book's own ``model.fit`` call, seeded before the model is built (so the
-initial weights are reproducible too) and with `EpochReport` as a callback::
-
-    training.seed_everything(SEED)
-    model = keras.Sequential([...])
-    model.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["acc"])
-    history = model.fit(x, y, epochs=10, batch_size=32, validation_split=0.2, verbose=0,
-                        callbacks=[training.EpochReport()])
-
-Keras is imported on first use only: `summarize_history` and `history_dict` work without it.
+The notebooks call `seed_everything` before building a model and pass `EpochReport` to the
+book's ``model.fit(..., verbose=0, callbacks=[training.EpochReport()])``. Keras is imported on
+first use: `summarize_history` and `history_dict` work without it.
 """
 
 from __future__ import annotations
@@ -37,23 +30,10 @@ ABSL_NOTICE_LINE = ("WARNING: All log messages before absl::InitializeLog() is c
 def seed_everything(seed: int, *, deterministic_ops: bool = True) -> None:
     """Seed Python, NumPy and the Keras backend, and make training reproducible.
 
-    Calls `keras.utils.set_random_seed` and, on the TensorFlow backend,
-    ``tf.config.experimental.enable_op_determinism()`` (a process-wide switch): without it two
-    trainings of the chapter's SimpleRNN end with different weights even on a CPU (an
-    Embedding's gradient sums in thread order). Call it before building a model, and again before
-    ``fit`` to make the shuffling reproducible.
-
-    On a GPU whose TensorFlow has no deterministic kernel for an Embedding's gradient, the first
-    call turns op determinism off again and prints one line: the run is seeded but not
-    bit-reproducible.
-
-    With op determinism TensorFlow 2.21 logs ``E0000 ... NodeDef mentions attribute
-    use_unbounded_threadpool ...`` at every ``fit``, ``evaluate`` and ``predict`` on arrays (its
-    tf.data rewrite copies an attribute the sequential map does not have), and the first native
-    line of a process brings absl's notice. In a Jupyter kernel the first call therefore logs
-    that line once with file descriptor 2 silenced (a ``predict`` that draws no random numbers)
-    and then drops the exact line for the rest of the process
-    (`textseq.notebook.quiet.drop_native_stderr_lines`). Every other native line still shows.
+    Calls `keras.utils.set_random_seed` and, on TensorFlow, ``enable_op_determinism()`` (without it
+    an Embedding's gradient sums in thread order, even on a CPU). Where a GPU has no deterministic
+    kernel, it says so in one line and runs seeded only. In a Jupyter kernel it also drops
+    TensorFlow 2.21's ``use_unbounded_threadpool`` line that op determinism logs at every ``fit``.
 
     Args:
         seed: Integer in ``[0, 2**32)``.

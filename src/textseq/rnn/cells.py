@@ -1,15 +1,10 @@
 """One LSTM or GRU timestep in numpy (Keras 3's weight layout), and the book's LSTM step.
 
-The batched forward passes of `textseq.rnn.loop` call `lstm_cell` and `gru_cell` once per
-timestep, after one matmul of every timestep's input by the kernel (``x_proj``). The layout is the
-one Keras 3 stores: an LSTM's ``kernel (features, 4 * units)``, ``recurrent_kernel (units, 4 *
-units)`` and ``bias (4 * units,)`` hold the gates ``i, f, c, o`` (input, forget, candidate,
-output) side by side; a GRU's hold ``z, r, h`` (update, reset, candidate), and with
-``reset_after=True`` (Keras 3's default) its bias is ``(2, 3 * units)``: row 0 for the input
-projection, row 1 for the recurrent one, the reset gate applied after the recurrent matmul.
-
-`lstm_step` is Listings 6-25/6-26 made runnable with the book's names (``i_t, f_t, k_t``, the carry
-``c_t``); `book_lstm_weights` splits a Keras LSTM's arrays into the book's ``Wi, Ui, bi, ...``.
+Keras 3 stores an LSTM's ``kernel (features, 4 * units)``, ``recurrent_kernel (units, 4 *
+units)`` and ``bias (4 * units,)`` with the gates ``i, f, c, o`` side by side; a GRU's hold ``z,
+r, h``, and with ``reset_after=True`` its bias is ``(2, 3 * units)`` (input, recurrent).
+`lstm_step` is Listings 6-25/6-26 with the book's names; `book_lstm_weights` splits a Keras LSTM
+into the book's ``Wi, Ui, bi, ...``.
 """
 
 from __future__ import annotations
@@ -115,11 +110,7 @@ def book_lstm_weights(
 def lstm_step(
     input_t: np.ndarray, state_t: np.ndarray, c_t: np.ndarray, weights: dict[str, np.ndarray]
 ) -> tuple[np.ndarray, np.ndarray]:
-    """One LSTM step written with the names of Listings 6-25 and 6-26; returns ``(output_t,
-    c_t+1)``, and ``output_t`` is also the next ``state_t``.
-
-    The book's pseudo-code, made runnable (``activation`` is ``sigmoid`` for the gates and ``tanh``
-    for the candidate, as in Keras)::
+    """One LSTM step with the names of Listings 6-25 and 6-26; returns ``(output_t, c_t+1)``::
 
         i_t = sigmoid(dot(state_t, Ui) + dot(input_t, Wi) + bi)
         f_t = sigmoid(dot(state_t, Uf) + dot(input_t, Wf) + bf)
@@ -127,9 +118,8 @@ def lstm_step(
         c_t+1 = i_t * k_t + c_t * f_t
         output_t = sigmoid(dot(state_t, Uo) + dot(input_t, Wo) + bo) * tanh(c_t+1)
 
-    Listing 6-25 also adds a ``dot(c_t, Vo)`` term to the output gate; Keras's LSTM has no such
-    (peephole) weight, so it is left out here, and Keras multiplies the output gate by
-    ``tanh(c_t+1)``. With these two readings, `lstm_step` equals one step of `keras.layers.LSTM`.
+    As in Keras, without Listing 6-25's ``dot(c_t, Vo)`` term (no peephole), it equals one step of
+    `keras.layers.LSTM`.
 
     Example:
         >>> rng = np.random.default_rng(0)

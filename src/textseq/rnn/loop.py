@@ -1,21 +1,11 @@
 """Recurrent layers in numpy: Listing 6-21's loop, and batched SimpleRNN, LSTM and GRU.
 
-`simple_rnn_loop` is Listing 6-21 as the book writes it (the pseudo-code of Listings 6-19 and
-6-20 made concrete): one sequence ``(timesteps, input_features)``, a Python loop over timesteps,
-``output_t = tanh(dot(W, input_t) + dot(U, state_t) + b)``, the outputs stacked into ``(timesteps,
-output_features)`` (some printings join them with ``np.concatenate``, which flattens them).
-
-`simple_rnn_forward`, `lstm_forward` and `gru_forward` run a whole batch ``(batch, timesteps,
-features)`` with Keras 3's weights (``kernel (features, gates * units)``, ``recurrent_kernel
-(units, gates * units)``, ``bias``, see `textseq.rnn.cells`): the input projection is one matmul
-for all timesteps, only the recurrent part loops over time. ``initial_state`` defaults to zeros
-(an LSTM's is ``[h, c]``); ``return_sequences`` returns every timestep's output ``(batch,
-timesteps, units)`` instead of the last; ``return_state`` also returns the final state(s), as
-Keras does. A wrong shape is a ``ValueError`` giving the expected and the given shape.
-
-`from_keras` copies a Keras ``SimpleRNN``, ``LSTM`` or ``GRU`` into an `RNNWeights`, which
-reproduces the layer's output to float32 round-off. Only the default activations are supported;
-masks are not applied, and dropout is ignored, as Keras does at inference. Numpy only.
+`simple_rnn_loop` is Listing 6-21 as printed: one sequence, a Python loop over timesteps,
+``output_t = tanh(dot(W, input_t) + dot(U, state_t) + b)``. `simple_rnn_forward`, `lstm_forward`
+and `gru_forward` run a batch ``(batch, timesteps, features)`` with Keras 3's weights (see
+`textseq.rnn.cells`), with Keras's ``initial_state``, ``return_sequences`` and ``return_state``.
+`from_keras` copies a Keras layer's weights into an `RNNWeights`; the outputs match the layer to
+float32 round-off (default activations; no masks; dropout ignored, as at inference).
 """
 
 from __future__ import annotations
@@ -162,11 +152,7 @@ class RNNWeights:
 
 
 def from_keras(layer: Any) -> RNNWeights:
-    """Copy a built Keras ``SimpleRNN``, ``LSTM`` or ``GRU`` layer into numpy.
-
-    Works with Keras 3 layers (and tf_keras ones, which store the same arrays). ``dropout`` and
-    ``recurrent_dropout`` are ignored, as Keras ignores them at inference; ``unroll`` does not
-    change the result. A mask coming from ``Embedding(mask_zero=True)`` is not applied.
+    """Copy a built Keras ``SimpleRNN``, ``LSTM`` or ``GRU`` layer (or tf_keras's) into numpy.
 
     Example:
         >>> import keras

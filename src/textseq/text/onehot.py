@@ -1,15 +1,9 @@
-"""One-hot encoding by hand (listings 6-1, 6-2) and the hashing trick (listing 6-4).
+"""One-hot encoding by hand (Listings 6-1, 6-2) and the hashing trick (Listing 6-4).
 
-Listing 6-1 indexes words in order of first appearance (from 1; 0 is never assigned) and writes a
-1 per word position. Listing 6-2 does the same for characters, but builds its index with
-``dict(zip(range(1, len(characters) + 1), characters))``, a map from *index to character*, so
-``token_index.get(character)`` is always ``None`` and ``results[i, j, None] = 1.`` fills the
-whole row; ``one_hot_chars`` maps *character to index* as intended.
-
-Listing 6-4 hashes words with ``abs(hash(word)) % dimensionality``. Python salts ``hash()`` of
-strings per process (``PYTHONHASHSEED``), so the buckets, and the book's notebook output, change
-from one run to the next. ``stable_hash`` uses BLAKE2b (8-byte digest) of the word's UTF-8
-bytes instead: the same bucket in every process and on every machine.
+Listing 6-2 builds its index as ``index -> character``, so its look-up always fails and fills
+whole rows; `one_hot_chars` maps ``character -> index`` as intended. Listing 6-4's
+``abs(hash(word))`` changes from process to process (``PYTHONHASHSEED``); `stable_hash` uses
+BLAKE2b, the same bucket everywhere.
 """
 
 from __future__ import annotations
