@@ -1,12 +1,7 @@
 """textseq: a reproducible companion to Deep Learning with Python, chapter 6 part 1.
 
-The subpackages follow the chapter: `textseq.text` (the Tokenizer, one-hot encoding and hashing),
-`textseq.imdb` (the aclImdb reader and Keras's ``load_data``), `textseq.glove` (GloVe vectors,
-similarity, our own trainer), `textseq.rnn` (recurrent layers in numpy), `textseq.models` (the
-chapter's Keras models); the notebooks also use `textseq.datasets` (the data switch),
-`textseq.plots`, `textseq.results` and `textseq.notebook` (``training``, ``report``, ``quiet``:
-importable as ``from textseq import training``). The main names are importable from here too, on
-first use, so ``import textseq`` stays free of TensorFlow.
+Subpackages follow the chapter: `textseq.text`, `textseq.imdb`, `textseq.glove`, `textseq.rnn`,
+`textseq.models`. Main names import lazily from here, so ``import textseq`` needs no TensorFlow.
 """
 
 from __future__ import annotations

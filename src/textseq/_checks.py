@@ -1,15 +1,12 @@
 """Checks shared by every textseq module: arguments, and the Keras backend.
 
-A wrong type is a ``TypeError`` (``bool`` is not an integer; numpy integers are, returned as
-``int``); a value out of range or not among the choices is a ``ValueError``. Messages name the
-argument, what is allowed and what was given. `import_keras` says what to install when Keras or
-its backend is missing (textseq does not depend on TensorFlow, so it installs over the reader's).
+A wrong type is a ``TypeError`` (``bool`` is no integer), a bad value a ``ValueError``; messages
+name the argument, what is allowed and what was given.
 
-Example:
-    >>> check_int("num_words", 0, minimum=1)
-    Traceback (most recent call last):
-    ...
-    ValueError: num_words must be an integer >= 1, got 0
+>>> check_int("num_words", 0, minimum=1)
+Traceback (most recent call last):
+...
+ValueError: num_words must be an integer >= 1, got 0
 """
 
 from __future__ import annotations
@@ -37,9 +34,8 @@ _REPR_LIMIT = 60
 def describe(value: Any, with_type: bool = False) -> str:
     """A short ``repr`` of ``value`` (60 characters at most) for a message, optionally typed.
 
-    Example:
-        >>> describe("x" * 100)[-5:], describe(np.float64(2.5), with_type=True)
-        ('xx...', '2.5 (float64)')
+    >>> describe("x" * 100)[-5:], describe(np.float64(2.5), with_type=True)
+    ('xx...', '2.5 (float64)')
     """
     text = repr(value.item() if isinstance(value, np.generic) else value)  # not np.float64(1.0)
     if len(text) > _REPR_LIMIT:
@@ -61,12 +57,10 @@ def _range_text(kind: str, minimum: float | None, maximum: float | None, optiona
 
 def check_int(name: str, value: Any, *, minimum: int | None = None, maximum: int | None = None,
               optional: bool = False) -> int | None:
-    """Check an integer argument in ``[minimum, maximum]``; return it as ``int`` (or ``None``
-    when ``optional``).
+    """Check an integer in ``[minimum, maximum]``; return it as ``int`` (``None`` if optional).
 
-    Example:
-        >>> check_int("seed", np.int64(7), minimum=0, maximum=2**32 - 1)
-        7
+    >>> check_int("seed", np.int64(7), minimum=0, maximum=2**32 - 1)
+    7
     """
     if value is None and optional:
         return None
@@ -84,11 +78,10 @@ def check_number(name: str, value: Any, *, minimum: float | None = None,
                  optional: bool = False) -> float | None:
     """Check a real number (not bool, not NaN, not infinite) in range; return it as ``float``.
 
-    Example:
-        >>> check_number("timeout", 0, minimum=0, exclusive_minimum=True)
-        Traceback (most recent call last):
-        ...
-        ValueError: timeout must be a number > 0, got 0
+    >>> check_number("timeout", 0, minimum=0, exclusive_minimum=True)
+    Traceback (most recent call last):
+    ...
+    ValueError: timeout must be a number > 0, got 0
     """
     if value is None and optional:
         return None
@@ -110,11 +103,10 @@ def check_number(name: str, value: Any, *, minimum: float | None = None,
 def check_choice(name: str, value: T, choices: Collection[T]) -> T:
     """Check that ``value`` is one of ``choices``; another type is a ``TypeError``.
 
-    Example:
-        >>> check_choice("padding", "middle", ("pre", "post"))
-        Traceback (most recent call last):
-        ...
-        ValueError: padding must be 'pre' or 'post', got 'middle'
+    >>> check_choice("padding", "middle", ("pre", "post"))
+    Traceback (most recent call last):
+    ...
+    ValueError: padding must be 'pre' or 'post', got 'middle'
     """
     items = list(choices)
     allowed = (" or ".join(map(repr, items)) if len(items) <= 2
@@ -130,11 +122,10 @@ def check_choice(name: str, value: T, choices: Collection[T]) -> T:
 def check_str(name: str, value: Any, *, what: str = "a str", optional: bool = False) -> str | None:
     """Check that ``value`` is a ``str`` (``what`` describes it in the message).
 
-    Example:
-        >>> check_str("sha256", None, what="a str of 64 hex digits")
-        Traceback (most recent call last):
-        ...
-        TypeError: sha256 must be a str of 64 hex digits, got None (NoneType)
+    >>> check_str("sha256", None, what="a str of 64 hex digits")
+    Traceback (most recent call last):
+    ...
+    TypeError: sha256 must be a str of 64 hex digits, got None (NoneType)
     """
     if value is None and optional:
         return None
@@ -145,7 +136,6 @@ def check_str(name: str, value: Any, *, what: str = "a str", optional: bool = Fa
 
 
 # --- the Keras backend -----------------------------------------------------------------------
-
 # The module each Keras 3 backend needs, and what to install for it.
 _BACKENDS = {
     "tensorflow": ("tensorflow", "pip install tensorflow  (or tensorflow-cpu, the CPU-only "
@@ -172,9 +162,7 @@ def _installed(module: str) -> bool:
 
 
 def keras_backend() -> str:
-    """The backend Keras uses, without importing Keras: an imported Keras's, else
-    ``KERAS_BACKEND``, else ``"backend"`` in ``keras.json`` (in ``KERAS_HOME``, default
-    ``~/.keras``), else ``"tensorflow"`` (Keras's own order)."""
+    """The backend Keras would use (Keras's own order), without importing Keras."""
     keras = sys.modules.get("keras")
     if keras is not None and hasattr(keras, "backend"):
         return keras.backend.backend()
@@ -194,12 +182,10 @@ def keras_backend() -> str:
 
 
 def require_backend() -> str:
-    """Check that Keras 3 and its backend are installed; return the backend's name, or raise a
-    `MissingBackendError` (a ``ModuleNotFoundError``) naming what to install.
+    """Return the Keras 3 backend's name, or raise `MissingBackendError` naming what to install.
 
-    Example:
-        >>> require_backend()
-        'tensorflow'
+    >>> require_backend()
+    'tensorflow'
     """
     backend = keras_backend()
     module, hint = _BACKENDS.get(backend, (backend, f"pip install {backend}"))

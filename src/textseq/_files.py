@@ -1,20 +1,14 @@
 """Where textseq keeps its files, and how it writes them: atomically.
 
 ``TEXTSEQ_DATA_DIR``, ``TEXTSEQ_FIGURES_DIR`` and ``TEXTSEQ_RESULTS_DIR`` override the folders
-(default: ``data/``, ``figures/``, ``results/`` in a source checkout, else ``~/.cache/textseq``);
-a folder that cannot be used is refused with a message naming the variable.
+(default: ``data/``, ``figures/``, ``results/`` in a checkout, else ``~/.cache/textseq``).
+Files are written to a temporary sibling, then renamed into place; temporaries of dead writers
+are removed by the next writer (or `remove_stale`).
 
-Everything is written into a temporary sibling (``.<name>.tmp-<host>-<pid>-<start>-<token>``),
-then renamed into place, so nothing is ever half-written under its real name. An exception
-removes the temporary at once; after a kill, the next writer in that folder (or `remove_stale`)
-removes the temporaries of dead writers on this host. Two processes writing the same result both
-succeed. Modes follow the umask; nothing is fsync-ed.
-
-Example:
-    >>> with atomic_file(tmp / "numbers.txt", "w", encoding="utf-8") as f:
-    ...     _ = f.write("1 2 3\\n")
-    >>> (tmp / "numbers.txt").read_text(encoding="utf-8")
-    '1 2 3\\n'
+>>> with atomic_file(tmp / "numbers.txt", "w", encoding="utf-8") as f:
+...     _ = f.write("1 2 3\\n")
+>>> (tmp / "numbers.txt").read_text(encoding="utf-8")
+'1 2 3\\n'
 """
 
 from __future__ import annotations
@@ -73,13 +67,9 @@ def _from_env(name: str, default: Path, writable: bool) -> Path:
 def data_dir(*, writable: bool = False) -> Path:
     """The data folder (``TEXTSEQ_DATA_DIR``); with ``writable``, created and checked writable.
 
-    Raises ``NotADirectoryError`` if it is a file; with ``writable``, ``PermissionError`` or the
-    ``OSError`` that creating it raised; each message names ``TEXTSEQ_DATA_DIR``.
-
-    Example:
-        >>> folder = data_dir()  # data/ in a source checkout, unless TEXTSEQ_DATA_DIR is set
-        >>> folder.is_absolute() or "TEXTSEQ_DATA_DIR" in os.environ
-        True
+    >>> folder = data_dir()  # data/ in a source checkout, unless TEXTSEQ_DATA_DIR is set
+    >>> folder.is_absolute() or "TEXTSEQ_DATA_DIR" in os.environ
+    True
     """
     return _from_env("TEXTSEQ_DATA_DIR", _base() / "data", writable)
 
@@ -188,11 +178,7 @@ def write_text(dest: str | os.PathLike, text: str, encoding: str = "utf-8") -> P
 
 @contextlib.contextmanager
 def atomic_dir(dest: str | os.PathLike) -> Iterator[Path]:
-    """Build a folder in a temporary sibling of ``dest``; rename it to ``dest`` on success.
-
-    For results that are the same whoever builds them: if another process renamed its copy into
-    place first, this one deletes its own and keeps the winner's.
-    """
+    """Build a folder in a temporary sibling of ``dest``, then rename it (first one wins)."""
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     remove_stale(dest.parent)

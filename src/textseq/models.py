@@ -1,19 +1,10 @@
 """The chapter's Keras models with the book's defaults, built with the Keras 3 API.
 
-Every builder returns a `keras.Sequential` compiled as in the book (`compile_model`), whose first
-layer (after ``keras.Input(shape=(maxlen,))``, which replaces Keras 2's ``input_length``) is the
-Embedding, and whose output is ``(batch, 1)``, a sigmoid. The builders share these arguments:
-
-- ``max_features`` (``max_words``, ``num_words``): the vocabulary size;
-- ``maxlen``: the padded sequence length (``None``, the recurrent models' default, takes any);
-- ``embedding_dim``: the word-vector size; ``units``: the recurrent layer's units;
-- ``name``: the model's name;
-- ``seed``: ``keras.utils.set_random_seed(seed)`` before the weights are drawn (``None``: the
-  random state as it is, after `textseq.notebook.training.seed_everything` in the notebooks).
-
-A size that is not an integer is a ``TypeError``, one below 1 a ``ValueError``. The notebooks
-write each model out as the book does and check it against its builder with
-`compare_architecture`.
+Every builder returns a `keras.Sequential` compiled as in the book (`compile_model`):
+``keras.Input(shape=(maxlen,))`` (Keras 2's ``input_length``), an Embedding, ..., a sigmoid.
+Shared arguments: ``max_features`` (``max_words``, ``num_words``) the vocabulary size, ``maxlen``
+the padded length (``None``: any), ``embedding_dim``, ``units``, ``name``, and ``seed`` for
+``keras.utils.set_random_seed`` before the weights are drawn. Sizes must be integers >= 1.
 """
 
 from __future__ import annotations
@@ -52,9 +43,8 @@ def embedding_flatten(
 ) -> keras.Sequential:
     """Listing 6-7: ``Embedding -> Flatten -> Dense(1, sigmoid)`` on IMDB cut to 20 words.
 
-    Example:
-        >>> embedding_flatten().count_params()
-        80161
+    >>> embedding_flatten().count_params()
+    80161
     """
     _check_positive(max_features=max_features, maxlen=maxlen, embedding_dim=embedding_dim)
     _seed(seed)
@@ -77,16 +67,10 @@ def glove_classifier(
     name: str = "glove_classifier",
     seed: int | None = None,
 ) -> keras.Sequential:
-    """Listings 6-12 and 6-13 (6-16 without ``embedding_matrix``): a classifier on GloVe.
+    """Listings 6-12/6-13 (6-16 without ``embedding_matrix``, else frozen unless ``trainable``).
 
-    ``Embedding -> Flatten -> Dense(hidden_units, relu) -> Dense(1, sigmoid)``. An
-    ``embedding_matrix`` of shape ``(max_words, embedding_dim)`` (Listing 6-11) is loaded into
-    the Embedding, frozen unless ``trainable=True`` (6-13); without one it trains (6-16). The
-    book's ``set_weights`` + ``trainable = False`` works too if `compile_model` follows.
-
-    Example:
-        >>> glove_classifier().count_params()
-        1320065
+    >>> glove_classifier().count_params()
+    1320065
     """
     _check_positive(max_words=max_words, maxlen=maxlen, embedding_dim=embedding_dim,
                     hidden_units=hidden_units)
@@ -118,9 +102,8 @@ def simple_rnn(
 ) -> keras.Sequential:
     """Listing 6-23: ``Embedding(10000, 32) -> SimpleRNN(32) -> Dense(1, sigmoid)``.
 
-    Example:
-        >>> simple_rnn().count_params()  # 320,000 + 2,080 + 33
-        322113
+    >>> simple_rnn().count_params()  # 320,000 + 2,080 + 33
+    322113
     """
     return _recurrent_classifier(keras.layers.SimpleRNN, [units], max_features, embedding_dim,
                                  maxlen, name, seed, units=units)
@@ -132,9 +115,8 @@ def stacked_simple_rnn(
 ) -> keras.Sequential:
     """Section 6.2.1's ``depth`` stacked SimpleRNNs, plus a ``Dense(1, sigmoid)`` head.
 
-    Example:
-        >>> stacked_simple_rnn().count_params()  # 320,000 + 4 * 2,080 + 33
-        328353
+    >>> stacked_simple_rnn().count_params()  # 320,000 + 4 * 2,080 + 33
+    328353
     """
     _check_positive(depth=depth)
     return _recurrent_classifier(keras.layers.SimpleRNN, [units] * depth, max_features,
@@ -147,9 +129,8 @@ def lstm(
 ) -> keras.Sequential:
     """Listing 6-27: ``Embedding(10000, 32) -> LSTM(32) -> Dense(1, sigmoid)``.
 
-    Example:
-        >>> lstm().count_params()  # 320,000 + 8,320 + 33
-        328353
+    >>> lstm().count_params()  # 320,000 + 8,320 + 33
+    328353
     """
     return _recurrent_classifier(keras.layers.LSTM, [units], max_features, embedding_dim,
                                  maxlen, name, seed, units=units)
@@ -161,9 +142,8 @@ def gru(
 ) -> keras.Sequential:
     """The GRU twin of Listing 6-27 (Keras 3's ``reset_after=True``: two bias vectors).
 
-    Example:
-        >>> gru().count_params()  # 320,000 + 6,336 + 33
-        326369
+    >>> gru().count_params()  # 320,000 + 6,336 + 33
+    326369
     """
     return _recurrent_classifier(keras.layers.GRU, [units], max_features, embedding_dim,
                                  maxlen, name, seed, units=units)
@@ -173,9 +153,8 @@ def bag_of_words(num_words: int = 10000, units: int = 16, *, name: str = "bag_of
                  seed: int | None = None) -> keras.Sequential:
     """Chapter 3's IMDB baseline: multi-hot vectors -> two ``Dense(units, relu)`` -> ``Dense(1)``.
 
-    Example:
-        >>> bag_of_words().count_params()  # 160,016 + 272 + 17
-        160305
+    >>> bag_of_words().count_params()  # 160,016 + 272 + 17
+    160305
     """
     _check_positive(num_words=num_words, units=units)
     _seed(seed)
@@ -188,14 +167,10 @@ def bag_of_words(num_words: int = 10000, units: int = 16, *, name: str = "bag_of
 
 
 def compare_architecture(model: keras.Model, reference: keras.Model) -> str:
-    """Say whether two models have the same layers, configurations and parameter count.
+    """Say whether two models have the same layers (class and config, not names) and parameters.
 
-    Layers are compared in order by class and ``get_config()`` without names; ``trainable``
-    counts.
-
-    Example:
-        >>> compare_architecture(embedding_flatten(), embedding_flatten(name="other"))
-        'same layers, configurations and parameters (80,161) as other'
+    >>> compare_architecture(embedding_flatten(), embedding_flatten(name="other"))
+    'same layers, configurations and parameters (80,161) as other'
     """
     ours, theirs = _layer_configs(model), _layer_configs(reference)
     if len(ours) != len(theirs):
@@ -226,8 +201,7 @@ def _layer_configs(model: keras.Model) -> list[tuple[str, dict]]:
 
 def _recurrent_classifier(layer_cls, layer_units, max_features, embedding_dim, maxlen, name,
                           seed, **to_check):
-    """``Embedding -> recurrent layers -> Dense(1, sigmoid)``, compiled; layers are created in
-    the book's order, so a seed gives the book's code's initial weights."""
+    """``Embedding -> recurrent layers -> Dense(1, sigmoid)``, built in the book's order."""
     _check_positive(max_features=max_features, embedding_dim=embedding_dim, **to_check)
     check_int("maxlen", maxlen, minimum=1, optional=True)
     _seed(seed)

@@ -1,9 +1,7 @@
 """The book's training curves (Listings 6-15, 6-24), shown on the notebook's page and saved.
 
-Training as blue dots, validation as a blue line, as Listing 6-15 draws them. A figure is shown
-as its PNG bytes through IPython's display (once, whatever the backend; nothing outside Jupyter)
-and saved as ``figures_dir()/<group>/<name>.png``; the rc settings of `STYLE` apply here only.
-This module does not import Keras.
+Training as dots, validation as a line, as in Listing 6-15. Figures are shown as PNG in Jupyter
+(nothing elsewhere) and saved under ``figures_dir()``; `STYLE` applies here only.
 """
 
 from __future__ import annotations
@@ -49,14 +47,7 @@ def plot_history(
     history: Any, *, title: str | None = None, save_as: str | None = None,
     group: str | None = None,
 ) -> None:
-    """Show training and validation accuracy (left) and loss (right), as in Listing 6-15.
-
-    In a Jupyter kernel (a notebook, ``jupyter nbconvert --execute``, nbclient, nbval) the
-    figure appears as an ``image/png`` output of the cell; with ``save_as`` the same PNG is
-    written under ``figures_dir()``. Nothing is returned, so the figure is never shown twice;
-    use `history_figure` to get the `matplotlib.figure.Figure`.
-
-    """
+    """Show (in Jupyter) and save (``save_as``) accuracy and loss curves, as in Listing 6-15."""
     fig = history_figure(history, title=title)
     if save_as is not None:
         save_figure(fig, save_as, group=group)
@@ -66,11 +57,10 @@ def plot_history(
 def history_figure(history: Any, *, title: str | None = None) -> Figure:
     """Build the figure `plot_history` shows, without showing or saving it.
 
-    Example:
-        >>> fig = history_figure({"acc": [0.6, 0.8], "val_acc": [0.7, 0.75],
-        ...                       "loss": [0.6, 0.4], "val_loss": [0.55, 0.5]})
-        >>> [ax.get_title() for ax in fig.axes]
-        ['Training and validation accuracy', 'Training and validation loss']
+    >>> fig = history_figure({"acc": [0.6, 0.8], "val_acc": [0.7, 0.75],
+    ...                       "loss": [0.6, 0.4], "val_loss": [0.55, 0.5]})
+    >>> [ax.get_title() for ax in fig.axes]
+    ['Training and validation accuracy', 'Training and validation loss']
     """
     return _runs_figure([(None, history)], title=title)
 
@@ -79,14 +69,10 @@ def plot_histories(
     histories: Mapping[str, Any], *, title: str | None = None, save_as: str | None = None,
     group: str | None = None,
 ) -> None:
-    """Show several runs' curves in one figure: the same model with other seeds, or rival models.
+    """Show several runs' curves in `plot_history`'s panels, one color per run.
 
-    The two panels of `plot_history` (accuracy, loss), one color per run: training values as
-    dots, validation values as a line, as in the book. Shown and saved as `plot_history` does.
-
-    Example:
-        >>> plot_histories({"seed 1": {"acc": [0.6], "val_acc": [0.7], "loss": [0.6],
-        ...                            "val_loss": [0.5]}})  # shows nothing outside a kernel
+    >>> plot_histories({"seed 1": {"acc": [0.6], "val_acc": [0.7], "loss": [0.6],
+    ...                            "val_loss": [0.5]}})  # shows nothing outside a kernel
     """
     if not isinstance(histories, Mapping):
         raise TypeError(f"histories must be a mapping of label -> history, got "
@@ -144,10 +130,9 @@ def plot_seeds(
 
     ``runs``: model -> {seed: history} (4 seeds at most); ``test_accs``: model -> {seed: accuracy}.
 
-    Example:
-        >>> h = {"acc": [0.6, 0.7], "val_acc": [0.6, 0.8],
-        ...      "loss": [0.6, 0.5], "val_loss": [0.6, 0.4]}
-        >>> plot_seeds({"LSTM": {1: h, 2: h}}, {"LSTM": {1: 0.8, 2: 0.79}})  # shown in a kernel
+    >>> h = {"acc": [0.6, 0.7], "val_acc": [0.6, 0.8],
+    ...      "loss": [0.6, 0.5], "val_loss": [0.6, 0.4]}
+    >>> plot_seeds({"LSTM": {1: h, 2: h}}, {"LSTM": {1: 0.8, 2: 0.79}})  # shown in a kernel
     """
     fig = seeds_figure(runs, test_accs, title=title)
     if save_as is not None:
@@ -161,12 +146,11 @@ def seeds_figure(
 ) -> Figure:
     """Build the figure `plot_seeds` shows, without showing or saving it.
 
-    Example:
-        >>> h = {"acc": [0.6, 0.7], "val_acc": [0.6, 0.8],
-        ...      "loss": [0.6, 0.5], "val_loss": [0.6, 0.4]}
-        >>> fig = seeds_figure({"A": {1: h}, "B": {1: h}}, {"A": {1: 0.8}, "B": {1: 0.7}})
-        >>> [ax.get_title() for ax in fig.axes]
-        ['Validation accuracy', 'Validation loss', 'Test accuracy per seed']
+    >>> h = {"acc": [0.6, 0.7], "val_acc": [0.6, 0.8],
+    ...      "loss": [0.6, 0.5], "val_loss": [0.6, 0.4]}
+    >>> fig = seeds_figure({"A": {1: h}, "B": {1: h}}, {"A": {1: 0.8}, "B": {1: 0.7}})
+    >>> [ax.get_title() for ax in fig.axes]
+    ['Validation accuracy', 'Validation loss', 'Test accuracy per seed']
     """
     for label, value in (("runs", runs), ("test_accs", test_accs)):
         if not isinstance(value, Mapping) or not all(isinstance(v, Mapping)
@@ -226,13 +210,7 @@ def figure_png(fig: Figure) -> bytes:
 
 
 def show_figure(fig: Figure) -> bool:
-    """Show ``fig`` as an ``image/png`` output of the current Jupyter cell.
-
-    The PNG is published with ``IPython.display.display(..., raw=True)``, so it does not depend
-    on the Matplotlib backend (``MPLBACKEND=Agg`` does not hide it) nor on the cell's last
-    expression. The plain-text alternative is the figure's repr (``<Figure size 1000x400 with 2
-    Axes>``), as with Matplotlib's inline backend.
-    """
+    """Show ``fig`` as an ``image/png`` output of the current Jupyter cell, whatever the backend."""
     if not in_jupyter_kernel():
         return False
     from IPython.display import display
@@ -245,11 +223,8 @@ def show_figure(fig: Figure) -> bool:
 def save_figure(fig: Figure, name: str, *, group: str | None = None) -> Path:
     """Save ``fig`` as ``figures_dir()/<group>/<name>.png`` and return the path.
 
-    The PNG is written through `textseq._files` (a temporary file in the same folder, then
-    renamed), so an interrupted save never leaves half a file.
-
-    ``name`` may hold sub-folders (``"rnn/lstm_history"``), ``.png`` is added if missing;
-    neither ``name`` nor ``group`` may be empty, absolute or hold ``..`` or a NUL character.
+    Written atomically; ``name`` may hold sub-folders, ``.png`` is added if missing; ``name`` and
+    ``group`` must be relative, non-empty, without ``..``.
     """
     folders, file_name = [], ""
     for label, value in (("group", group), ("name", name)):

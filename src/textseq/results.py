@@ -1,11 +1,7 @@
 """One table of every chapter model: the book's figure next to ours; and the Keras 3 comparison.
 
-Each training notebook calls `record` once per model; the Keras 3 notebook (6.2.4) calls
-`record_comparison` once per listing it modernises. ``make run`` ends with `write_table`, which
-gathers the records into ``results/results.md`` (``TEXTSEQ_RESULTS_DIR``): the chapter's table,
-then "first edition against Keras 3". Both write through `textseq._files`, so a failed or killed
-write leaves no partial record behind. A file in the results folder that is no record they
-could have written (damaged, or another program's) stops the table with an error naming it.
+Notebooks call `record` (or `record_comparison`); `write_table` gathers the records into
+``results/results.md``. A file there that is no valid record stops it with an error naming it.
 """
 
 from __future__ import annotations
@@ -23,8 +19,7 @@ from textseq.datasets import SOURCES
 __all__ = ["BOOK", "record", "load_records", "find_record", "results_table", "write_table",
            "record_comparison", "load_comparisons", "comparison_table"]
 
-# What the book's own notebooks printed on the full IMDB (validation accuracy, best / last, and
-# test accuracy where the book evaluates on the test split).
+# What the book's notebooks printed on the full IMDB (validation best / last, test).
 BOOK: dict[str, dict[str, str]] = {
     "6-7 Embedding + Flatten (maxlen 20)": {"best": "0.759", "last": "0.755", "test": "-"},
     "6-14 GloVe frozen, 200 samples": {"best": "0.572", "last": "0.541", "test": "0.537"},
@@ -78,8 +73,7 @@ def _per_seed(name: str, values: Any) -> None:
 
 
 def _checked_args(data: Any, notes: Any, **texts: Any) -> None:
-    """The arguments `record` and `record_comparison` share: ``data`` a data source (it names
-    the record's file), ``notes`` and the other names a ``str``."""
+    """Check the arguments `record` and `record_comparison` share."""
     _data("data", data)
     for name, value in {"notes": notes, **texts}.items():
         check_str(name, value)
@@ -88,13 +82,10 @@ def _checked_args(data: Any, notes: Any, **texts: Any) -> None:
 def record(model: str, history: Mapping[str, list[float]] | object, *, data: str,
            test_acc: float | None = None, seed_test_accs: list[float] | None = None,
            notes: str = "") -> dict:
-    """Save one model's validation accuracy (best and last epoch) for the results table.
+    """Save and return one model's record: best and last ``val_acc`` of ``history``.
 
-    ``model`` is a key of `BOOK`, so the book's figure stands beside ours; ``history`` a Keras
-    ``History`` (or its dict) with ``val_acc``; ``data`` ``"embedded"`` or ``"real"``;
-    ``seed_test_accs`` the test accuracies of the same model with other seeds (this run's
-    included), to show the spread. Every accuracy is a number between 0 and 1 (not NaN).
-    Returns the record written.
+    ``model`` is a key of `BOOK`; ``seed_test_accs`` the test accuracies over seeds (this one
+    included). Accuracies are numbers in [0, 1].
     """
     _checked_args(data, notes)
     _model("model", model)
@@ -117,8 +108,7 @@ def record(model: str, history: Mapping[str, list[float]] | object, *, data: str
 
 
 def _write_record(prefix: str, key: str, rec: dict) -> dict:
-    """Write ``rec`` as ``<prefix><key>.json``, with ``_`` for each character of ``key`` that is
-    not a letter or digit; strict JSON (no NaN or Infinity)."""
+    """Write ``rec`` as strict JSON to ``<prefix><key>.json`` (``key``'s symbols as ``_``)."""
     name = prefix + "".join(c if c.isalnum() else "_" for c in key) + ".json"
     with atomic_file(results_dir(writable=True) / name, "w", encoding="utf-8") as f:
         json.dump(rec, f, indent=1, allow_nan=False)
@@ -126,10 +116,7 @@ def _write_record(prefix: str, key: str, rec: dict) -> dict:
 
 
 def _read_records(folder: Path | None, comparisons: bool) -> list[dict]:
-    """The records in ``folder`` (default: the results folder): comparisons or the chapter's.
-
-    A file that is not such a record raises a ``ValueError`` that names it, says what is wrong
-    and what to do."""
+    """The records in ``folder`` (default: the results folder); a bad file is a ``ValueError``."""
     folder = folder or results_dir()
     if not folder.is_dir():
         return []
@@ -146,8 +133,7 @@ def _read_records(folder: Path | None, comparisons: bool) -> list[dict]:
     return records
 
 
-# The fields of a record read back (a comparison's, True, or the chapter's), each with the check
-# that `record` or `record_comparison` gave its argument: what they cannot write is refused.
+# The fields of a record (True: a comparison's), each with the check its writer applied.
 _FIELDS: dict[bool, dict[str, Any]] = {
     False: {"model": _model, "data": _data, "best": _accuracy, "last": _accuracy,
             "epochs": lambda n, v: check_int(n, v, minimum=1), "notes": check_str,
@@ -223,11 +209,7 @@ def _test_cell(rec: dict | None) -> str:
 
 
 def write_table(folder: Path | None = None) -> Path:
-    """Write ``results.md`` in the results folder and return its path.
-
-    The chapter's table comes first; the comparison with Keras 3 follows when the 6.2.4
-    notebook has recorded one.
-    """
+    """Write ``results.md`` (the chapter's table, then any comparisons) and return its path."""
     folder = folder or results_dir(writable=True)
     text = ("# Chapter 6 models: the book's figures and ours (accuracy)\n\n"
             + results_table(load_records(folder)))
@@ -245,21 +227,16 @@ def record_comparison(listing: str, *, data: str, first_edition: str, keras3: st
                       first_edition_accs: list[float], keras3_accs: list[float],
                       first_edition_seconds: float | None = None,
                       keras3_seconds: float | None = None, notes: str = "") -> dict:
-    """Save one first-edition model and its Keras 3 form, trained with the same seeds.
+    """Save a first-edition model and its Keras 3 form: per-seed accuracies, means and gap.
 
-    One record per ``listing`` (e.g. ``"6-27"``) and data source: the test accuracies of each
-    model, one per seed in the same order, rounded to 3 decimals, their means and the mean gap
-    (Keras 3 minus first edition), and optionally the seconds per epoch of each (a timing).
-
-    Example:
-        >>> import os
-        >>> os.environ["TEXTSEQ_RESULTS_DIR"] = str(tmp)
-        >>> rec = record_comparison("6-27", data="embedded", first_edition="LSTM",
-        ...                         keras3="Bidirectional LSTM", first_edition_accs=[0.85, 0.9],
-        ...                         keras3_accs=[0.9, 0.91])
-        >>> rec["gap"]
-        0.03
-        >>> del os.environ["TEXTSEQ_RESULTS_DIR"]
+    >>> import os
+    >>> os.environ["TEXTSEQ_RESULTS_DIR"] = str(tmp)
+    >>> rec = record_comparison("6-27", data="embedded", first_edition="LSTM",
+    ...                         keras3="Bidirectional LSTM", first_edition_accs=[0.85, 0.9],
+    ...                         keras3_accs=[0.9, 0.91])
+    >>> rec["gap"]
+    0.03
+    >>> del os.environ["TEXTSEQ_RESULTS_DIR"]
     """
     _checked_args(data, notes, first_edition=first_edition, keras3=keras3)
     _listing("listing", listing)
@@ -293,14 +270,13 @@ def _listing_number(listing: str) -> int:
 def comparison_table(records: list[dict]) -> str:
     """Render `record_comparison` records as a Markdown table: accuracy and time per model.
 
-    Example:
-        >>> table = comparison_table([{"listing": "6-27", "data": "embedded",
-        ...     "first_edition": "LSTM", "keras3": "Bidirectional LSTM",
-        ...     "first_edition_accs": [0.85, 0.9], "keras3_accs": [0.9, 0.91],
-        ...     "first_edition_mean": 0.875, "keras3_mean": 0.905, "gap": 0.03,
-        ...     "first_edition_seconds": 1.5, "keras3_seconds": 3.2, "notes": ""}])
-        >>> table.splitlines()[-1].split(" | ")[3:9]
-        ['0.875 (0.850-0.900)', '1.5', 'Bidirectional LSTM', '0.905 (0.900-0.910)', '3.2', '+0.030']
+    >>> table = comparison_table([{"listing": "6-27", "data": "embedded",
+    ...     "first_edition": "LSTM", "keras3": "Bidirectional LSTM",
+    ...     "first_edition_accs": [0.85, 0.9], "keras3_accs": [0.9, 0.91],
+    ...     "first_edition_mean": 0.875, "keras3_mean": 0.905, "gap": 0.03,
+    ...     "first_edition_seconds": 1.5, "keras3_seconds": 3.2, "notes": ""}])
+    >>> table.splitlines()[-1].split(" | ")[3:9]
+    ['0.875 (0.850-0.900)', '1.5', 'Bidirectional LSTM', '0.905 (0.900-0.910)', '3.2', '+0.030']
     """
     lines = ["| listing | data | first edition | test accuracy (seeds) | s/epoch | Keras 3 | "
              "test accuracy (seeds) | s/epoch | gap (means) | notes |",

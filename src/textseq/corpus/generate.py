@@ -1,10 +1,7 @@
 """The embedded default corpus: generated movie reviews in the exact aclImdb layout.
 
-Written deterministically by textseq (the real reviews cannot be shipped, and CI is offline):
-``train/{pos,neg,unsup}``, ``test/{pos,neg}``, an ``imdb.vocab`` and a README. Each review tells
-of an invented film in real English (every word is in glove.6B): opinions and frames from
-`textseq.corpus.lexicon`, names and titles from `textseq.corpus.wordpools`, with negation,
-contrast, neutral endings and mixed reviews, so no model is near 100%.
+Deterministic reviews of invented films in real English (every word is in glove.6B), with
+negation, contrast and mixed reviews so no model is near 100%.
 """
 
 from __future__ import annotations
@@ -64,9 +61,7 @@ class _Writer:
     def __init__(self, rng: random.Random, pools: dict[str, tuple[str, ...]]):
         self.rng = rng
         self.pools = pools
-        # Names, places and things: Zipf-like over glove.6B's frequency order, so common names
-        # are common. Title words: a flatter curve over ~56,000 words, the long tail that real
-        # reviews get from the titles and names they mention.
+        # Zipf-like over glove.6B's frequency order; title words flatter, for a long tail.
         self.cums = {name: _zipf(len(pool), *(_TITLE_CURVE if name == "title" else _NAME_CURVE))
                      for name, pool in pools.items()}
         self.adj_cum = _zipf(max(len(lx.POSITIVE_ADJ), len(lx.NEGATIVE_ADJ)), *_ADJ_CURVE)
@@ -231,16 +226,11 @@ def _write_split(root: Path, split: str, counts: dict[str, int], seed: int,
 
 def generate_corpus(dest: str | os.PathLike, *, seed: int = 0, n_train: int = 12500,
                     n_test: int = 12500, n_unsup: int = 5000) -> Path:
-    """Write the embedded corpus into ``dest`` (an ``aclImdb`` folder), atomically.
+    """Write the embedded corpus into ``dest`` atomically; a seed always gives the same bytes.
 
-    ``n_train`` and ``n_test`` are even (half positive, half negative), ``n_unsup`` the unlabelled
-    reviews; the same seed writes byte-identical files. Of two processes writing the same corpus the
-    first wins; a ``dest`` that exists with other contents is a ``FileExistsError``.
-
-    Example:
-        >>> root = generate_corpus(tmp / "aclImdb", n_train=20, n_test=20, n_unsup=0)
-        >>> sorted(p.name for p in (root / "train").iterdir())
-        ['neg', 'pos']
+    >>> root = generate_corpus(tmp / "aclImdb", n_train=20, n_test=20, n_unsup=0)
+    >>> sorted(p.name for p in (root / "train").iterdir())
+    ['neg', 'pos']
     """
     params = _parameters(seed, n_train=n_train, n_test=n_test, n_unsup=n_unsup)
     dest = Path(dest)
@@ -282,14 +272,11 @@ def _parameters(seed: int, **sizes: int) -> dict[str, int]:
 
 
 def read_manifest(root: str | os.PathLike) -> dict[str, Any]:
-    """Read the manifest (``.textseq-corpus.json``) that `generate_corpus` wrote into ``root``;
-    one that is not the JSON object of its generator version is a ``ValueError`` naming the file
-    and what it should hold.
+    """Read the manifest (``.textseq-corpus.json``) that `generate_corpus` wrote into ``root``.
 
-    Example:
-        >>> root = generate_corpus(tmp / "aclImdb", n_train=2, n_test=2, n_unsup=0)
-        >>> read_manifest(root)["n_train"]
-        2
+    >>> root = generate_corpus(tmp / "aclImdb", n_train=2, n_test=2, n_unsup=0)
+    >>> read_manifest(root)["n_train"]
+    2
     """
     path = Path(root) / MANIFEST
     fields = ("generator_version", "seed", *_SIZES)
@@ -313,15 +300,7 @@ def read_manifest(root: str | os.PathLike) -> dict[str, Any]:
 
 
 def ensure_corpus(dest: str | os.PathLike, *, seed: int = 0, **sizes: int) -> Path:
-    """Return ``dest`` after generating it, unless it already holds this exact corpus.
-
-    A folder written by another generator version or with other parameters is regenerated; a
-    folder that textseq did not write (no manifest) is never touched, nor is one whose manifest
-    is corrupt (which no run of textseq leaves behind: the tree appears whole or not at all).
-    The outdated corpus is first renamed to a temporary name, then deleted, so a run killed
-    meanwhile leaves nothing that the next run mistakes for a corpus. Two processes doing the
-    same first run at once both succeed (see `generate_corpus`, whose sizes ``sizes`` are).
-    """
+    """Return ``dest``, generated unless it holds this corpus (a foreign folder stays as is)."""
     dest = Path(dest)
     unknown = sorted(set(sizes) - set(_SIZES))
     if unknown:

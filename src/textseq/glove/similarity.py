@@ -1,9 +1,7 @@
 """Nearest neighbours and analogies by cosine similarity, for GloVe-style word vectors.
 
-Used in the notebooks to look inside an embedding: after training, words of the same sentiment
-should be each other's neighbours (``nearest(vectors, "excellent")``), and the classic
-``king - man + woman`` arithmetic can be tried with `analogy`. Works on a
-`textseq.glove.GloveVectors` or on any ``(words, matrix)`` pair; no TensorFlow.
+``vectors`` is a `textseq.glove.GloveVectors` or a ``(words, matrix)`` pair; an unknown word is
+a ``KeyError`` naming it.
 """
 
 from __future__ import annotations
@@ -44,10 +42,9 @@ def _unit(matrix: np.ndarray) -> np.ndarray:
 def cosine(vectors, a: str, b: str) -> float:
     """Cosine similarity of two words' vectors (0.0 if either vector is zero).
 
-    Example:
-        >>> words, matrix = ["good", "great", "bad"], [[1, 0], [1, 0.2], [-1, 0]]
-        >>> round(cosine((words, matrix), "good", "bad"), 3)
-        -1.0
+    >>> words, matrix = ["good", "great", "bad"], [[1, 0], [1, 0.2], [-1, 0]]
+    >>> round(cosine((words, matrix), "good", "bad"), 3)
+    -1.0
     """
     words, matrix, index = _unpack(vectors)
     u, v = _unit(matrix[[_row(index, a, words), _row(index, b, words)]].astype(np.float64))
@@ -66,14 +63,11 @@ def _ranked(words, unit: np.ndarray, query: np.ndarray, exclude: set[int], k: in
 
 
 def nearest(vectors, word: str, k: int = 10) -> list[tuple[str, float]]:
-    """The ``k`` words whose vectors are closest to ``word``'s by cosine, best first, as
-    ``[(word, cosine), ...]``; ``vectors`` is a `GloveVectors` or a ``(words, matrix)`` pair, and
-    a word outside the vocabulary is a ``KeyError`` that names it.
+    """The ``k`` words closest to ``word`` by cosine, best first, as ``[(word, cosine), ...]``.
 
-    Example:
-        >>> words, matrix = ["good", "great", "bad"], [[1, 0], [1, 0.2], [-1, 0]]
-        >>> [w for w, _ in nearest((words, matrix), "good", k=2)]
-        ['great', 'bad']
+    >>> words, matrix = ["good", "great", "bad"], [[1, 0], [1, 0.2], [-1, 0]]
+    >>> [w for w, _ in nearest((words, matrix), "good", k=2)]
+    ['great', 'bad']
     """
     words, matrix, index = _unpack(vectors)
     row = _row(index, word, words)
@@ -84,14 +78,10 @@ def nearest(vectors, word: str, k: int = 10) -> list[tuple[str, float]]:
 def analogy(vectors, a: str, b: str, c: str, k: int = 5) -> list[tuple[str, float]]:
     """Words closest to ``b - a + c`` ("``a`` is to ``b`` as ``c`` is to ?"), inputs excluded.
 
-    Each vector is normalized first, as in the GloVe paper's evaluation; arguments and answer
-    as for `nearest`.
-
-    Example:
-        >>> words = ["man", "woman", "king", "queen", "apple"]
-        >>> matrix = [[1, 0, 0], [1, 1, 0], [1, 0, 1], [1, 1, 1], [0, 0, -1]]
-        >>> analogy((words, matrix), "man", "woman", "king", k=1)[0][0]
-        'queen'
+    >>> words = ["man", "woman", "king", "queen", "apple"]
+    >>> matrix = [[1, 0, 0], [1, 1, 0], [1, 0, 1], [1, 1, 1], [0, 0, -1]]
+    >>> analogy((words, matrix), "man", "woman", "king", k=1)[0][0]
+    'queen'
     """
     words, matrix, index = _unpack(vectors)
     rows = [_row(index, w, words) for w in (a, b, c)]

@@ -1,12 +1,7 @@
 """Where GloVe vectors come from (a file, a ``.gz``, a member of a ``.zip``), and the cache.
 
-`resolve` checks a source and chooses a zip member up front (the one named, the only one, or the
-one ending in ``.<dim>d.txt``); `open_source` opens it as a binary stream and turns archive damage
-into a `GloveFormatError` naming the archive and the member. The cache is
-``<source>[.<member>].npy`` (the float32 vectors, memory-mapped when read) and ``.vocab.txt`` (a
-JSON line of metadata, then one word per line) beside the source, or under ``<data
-dir>/glove-cache`` when that folder is read-only; the metadata (size, modification time, member,
-encoding) makes a changed source be read again.
+The cache is ``<source>[.<member>].npy`` and ``.vocab.txt`` beside the source (or under ``<data
+dir>/glove-cache``), rebuilt when the source's size or time changes.
 """
 
 from __future__ import annotations
@@ -34,10 +29,8 @@ _CACHE_FORMAT = 1
 
 
 # --- sources ---------------------------------------------------------------------------------
-
 def resolve(source, member, dim) -> tuple[Path, str | None, int | None]:
-    """``(path, member, dim)`` of a text source: a path, or a GloveFile-like object with
-    ``path``, ``member`` and ``dim`` (arguments given here win), the arguments checked."""
+    """Checked ``(path, member, dim)`` of a path or a GloveFile (arguments given here win)."""
     if not isinstance(source, str | os.PathLike) and hasattr(source, "path"):  # a GloveFile
         member = member if member is not None else getattr(source, "member", None)
         dim = dim if dim is not None else getattr(source, "dim", None)
@@ -85,8 +78,7 @@ def zip_member(archive: zipfile.ZipFile, path: Path, member: str | None, dim) ->
 
 @contextlib.contextmanager
 def open_source(path: Path, member: str | None, dim):
-    """Yield ``(binary stream, description)``, wrapping archive damage (bad CRC, truncation) in a
-    `GloveFormatError` naming the archive and member."""
+    """Yield ``(binary stream, description)``; archive damage is a `GloveFormatError`."""
     suffix = path.suffix.lower()
     where = str(path)
     try:
@@ -107,10 +99,8 @@ def open_source(path: Path, member: str | None, dim):
 
 
 # --- cache -----------------------------------------------------------------------------------
-
 def _member_suffix(member: str) -> str:
-    """A file-name part for a zip member: no folders, so the cache stays where it belongs (a
-    member such as ``../../x.txt`` or ``sub/x.txt`` gets a hash, keeping names distinct)."""
+    """A file-name part for a zip member, without folders (those get a hash)."""
     safe = re.sub(r"[^A-Za-z0-9_.+-]", "_", member)
     if safe != member or safe.startswith("."):
         safe = safe.lstrip(".") + "-" + hashlib.sha1(member.encode()).hexdigest()[:8]
@@ -118,8 +108,7 @@ def _member_suffix(member: str) -> str:
 
 
 def cache_files(path: Path, member, cache) -> tuple[Path, Path] | None:
-    """``(vectors .npy, vocabulary .txt)`` of the cache for ``cache`` (``True``: beside the
-    source, a folder: there), or ``None`` when ``cache`` is ``False``."""
+    """``(vectors .npy, vocabulary .txt)`` of the cache, or ``None`` when ``cache`` is False."""
     if cache is False or cache is None:
         return None
     if cache is not True and not isinstance(cache, str | os.PathLike):
@@ -165,9 +154,7 @@ def read_cache(path, member, encoding, dim, files):
 
 
 def write_cache(path, member, encoding, files, words: list[str], vectors: np.ndarray) -> None:
-    """Write the cache with `textseq._files` (a killed writer leaves no half-written file under
-    the cache's names, and its leftovers go the next time); the vocabulary file, which holds the
-    metadata, goes last. A failure is a warning, not an error."""
+    """Write the cache atomically, vocabulary (with the metadata) last; failure only warns."""
     npy, vocab = files
     meta = {**_meta(path, member, encoding), "rows": len(words), "dim": vectors.shape[1]}
     text = json.dumps(meta) + "\n" + "\n".join(words)

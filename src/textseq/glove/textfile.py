@@ -1,13 +1,7 @@
 """The GloVe text format: one ``word v1 ... vd`` line per word, read line by line.
 
-The word is what is left after taking the last ``d`` fields from the right, so the rare words
-that contain spaces survive; ``d`` is ``dim=`` when given, else the first line's count. Blank
-lines, trailing whitespace and a UTF-8 byte-order mark are ignored; any other irregular line is a
-`GloveFormatError` naming the file (and zip member) and the line, blank lines counted. The numbers
-are converted as Listing 6-10 converts them (``np.asarray(fields, dtype="float32")``).
-
-A reader waits for this once per download (about 15 s for 400,000 words x 100, next to minutes of
-downloading); after that the ``.npy`` cache of `textseq.glove.sources` answers.
+The word is all but the last ``d`` fields (words may hold spaces). Blank lines and a BOM are
+ignored; any other irregular line is a `GloveFormatError` naming the file and line.
 """
 
 from __future__ import annotations
@@ -27,11 +21,7 @@ class GloveFormatError(ValueError):
 
 
 def read_all(stream, where: str, dim, encoding: str) -> tuple[list[str], np.ndarray]:
-    """Every line of a binary stream: ``(words, float32 array of shape (len(words), dim))``.
-
-    ``where`` names the source in errors; ``dim`` is the expected dimension (``None``: the first
-    line's).
-    """
+    """Every line of a binary stream: ``(words, float32 array (len(words), dim))``."""
     words: list[str] = []
     blocks: list[np.ndarray] = []
     fields: list[bytes] = []  # the values of the lines not yet converted
@@ -55,8 +45,7 @@ def read_all(stream, where: str, dim, encoding: str) -> tuple[list[str], np.ndar
 
 def stream_rows(stream, where: str, dim, encoding: str, wanted: dict[str, int],
                 num_words: int) -> tuple[np.ndarray, dict[int, bool]]:
-    """The ``(num_words, dim)`` embedding matrix of ``wanted`` (word -> row), converting only the
-    lines of those words, and the rows that were filled."""
+    """The embedding matrix of ``wanted`` (word -> row) and the rows filled."""
     spaced = any(" " in word for word in wanted)  # then a word is only known after _split
     matrix, hits, origin = None, {}, ""
     for number, line in _lines(stream, encoding):
@@ -115,8 +104,7 @@ def _split(line: bytes, dim: int, encoding: str, where: str, number: int,
 
 
 def _floats(fields: list[bytes], dim: int, numbers: list[int], where: str) -> np.ndarray:
-    """The ``(len(numbers), dim)`` float32 values of lines ``numbers``, or the error naming the
-    first field that is not a number."""
+    """The float32 values of lines ``numbers``, or the error naming the first bad field."""
     try:
         return np.array(fields, dtype=np.float32).reshape(len(numbers), dim)
     except ValueError:

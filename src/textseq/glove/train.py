@@ -1,10 +1,7 @@
 """GloVe, trained with numpy: co-occurrence counts, weighted least squares, AdaGrad.
 
-Pennington, Socher and Manning (2014), with the reference implementation's choices: pairs ``d <=
-window`` apart add ``1/d`` to ``X[i, j]`` and ``X[j, i]`` (`cooccurrence`); the fit is ``w_i .
-w~_j + b_i + b~_j ~ log X_ij`` weighted by ``min(1, (x / x_max) ** alpha)``; AdaGrad (rate 0.05)
-from values in ``(-0.5, 0.5) / dim``; the output is ``W + W~``. Training is batched by word: a
-batch writes only its own words' rows, so threads and reruns give the same vectors.
+Pennington et al. (2014) as glove.c does it: ``1/d`` weighted counts, ``w_i . w~_j + b_i + b~_j ~
+log X_ij`` weighted by ``min(1, (x / x_max) ** alpha)``, output ``W + W~``. Deterministic.
 """
 
 from __future__ import annotations
@@ -45,10 +42,9 @@ def cooccurrence(token_lists: Iterable[Sequence[str]], vocab: Sequence[str],
                  window: int = 10) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Distance-weighted, symmetric co-occurrence counts (``cooccur.c``), as sparse arrays.
 
-    Example:
-        >>> rows, cols, counts = cooccurrence([["a", "b", "a"]], ["a", "b"], window=2)
-        >>> [(int(r), int(c), float(x)) for r, c, x in zip(rows, cols, counts)]
-        [(0, 0, 1.0), (0, 1, 2.0), (1, 0, 2.0)]
+    >>> rows, cols, counts = cooccurrence([["a", "b", "a"]], ["a", "b"], window=2)
+    >>> [(int(r), int(c), float(x)) for r, c, x in zip(rows, cols, counts)]
+    [(0, 0, 1.0), (0, 1, 2.0), (1, 0, 2.0)]
     """
     window = check_int("window", window, minimum=1)
     index = {word: i for i, word in enumerate(vocab)}
@@ -108,17 +104,12 @@ def train_glove(token_lists: Iterable[Sequence[str]], *, dim: int = 100, window:
                 x_max: float = 100.0, alpha: float = 0.75, lr: float = 0.05,
                 batch_size: int = 16384, seed: int = 0, threads: int | None = None,
                 verbose: bool = False) -> GloveVectors:
-    """Train GloVe vectors on tokenized documents (iterated twice).
+    """Train GloVe on tokenized documents: a `GloveVectors` of ``W + W~``, most frequent first.
 
-    ``window``: how far apart words co-occur; ``min_count``, ``max_vocab``: the vocabulary;
-    ``x_max``, ``alpha``: the weighting; ``lr``: AdaGrad's rate; ``threads``: 1 or 2, same vectors.
-    Returns a `GloveVectors` of ``W + W~``, most frequent word first.
-
-    Example:
-        >>> docs = [["good", "film", "loved", "it"], ["bad", "film", "hated", "it"]] * 50
-        >>> vectors = train_glove(docs, dim=8, window=2, min_count=1, epochs=5)
-        >>> vectors.vectors.shape
-        (6, 8)
+    >>> docs = [["good", "film", "loved", "it"], ["bad", "film", "hated", "it"]] * 50
+    >>> vectors = train_glove(docs, dim=8, window=2, min_count=1, epochs=5)
+    >>> vectors.vectors.shape
+    (6, 8)
     """
     dim = check_int("dim", dim, minimum=1)
     window = check_int("window", window, minimum=1)
@@ -184,13 +175,8 @@ class _Model:
         return cost
 
     def step(self, owner, partner, weight, log_x, pool=None) -> float:
-        """One batch of chunks ``(owner[m], partner[m, l])`` whose owners are all different.
-
-        Each entry gives the owner's ``w_i, b_i`` the gradient of its term and the owner's
-        ``w~_i, b~_i`` the gradient of the mirror term ``(j, i)`` (``X`` is symmetric), so
-        the batch writes only owner rows. Both sides read first, then write (with a ``pool``,
-        on two threads): the result does not depend on the thread timing.
-        """
+        """One batch of chunks with distinct owners: writes only owner rows (``w`` from the
+        ``(i, j)`` term, ``w~`` from the mirror ``(j, i)``), so threads give the same result."""
         if pool is None:
             reads = [self.gather(side, owner, partner) for side in (0, 1)]
             return sum(self.update(side, owner, reads[side], weight, log_x)
@@ -272,11 +258,7 @@ def _shuffle_within_rows(rows: np.ndarray, size: int, rng: np.random.Generator) 
 
 def save_glove_text(path: str | os.PathLike, words: Sequence[str], vectors: np.ndarray, *,
                     precision: int = 6) -> Path:
-    """Write vectors in the GloVe text format (``word v1 ... vd`` per line, UTF-8), atomically.
-
-    A reader never sees half a file (`textseq._files`); `textseq.glove.load_vectors` reads it
-    back. ``precision``: digits after the point (``%.6f``, as glove.c writes).
-    """
+    """Write vectors in the GloVe text format (``word v1 ... vd``, UTF-8, ``%.6f``), atomically."""
     precision = check_int("precision", precision, minimum=0)
     vectors = np.asarray(vectors)
     if vectors.ndim != 2 or vectors.shape[0] != len(words):
@@ -294,11 +276,7 @@ def save_glove_text(path: str | os.PathLike, words: Sequence[str], vectors: np.n
 
 
 def unlabelled_documents(corpus: str | os.PathLike) -> list[list[str]]:
-    """The unlabelled reviews (``train/unsup``) of an aclImdb folder or archive, tokenized.
-
-    Only ``train/unsup``: vectors trained here never see a labelled training or test review.
-    Tokens are those of `textseq.text.text_to_word_sequence`.
-    """
+    """The unlabelled reviews (``train/unsup``) of an aclImdb folder or archive, tokenized."""
     from textseq.imdb.reviews import read_split
     from textseq.text.tokenizer import text_to_word_sequence
 
@@ -309,8 +287,7 @@ def unlabelled_documents(corpus: str | os.PathLike) -> list[list[str]]:
 
 
 def train_unlabelled(corpus: str | os.PathLike, out: str | os.PathLike, **settings) -> Path:
-    """Train GloVe (``settings``: those of `train_glove`) on a corpus's unlabelled reviews
-    (`unlabelled_documents`) and write them to ``out`` as a GloVe text file."""
+    """Train GloVe on a corpus's unlabelled reviews and write it to ``out`` as GloVe text."""
     vectors = train_glove(unlabelled_documents(corpus), **settings)
     return save_glove_text(out, vectors.words, vectors.vectors)
 

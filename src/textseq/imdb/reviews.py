@@ -6,11 +6,8 @@ The layout (Maas et al., 2011)::
       train/  neg/<id>_<rating>.txt  pos/<id>_<rating>.txt  [unsup/<id>_0.txt]
       test/   neg/<id>_<rating>.txt  pos/<id>_<rating>.txt
 
-Reviews come in a fixed order: ``neg`` (label 0), ``pos`` (1), then if asked ``unsup`` (-1), each
-sorted by numeric id; texts are the files' exact UTF-8 contents. A review must be a regular,
-non-empty file without NUL bytes (a UTF-16 file would put ``c``, ``e`` into the vocabulary);
-archive members follow the extractor's rules (`textseq.imdb.fetch.iter_members`). Anything else
-is a `DataError` naming the file and what was expected.
+Order: ``neg`` (label 0), ``pos`` (1), then ``unsup`` (-1) if asked, each by numeric id. A review
+must be a non-empty UTF-8 file without NUL bytes, else a `DataError` names it.
 """
 
 from __future__ import annotations
@@ -34,17 +31,12 @@ _ERRORS = ("strict", "replace")
 
 
 class DataError(ValueError):
-    """An aclImdb tree or archive does not have the expected layout or content.
-
-    The message names the file, folder or archive member and says what was expected.
-    """
+    """An aclImdb tree or archive lacks the expected layout or content (named in the message)."""
 
 
 @dataclass(eq=False)
 class Reviews:
-    """The reviews of one split, in reading order: ``texts``, and ``int64`` arrays of the
-    ``labels`` (0 ``neg``, 1 ``pos``, -1 ``unsup``), the star ``ratings`` (1-10; 0 for ``unsup``)
-    and the ``ids`` of the file names (unique within a label folder only)."""
+    """One split's ``texts`` and ``int64`` ``labels`` (0, 1, -1 unsup), ``ratings`` and ``ids``."""
 
     texts: list[str]
     labels: np.ndarray
@@ -219,9 +211,7 @@ def read_split(source: str | os.PathLike, split: str = "train", *, include_unsup
                errors: str = "strict") -> Reviews:
     """Read the reviews of one aclImdb split with their labels and ratings (Listing 6-8).
 
-    ``source``: the ``aclImdb`` folder or ``aclImdb_v1.tar.gz`` (streamed, not extracted);
-    ``split``: ``"train"`` or ``"test"``; ``include_unsup``: also the unlabelled reviews;
-    ``errors="replace"``: read non-UTF-8 files with U+FFFD instead of refusing them. Files must be
-    named ``<id>_<rating>.txt``; other files beside the label folders are ignored.
+    ``source`` is the folder or the archive (streamed); ``errors="replace"`` reads non-UTF-8
+    files with U+FFFD instead of refusing them.
     """
     return read_splits(source, (split,), include_unsup=include_unsup, errors=errors)[split]

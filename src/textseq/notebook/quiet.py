@@ -1,9 +1,6 @@
 """Keep TensorFlow's harmless native log lines out of notebook outputs.
 
-`native_stderr_silenced` drops the C++ lines TensorFlow writes on import (before
-``TF_CPP_MIN_LOG_LEVEL`` applies); `native_lines_logged` records what native code writes during
-a block, then passes it on; `drop_native_stderr_lines` drops one exact message for the rest of
-the process.
+Native code writes to file descriptor 2, which Python's warning filters cannot reach.
 """
 
 from __future__ import annotations
@@ -25,12 +22,8 @@ _lock = threading.Lock()
 def native_stderr_silenced() -> Iterator[None]:
     """Send file descriptor 2 to ``/dev/null`` for the duration of the block.
 
-    Only output written by native code straight to the file descriptor is dropped; Python
-    exceptions raised in the block propagate as usual, with their tracebacks.
-
-    Example:
-        >>> with native_stderr_silenced():
-        ...     import tensorflow as tf
+    >>> with native_stderr_silenced():
+    ...     import tensorflow as tf
     """
     sys.stderr.flush()
     saved = os.dup(2)
@@ -49,12 +42,11 @@ def native_stderr_silenced() -> Iterator[None]:
 def native_lines_logged(logged: list[str]) -> Iterator[list[str]]:
     """Append to ``logged`` the lines written to file descriptor 2 in the block, then pass them on.
 
-    Example:
-        >>> lines = []
-        >>> with native_lines_logged(lines):
-        ...     _ = os.write(2, b"E0000 a native line\\n")
-        >>> lines
-        ['E0000 a native line']
+    >>> lines = []
+    >>> with native_lines_logged(lines):
+    ...     _ = os.write(2, b"E0000 a native line\\n")
+    >>> lines
+    ['E0000 a native line']
     """
     sys.stderr.flush()
     saved = os.dup(2)
@@ -75,14 +67,8 @@ def native_lines_logged(logged: list[str]) -> Iterator[list[str]]:
 def drop_native_stderr_lines(message: str) -> None:
     """Drop every line written to file descriptor 2 that contains ``message``; keep all others.
 
-    Native code (TensorFlow's C++ logging) writes to the file descriptor, not to
-    ``sys.stderr``, so Python's warning filters cannot reach it. The first call puts a pipe on
-    file descriptor 2 and a daemon thread that copies each complete line to the previous
-    destination (in a Jupyter kernel: the cell's output) unless it contains one of the messages
-    given so far; later calls add messages. Lines are passed on whole, so a line still being
-    written when the process exits may be lost.
-    ``message`` must be as exact as possible (never a prefix such as ``"E0000"``, which
-    would hide real errors).
+    A pipe and a daemon thread filter whole lines for the rest of the process. Make ``message``
+    exact (never a prefix such as ``"E0000"``, which would hide real errors).
     """
     if not isinstance(message, str) or not message:
         raise ValueError(f"message must be a non-empty string, got {message!r}")

@@ -1,8 +1,6 @@
 """Prose written by the run: sentences whose figures come from this run's values, in two languages.
 
-Figures of a run differ on every machine, so the cell that has them writes the sentence
-(`say`); `book` prints what the book's notebooks reported (`textseq.results.BOOK`), and
-`running_time` how long the notebook has run.
+`say` writes a sentence from this run's figures; `book` prints the book's (`textseq.results.BOOK`).
 """
 
 from __future__ import annotations
@@ -18,12 +16,10 @@ BOOK_SOURCE = "Deep Learning with Python, 1st ed., its notebooks on the full IMD
 
 
 def in_jupyter_kernel() -> bool:
-    """Whether this code runs in a Jupyter kernel (a notebook, nbclient, nbval), looked up
-    without importing IPython.
+    """Whether this code runs in a Jupyter kernel (without importing IPython).
 
-    Example:
-        >>> in_jupyter_kernel()
-        False
+    >>> in_jupyter_kernel()
+    False
     """
     ipython = sys.modules.get("IPython")
     shell = ipython.get_ipython() if ipython is not None else None
@@ -31,14 +27,12 @@ def in_jupyter_kernel() -> bool:
 
 
 def say(*, ko: str, en: str) -> None:
-    """Show a paragraph (or list) in Korean, then the same in English, as one Markdown output
-    (printed as plain text outside a notebook).
+    """Show Korean, then English, as one Markdown output (plain text outside a notebook).
 
-    Example:
-        >>> say(ko="정확도 **0.5**", en="accuracy **0.5**")
-        정확도 **0.5**
-        <BLANKLINE>
-        accuracy **0.5**
+    >>> say(ko="정확도 **0.5**", en="accuracy **0.5**")
+    정확도 **0.5**
+    <BLANKLINE>
+    accuracy **0.5**
     """
     for name, value in (("ko", ko), ("en", en)):
         if not isinstance(value, str):
@@ -55,13 +49,10 @@ def say(*, ko: str, en: str) -> None:
 
 
 def book_figure(model: str, which: str = "best") -> str:
-    """One figure the book's notebooks reported for ``model`` (a key of `textseq.results.BOOK`):
-    the ``"best"`` or ``"last"`` validation accuracy, or the ``"test"`` accuracy (``"-"`` where
-    none).
+    """The book's ``"best"``, ``"last"`` or ``"test"`` accuracy for ``model`` (``"-"``: none).
 
-    Example:
-        >>> book_figure("6-23 SimpleRNN")
-        '0.846'
+    >>> book_figure("6-23 SimpleRNN")
+    '0.846'
     """
     from textseq.results import BOOK
 
@@ -75,10 +66,9 @@ def book_figure(model: str, which: str = "best") -> str:
 def book(*models: str) -> None:
     """Print what the book's notebooks reported for ``models`` (keys of `textseq.results.BOOK`).
 
-    Example:
-        >>> book("6-23 SimpleRNN")
-        The book (책), Deep Learning with Python, 1st ed., its notebooks on the full IMDB:
-          6-23 SimpleRNN: validation accuracy best 0.846, last 0.805
+    >>> book("6-23 SimpleRNN")
+    The book (책), Deep Learning with Python, 1st ed., its notebooks on the full IMDB:
+      6-23 SimpleRNN: validation accuracy best 0.846, last 0.805
     """
     if not models:
         raise ValueError("give at least one model, e.g. book('6-23 SimpleRNN')")
@@ -101,10 +91,9 @@ def start_clock() -> None:
 def running_time() -> None:
     """Print how long the notebook has run since its setup cell (an unchecked output).
 
-    Example:
-        >>> start_clock()
-        >>> running_time()  # doctest: +ELLIPSIS
-        This notebook ran for 0 min 0 s on this machine (이 노트북의 실행 시간: 0분 0초).
+    >>> start_clock()
+    >>> running_time()  # doctest: +ELLIPSIS
+    This notebook ran for 0 min 0 s on this machine (이 노트북의 실행 시간: 0분 0초).
     """
     if _started is None:
         print("The clock was not started: run the setup cell first (설정 셀을 먼저 실행하세요).")

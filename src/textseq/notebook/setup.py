@@ -1,10 +1,6 @@
 """The setup cell's summary: the data in use and the device TensorFlow runs on.
 
-A notebook's setup cell ends with::
-
-    from textseq.notebook import setup_summary
-
-    print(setup_summary())
+A notebook's setup cell ends with ``print(setup_summary())``.
 """
 
 from __future__ import annotations
@@ -15,8 +11,7 @@ __all__ = ["device_summary", "setup_summary"]
 
 
 def device_summary() -> str:
-    """One line naming the device TensorFlow runs on: the GPUs it sees, else the CPU (other
-    Keras backends are named, not inspected)."""
+    """One line naming the device TensorFlow runs on (other backends: just named)."""
     backend = require_backend()
     if backend != "tensorflow":
         return f"Device: not inspected (Keras backend {backend!r})"
@@ -40,9 +35,7 @@ def device_summary() -> str:
 
 
 def setup_summary() -> str:
-    """What a notebook's setup cell prints: ``Data: ...`` (`textseq.datasets.describe`, which
-    neither generates nor downloads anything) and ``Device: ...`` (`device_summary`). It also
-    starts the clock of `textseq.notebook.report.running_time`."""
+    """``Data: ...`` and ``Device: ...`` lines; starts the clock of `running_time`."""
     from textseq.datasets import describe
     from textseq.notebook.report import start_clock
 

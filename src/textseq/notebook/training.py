@@ -1,8 +1,6 @@
 """Seeding, the quiet one-line-per-epoch report, and a summary of a training run.
 
-The notebooks call `seed_everything` before building a model and pass `EpochReport` to the
-book's ``model.fit(..., verbose=0, callbacks=[training.EpochReport()])``. Keras is imported on
-first use: `summarize_history` and `history_dict` work without it.
+Keras is imported on first use: `summarize_history` and `history_dict` work without it.
 """
 
 from __future__ import annotations
@@ -19,8 +17,7 @@ if TYPE_CHECKING:
 
 __all__ = ["EpochReport", "seed_everything", "summarize_history", "history_dict", "accuracy_key"]
 
-# The one native line that op determinism makes TensorFlow 2.21 log at every fit/evaluate on
-# NumPy arrays (see seed_everything); dropped in notebook kernels, never anything else.
+# The line op determinism makes TensorFlow 2.21 log at every fit (dropped in notebook kernels).
 DETERMINISM_LOG_LINE = "NodeDef mentions attribute use_unbounded_threadpool which is not in the op"
 # absl's notice before the first native log line of a process (see seed_everything).
 ABSL_NOTICE_LINE = ("WARNING: All log messages before absl::InitializeLog() is called are "
@@ -30,14 +27,8 @@ ABSL_NOTICE_LINE = ("WARNING: All log messages before absl::InitializeLog() is c
 def seed_everything(seed: int, *, deterministic_ops: bool = True) -> None:
     """Seed Python, NumPy and the Keras backend, and make training reproducible.
 
-    Calls `keras.utils.set_random_seed` and, on TensorFlow, ``enable_op_determinism()`` (without it
-    an Embedding's gradient sums in thread order, even on a CPU). Where a GPU has no deterministic
-    kernel, it says so in one line and runs seeded only. In a Jupyter kernel it also drops
-    TensorFlow 2.21's ``use_unbounded_threadpool`` line that op determinism logs at every ``fit``.
-
-    Args:
-        seed: Integer in ``[0, 2**32)``.
-        deterministic_ops: ``False`` leaves op determinism as it is (faster on a GPU).
+    ``seed`` in ``[0, 2**32)``; ``deterministic_ops=False`` skips TensorFlow's op determinism
+    (faster on a GPU; where a GPU lacks a deterministic kernel it says so and runs seeded only).
     """
     seed = check_int("seed", seed, minimum=0, maximum=2**32 - 1)
     check_choice("deterministic_ops", deterministic_ops, (True, False))
@@ -118,9 +109,8 @@ def accuracy_key(history: Mapping[str, Any]) -> str:
 def summarize_history(history: Any) -> dict[str, float | int]:
     """Best and last validation accuracy, as the book quotes them, and the best epoch (1-based).
 
-    Example:
-        >>> summarize_history({"acc": [0.6, 0.8, 0.9], "val_acc": [0.70, 0.76, 0.75]})
-        {'epochs': 3, 'best_epoch': 2, 'best_val_acc': 0.76, 'last_val_acc': 0.75, 'last_acc': 0.9}
+    >>> summarize_history({"acc": [0.6, 0.8, 0.9], "val_acc": [0.70, 0.76, 0.75]})
+    {'epochs': 3, 'best_epoch': 2, 'best_val_acc': 0.76, 'last_val_acc': 0.75, 'last_acc': 0.9}
     """
     data = history_dict(history)
     key = accuracy_key(data)
@@ -178,8 +168,7 @@ EpochReport: type[keras.callbacks.Callback]  # declared for linters; created by 
 
 
 def __getattr__(name: str) -> Any:
-    # `EpochReport` subclasses keras.callbacks.Callback, so it is defined on first use: importing
-    # this module must not import Keras.
+    # `EpochReport` subclasses a Keras class, so it is defined on first use.
     if name == "EpochReport":
         return _epoch_report_class(import_keras())
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,10 +1,7 @@
 """One LSTM or GRU timestep in numpy (Keras 3's weight layout), and the book's LSTM step.
 
-Keras 3 stores an LSTM's ``kernel (features, 4 * units)``, ``recurrent_kernel (units, 4 *
-units)`` and ``bias (4 * units,)`` with the gates ``i, f, c, o`` side by side; a GRU's hold ``z,
-r, h``, and with ``reset_after=True`` its bias is ``(2, 3 * units)`` (input, recurrent).
-`lstm_step` is Listings 6-25/6-26 with the book's names; `book_lstm_weights` splits a Keras LSTM
-into the book's ``Wi, Ui, bi, ...``.
+Keras 3 fuses an LSTM's gates ``i, f, c, o`` (a GRU's ``z, r, h``) side by side in ``kernel``,
+``recurrent_kernel`` and ``bias``. `lstm_step` is Listings 6-25/6-26 with the book's names.
 """
 
 from __future__ import annotations
@@ -19,9 +16,8 @@ _BOOK_GATES = ("i", "f", "k", "o")  # Keras calls the candidate gate "c"; the bo
 def sigmoid(x: np.ndarray) -> np.ndarray:
     """Logistic sigmoid ``1 / (1 + exp(-x))``, computed without overflow for large ``|x|``.
 
-    Example:
-        >>> sigmoid(np.array([0.0, 1000.0, -1000.0]))
-        array([0.5, 1. , 0. ])
+    >>> sigmoid(np.array([0.0, 1000.0, -1000.0]))
+    array([0.5, 1. , 0. ])
     """
     # 1 / (1 + e^-x) == (1 + tanh(x / 2)) / 2, and tanh never overflows.
     return 0.5 * (1.0 + np.tanh(0.5 * x))
@@ -30,8 +26,7 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
 def lstm_cell(
     x_proj: np.ndarray, h: np.ndarray, c: np.ndarray, recurrent_kernel: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """One LSTM timestep: ``x_proj`` is ``inputs_t @ kernel + bias`` ``(batch, 4 * units)``, ``h``
-    and ``c`` the previous output and carry ``(batch, units)``; returns ``(h_next, c_next)``."""
+    """One LSTM timestep from ``x_proj = inputs_t @ kernel + bias``; returns ``(h, c)``."""
     z = x_proj + h @ recurrent_kernel
     z_i, z_f, z_c, z_o = np.split(z, 4, axis=-1)
     c_next = sigmoid(z_f) * c + sigmoid(z_i) * np.tanh(z_c)
@@ -46,9 +41,8 @@ def gru_cell(
     recurrent_bias: np.ndarray | None,
     reset_after: bool = True,
 ) -> np.ndarray:
-    """One GRU timestep: ``x_proj`` is ``inputs_t @ kernel + input_bias`` ``(batch, 3 *
-    units)``, ``h`` the previous state; ``recurrent_bias`` is row 1 of the bias with
-    ``reset_after`` (``None`` without a bias or without ``reset_after``, the original GRU)."""
+    """One GRU timestep from ``x_proj = inputs_t @ kernel + input_bias`` (``recurrent_bias``:
+    the bias's row 1 with ``reset_after``, else ``None``)."""
     units = h.shape[-1]
     x_z, x_r, x_h = np.split(x_proj, 3, axis=-1)
     if reset_after:
@@ -81,13 +75,8 @@ def check_shape(what: str, array: np.ndarray, expected: tuple) -> None:
 def book_lstm_weights(
     kernel: np.ndarray, recurrent_kernel: np.ndarray, bias: np.ndarray | None = None
 ) -> dict[str, np.ndarray]:
-    """Split a Keras LSTM's fused arrays into the book's per-transformation weights.
-
-    Keras stores the four transformations side by side (``i, f, c, o``); Listing 6-26 writes them
-    separately as ``Wi, Ui, bi`` (input gate), ``Wf, Uf, bf`` (forget gate), ``Wk, Uk, bk``
-    (candidate ``k_t``, Keras's ``c`` block) and ``Wo, Uo, bo`` (output): ``W*`` are ``(features,
-    units)``, ``U*`` ``(units, units)``, ``b*`` ``(units,)`` (zeros when ``bias`` is ``None``).
-    """
+    """Split a Keras LSTM's fused arrays into Listing 6-26's ``Wi, Ui, bi, ..., Wo, Uo, bo``
+    (``k`` is Keras's ``c`` block; ``b*`` are zeros when ``bias`` is ``None``)."""
     kernel, recurrent_kernel = np.asarray(kernel), np.asarray(recurrent_kernel)
     if recurrent_kernel.ndim != 2:
         raise ValueError(
@@ -118,15 +107,13 @@ def lstm_step(
         c_t+1 = i_t * k_t + c_t * f_t
         output_t = sigmoid(dot(state_t, Uo) + dot(input_t, Wo) + bo) * tanh(c_t+1)
 
-    As in Keras, without Listing 6-25's ``dot(c_t, Vo)`` term (no peephole), it equals one step of
-    `keras.layers.LSTM`.
+    Without Listing 6-25's ``dot(c_t, Vo)`` peephole, as in `keras.layers.LSTM`.
 
-    Example:
-        >>> rng = np.random.default_rng(0)
-        >>> w = book_lstm_weights(rng.normal(size=(3, 8)), rng.normal(size=(2, 8)))
-        >>> out, c = lstm_step(np.ones(3), np.zeros(2), np.zeros(2), w)
-        >>> out.shape, c.shape
-        ((2,), (2,))
+    >>> rng = np.random.default_rng(0)
+    >>> w = book_lstm_weights(rng.normal(size=(3, 8)), rng.normal(size=(2, 8)))
+    >>> out, c = lstm_step(np.ones(3), np.zeros(2), np.zeros(2), w)
+    >>> out.shape, c.shape
+    ((2,), (2,))
     """
     missing = [f"{p}{g}" for g in _BOOK_GATES for p in "WUb" if f"{p}{g}" not in weights]
     if missing:

@@ -1,11 +1,7 @@
 """Recurrent layers in numpy: Listing 6-21's loop, and batched SimpleRNN, LSTM and GRU.
 
-`simple_rnn_loop` is Listing 6-21 as printed: one sequence, a Python loop over timesteps,
-``output_t = tanh(dot(W, input_t) + dot(U, state_t) + b)``. `simple_rnn_forward`, `lstm_forward`
-and `gru_forward` run a batch ``(batch, timesteps, features)`` with Keras 3's weights (see
-`textseq.rnn.cells`), with Keras's ``initial_state``, ``return_sequences`` and ``return_state``.
-`from_keras` copies a Keras layer's weights into an `RNNWeights`; the outputs match the layer to
-float32 round-off (default activations; no masks; dropout ignored, as at inference).
+The ``*_forward`` functions take ``(batch, timesteps, features)`` and Keras 3's weights and match
+the Keras layer to float32 round-off (default activations, no masks, no dropout).
 """
 
 from __future__ import annotations
@@ -38,18 +34,13 @@ def simple_rnn_loop(
     b: np.ndarray,
     state: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Listing 6-21: a SimpleRNN forward pass over one sequence, one timestep at a time.
+    """Listing 6-21: a SimpleRNN over one sequence (``W`` is a Keras ``kernel`` transposed).
 
-    ``W`` is ``(output_features, input_features)`` (the transpose of a Keras ``kernel``), ``U``
-    ``(output_features, output_features)``, ``b`` ``(output_features,)``; ``state`` starts at
-    zeros, as in the book.
-
-    Example:
-        >>> rng = np.random.default_rng(0)
-        >>> inputs = rng.random((100, 32))  # timesteps 100, input_features 32
-        >>> W, U, b = rng.random((64, 32)), rng.random((64, 64)), rng.random(64)
-        >>> simple_rnn_loop(inputs, W, U, b).shape
-        (100, 64)
+    >>> rng = np.random.default_rng(0)
+    >>> inputs = rng.random((100, 32))  # timesteps 100, input_features 32
+    >>> W, U, b = rng.random((64, 32)), rng.random((64, 64)), rng.random(64)
+    >>> simple_rnn_loop(inputs, W, U, b).shape
+    (100, 64)
     """
     inputs, W, U, b = (np.asarray(a) for a in (inputs, W, U, b))
     if W.ndim != 2:
@@ -81,12 +72,11 @@ def simple_rnn_forward(
 ) -> np.ndarray | tuple[np.ndarray, ...]:
     """Batched SimpleRNN with Keras's weights: ``h_t = tanh(x_t @ kernel + h_t-1 @ recurrent + b)``.
 
-    Example:
-        >>> rng = np.random.default_rng(0)
-        >>> x = rng.normal(size=(4, 10, 3)).astype("float32")
-        >>> k, r = rng.normal(size=(3, 5)), rng.normal(size=(5, 5))
-        >>> simple_rnn_forward(x, k, r, return_sequences=True).shape
-        (4, 10, 5)
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.normal(size=(4, 10, 3)).astype("float32")
+    >>> k, r = rng.normal(size=(3, 5)), rng.normal(size=(5, 5))
+    >>> simple_rnn_forward(x, k, r, return_sequences=True).shape
+    (4, 10, 5)
     """
     return _forward("SimpleRNN", inputs, kernel, recurrent_kernel, bias, initial_state,
                     return_sequences, return_state)
@@ -125,8 +115,7 @@ def gru_forward(
 
 @dataclass(frozen=True)
 class RNNWeights:
-    """The arrays and options of a Keras recurrent layer (``kind`` ``"SimpleRNN"``, ``"LSTM"`` or
-    ``"GRU"``), callable like the layer on ``(batch, timesteps, features)`` inputs."""
+    """A Keras recurrent layer's arrays and options, callable like the layer."""
 
     kind: str
     kernel: np.ndarray
@@ -154,12 +143,11 @@ class RNNWeights:
 def from_keras(layer: Any) -> RNNWeights:
     """Copy a built Keras ``SimpleRNN``, ``LSTM`` or ``GRU`` layer (or tf_keras's) into numpy.
 
-    Example:
-        >>> import keras
-        >>> layer = keras.layers.LSTM(8)
-        >>> _ = layer(np.zeros((1, 5, 3), "float32"))
-        >>> from_keras(layer)(np.zeros((2, 5, 3), "float32")).shape
-        (2, 8)
+    >>> import keras
+    >>> layer = keras.layers.LSTM(8)
+    >>> _ = layer(np.zeros((1, 5, 3), "float32"))
+    >>> from_keras(layer)(np.zeros((2, 5, 3), "float32")).shape
+    (2, 8)
     """
     kind = type(layer).__name__
     if kind not in _GATES:
@@ -245,8 +233,7 @@ def _forward(kind, inputs, kernel, recurrent_kernel, bias, initial_state,
     h = states[0]
     c = states[1] if kind == "LSTM" else None
     if kind == "SimpleRNN":
-        # h_t = tanh(x_proj_t + h_t-1 @ recurrent), written in place into x_proj, which thereby
-        # becomes the output sequence (no temporary arrays inside the loop).
+        # h_t = tanh(x_proj_t + h_t-1 @ recurrent), in place: x_proj becomes the output.
         hr = np.empty((batch, units), dtype)
         for t in range(timesteps):
             np.matmul(h, recurrent, out=hr)

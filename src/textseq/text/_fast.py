@@ -1,10 +1,7 @@
 """The Tokenizer's speed-ups (private): the same results as the plain algorithm, faster.
 
-Texts become word ids a batch at a time (`count_texts`, `id_batches`), on one of two paths that
-give the same ids: the Python path (the tokenizer's splitter and dict look-ups), for any text, and
-`ByteLookup` (numpy over a batch's UTF-8 bytes), in calls with ``_BULK`` texts or more and ASCII
-filters. Counting, document frequencies and matrices are numpy operations on a batch's
-concatenated ids. ``tests/test_text.py`` checks both paths against Keras 2.
+Two paths give the same ids: plain Python for any text, `ByteLookup` (numpy over UTF-8 bytes)
+for ``_BULK`` texts or more with ASCII filters. Both are tested against Keras 2.
 """
 
 from __future__ import annotations
@@ -23,7 +20,6 @@ MISSING = np.iinfo(np.int64).min
 
 
 # --- exact, vectorized word look-up on UTF-8 bytes ---------------------------------------
-
 _PACKED = 16  # bytes per packed token
 _MASKS = np.array(  # row n keeps the first n bytes of a 16-byte key
     [[(1 << 8 * min(n, 8)) - 1, (1 << 8 * max(n - 8, 0)) - 1] for n in range(_PACKED)]
@@ -58,10 +54,8 @@ def _pack(buffer: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> tuple[
 class ByteLookup:
     """Exact vectorized look-up of the words of texts in a ``{word: index}`` vocabulary.
 
-    A batch of texts becomes one UTF-8 buffer; ``bytes.translate`` lower-cases it and turns the
-    filters into the separator; numpy finds the token boundaries, packs each token of up to 16
-    bytes exactly into two 64-bit words and looks the pairs up in an open-addressing hash table.
-    No Python string is made per token; longer tokens fall back to a dict look-up.
+    Tokens of up to 16 bytes are packed into two 64-bit words and found in an open-addressing
+    hash table; longer ones use a dict.
     """
 
     def __init__(self, vocabulary: dict[str, int], filters: str, lower: bool, split: str):
@@ -122,12 +116,8 @@ class ByteLookup:
         return found
 
     def find(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, Callable[..., list[str]]]:
-        """Look up every token of ``texts`` (all ``packable``).
-
-        Returns:
-            The index of each token (``MISSING`` if not found), the number of tokens of each
-            text, and a function ``positions -> the tokens at these positions``.
-        """
+        """Return each token's index (``MISSING`` if absent), each text's token count, and
+        ``positions -> tokens``."""
         if self.lower:  # ASCII is lower-cased by the byte table, faster than str.lower
             texts = [t if t.isascii() else t.lower() for t in texts]
         sizes = [len(t) if t.isascii() else len(t.encode(*_UTF8)) for t in texts]
@@ -136,8 +126,7 @@ class ByteLookup:
         raw = raw.translate(self.byte_table)  # NUL becomes the separator too
         buffer = np.frombuffer(raw, np.uint8)
         in_token = buffer != self.separator
-        # A change between bytes e and e + 1 starts or ends a token at e + 1; positions below
-        # count from byte 1 (saves adding 1 to every edge).
+        # A change between bytes e and e + 1 starts or ends a token at e + 1 (counted from 1).
         edges = np.flatnonzero(in_token[1:] != in_token[:-1])
         starts, ends = edges[0::2], edges[1::2]
         counts = np.diff(np.searchsorted(starts, text_ends - 1), prepend=0)
@@ -155,11 +144,9 @@ class ByteLookup:
 
 
 # --- batches of texts ----------------------------------------------------------------------
-
 def count_texts(texts: Iterable[Any], tokens: Callable, settings: tuple, word_counts: dict,
                 word_docs: dict) -> tuple[dict[str, int], dict[str, int], int]:
-    """``word_counts`` and ``word_docs`` with the words of ``texts`` added (new words in order of
-    first appearance), and the number of texts; the tables given are left as they are."""
+    """New ``word_counts`` and ``word_docs`` with ``texts`` added, and the number of texts."""
     vocab = dict(zip(word_counts, range(len(word_counts)), strict=True))
     counts = np.fromiter(word_counts.values(), np.int64, len(vocab))
     docs = np.fromiter(map(word_docs.get, vocab, repeat(0)), np.int64, len(vocab))
@@ -176,9 +163,7 @@ def count_texts(texts: Iterable[Any], tokens: Callable, settings: tuple, word_co
 def id_batches(texts: Iterable[Any], tokens: Callable, settings: tuple,
                word_index: dict[str, int], num_words: int | None, oov: int | None,
                drop_missing: bool = True) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """Yield ``(indices, lengths)`` per batch: the indices below ``num_words`` of the texts'
-    words, and how many per text. Unknown words become ``oov``, else they are dropped (or left
-    ``MISSING`` if not ``drop_missing``)."""
+    """Yield ``(indices, lengths)`` per batch; unknown words become ``oov`` or are dropped."""
     vocab, lookup, iterator, pos = None, None, iter(texts), 0
     while batch := list(islice(iterator, _BATCH)):
         if vocab is None and len(batch) >= _BULK:  # worth an O(vocabulary) set-up
@@ -237,9 +222,7 @@ def batch_ids(
     resolve_missing: bool = False,
     pos: int = 0,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The ids of all tokens of a batch of texts (``texts[pos:]``), and the number of tokens
-    of each: ``resolve`` (``tokens -> ids``) on the Python path, ``lookup`` for the ``packable``
-    texts, whose tokens it does not find go to ``resolve`` too if ``resolve_missing``."""
+    """The ids of a batch's tokens and each text's token count (``lookup`` or ``resolve``)."""
     fast = [lookup is not None and packable(t) for t in batch]
     if not any(fast):
         return join([resolve(tokens(text, pos + k)) for k, text in enumerate(batch)])
@@ -264,12 +247,8 @@ def batch_ids(
 def count_words(batch: list[Any], tokens: Callable[[Any, int], Sequence[str]],
                 vocab: dict[str, int], counts: np.ndarray, docs: np.ndarray,
                 lookup: ByteLookup | None = None, pos: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Add the words of ``batch`` to ``vocab`` ({word: id}, new words appended in order of
-    first appearance) and return ``counts`` (occurrences per id) and ``docs`` (texts per id)
-    updated with them."""
-    # Tokens that ``lookup`` does not find get an id from one C-level ``setdefault``: a known
-    # word gives its id, a new word stores the running counter (above every id); the new words
-    # are renumbered after the batch.
+    """Add ``batch``'s words to ``vocab``; return updated ``counts`` and ``docs`` per id."""
+    # Missing tokens get ids from one C-level ``setdefault``; new words are renumbered after.
     old_size, counter = len(vocab), count(len(vocab))
     ids, lengths = batch_ids(batch, tokens, assign_ids(vocab, counter), lookup,
                              resolve_missing=True, pos=pos)
@@ -341,8 +320,7 @@ def flatten(sequences: Iterable[Sequence[int]] | np.ndarray) -> tuple[np.ndarray
 
 def matrix(blocks: Iterable[tuple[np.ndarray, np.ndarray]], n: int, width: int, mode: str,
            document_count: int = 0, index_docs: dict[int, int] | None = None) -> np.ndarray:
-    """The ``(n, width)`` matrix of ``Tokenizer.sequences_to_matrix``, from ``(indices,
-    lengths)`` blocks of consecutive rows (indices >= ``width`` and ``MISSING`` are ignored)."""
+    """The ``(n, width)`` matrix of ``Tokenizer.sequences_to_matrix``."""
     x = np.zeros((n + 1, width))  # row n collects the ignored tokens; returned: x[:n]
     idf = None
     if mode == "tfidf":
@@ -353,8 +331,7 @@ def matrix(blocks: Iterable[tuple[np.ndarray, np.ndarray]], n: int, width: int, 
         idf = np.log(1 + document_count / (1 + docs))
     row = 0
     for indices, lengths in blocks:
-        # Runs of whole rows of about _CHUNK tokens: the token arrays stay in cache and each
-        # run's sort (see _fill) is short.
+        # Runs of whole rows of about _CHUNK tokens, so the arrays stay in cache.
         ends = np.cumsum(lengths)
         cuts = np.searchsorted(ends, np.arange(_CHUNK, ends[-1] if ends.size else 0, _CHUNK),
                                side="right")
@@ -370,9 +347,7 @@ def matrix(blocks: Iterable[tuple[np.ndarray, np.ndarray]], n: int, width: int, 
 
 def _fill(flat: np.ndarray, first_row: int, n: int, indices: np.ndarray, lengths: np.ndarray,
           width: int, mode: str, idf: np.ndarray | None) -> None:
-    # Each cell is written before it is read, if it is read at all: a fresh matrix's pages are
-    # then faulted in once, by a write. Read first (as ``np.add.at`` does), a page is mapped to
-    # the zero page and faulted again on the write: twice the faults without huge pages.
+    # Write each cell before reading it: a fresh page then faults once, not twice (np.add.at).
     rows = np.repeat(np.arange(first_row, first_row + len(lengths), dtype=np.int64), lengths)
     cells = rows * width
     cells += indices  # each token's cell, row-major

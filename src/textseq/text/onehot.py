@@ -1,9 +1,7 @@
 """One-hot encoding by hand (Listings 6-1, 6-2) and the hashing trick (Listing 6-4).
 
-Listing 6-2 builds its index as ``index -> character``, so its look-up always fails and fills
-whole rows; `one_hot_chars` maps ``character -> index`` as intended. Listing 6-4's
-``abs(hash(word))`` changes from process to process (``PYTHONHASHSEED``); `stable_hash` uses
-BLAKE2b, the same bucket everywhere.
+`one_hot_chars` fixes Listing 6-2's reversed index; `stable_hash` replaces Listing 6-4's
+``hash(word)``, which changes between processes.
 """
 
 from __future__ import annotations
@@ -33,17 +31,11 @@ def _check_samples(samples: Sequence[str]) -> None:
 def one_hot_words(
     samples: Sequence[str], max_length: int = 10
 ) -> tuple[np.ndarray, dict[str, int]]:
-    """Word-level one-hot encoding of listing 6-1.
+    """Word-level one-hot encoding of listing 6-1 (tokens from ``sample.split()``, index from 1).
 
-    Tokens are ``sample.split()`` (no lower-casing, punctuation kept), indexed from 1 in order of
-    first appearance over all samples; the first ``max_length`` words of each sample are encoded.
-    Returns ``(results, token_index)``: ``results[i, j, token_index[word]]`` is 1 for the ``j``-th
-    word of sample ``i`` (column 0 is never used).
-
-    Example:
-        >>> results, index = one_hot_words(["The cat sat on the mat."], max_length=4)
-        >>> results.shape, index["cat"]
-        ((1, 4, 7), 2)
+    >>> results, index = one_hot_words(["The cat sat on the mat."], max_length=4)
+    >>> results.shape, index["cat"]
+    ((1, 4, 7), 2)
     """
     _check_samples(samples)
     max_length = check_int("max_length", max_length, minimum=1)
@@ -63,14 +55,9 @@ def one_hot_chars(
 ) -> tuple[np.ndarray, dict[str, int]]:
     """Character-level one-hot encoding of listing 6-2, with the index the right way round.
 
-    Each character of ``characters`` (no repeats) gets the index of its position, from 1 (0 is
-    never used). The first ``max_length`` characters of each sample are encoded; a character
-    outside ``characters`` leaves its row all zero. Returns ``(results, token_index)``.
-
-    Example:
-        >>> results, index = one_hot_chars(["Hi!"], max_length=5)
-        >>> results.shape, index["H"], int(results[0, 0, index["H"]])
-        ((1, 5, 101), 44, 1)
+    >>> results, index = one_hot_chars(["Hi!"], max_length=5)
+    >>> results.shape, index["H"], int(results[0, 0, index["H"]])
+    ((1, 5, 101), 44, 1)
     """
     _check_samples(samples)
     max_length = check_int("max_length", max_length, minimum=1)
@@ -89,14 +76,10 @@ def one_hot_chars(
 
 
 def stable_hash(word: str, dimensionality: int) -> int:
-    """Bucket of ``word`` in ``[0, dimensionality)``, the same in every Python process.
+    """Bucket of ``word`` in ``[0, dimensionality)`` by BLAKE2b, the same in every process.
 
-    It replaces the book's ``abs(hash(word)) % dimensionality``: the bucket is the BLAKE2b
-    digest (8 bytes, little-endian) of the word's UTF-8 bytes modulo ``dimensionality``.
-
-    Example:
-        >>> stable_hash("cat", 1000) == stable_hash("cat", 1000)
-        True
+    >>> stable_hash("cat", 1000) == stable_hash("cat", 1000)
+    True
     """
     if not isinstance(word, str):
         raise TypeError(f"word must be a str, got {type(word).__name__}")
@@ -108,9 +91,7 @@ def stable_hash(word: str, dimensionality: int) -> int:
 def one_hot_hashing(
     samples: Sequence[str], dimensionality: int = 1000, max_length: int = 10
 ) -> np.ndarray:
-    """Word-level one-hot encoding with the hashing trick (listing 6-4), using ``stable_hash``:
-    ``results[i, j, stable_hash(word, dimensionality)]`` is 1 for the ``j``-th word of sample
-    ``i`` (words from ``sample.split()``, as in the book)."""
+    """Word-level one-hot encoding with the hashing trick (listing 6-4), using ``stable_hash``."""
     _check_samples(samples)
     dimensionality = check_int("dimensionality", dimensionality, minimum=1)
     max_length = check_int("max_length", max_length, minimum=1)
@@ -123,8 +104,7 @@ def one_hot_hashing(
 
 @dataclass(frozen=True)
 class HashCollisions:
-    """How the distinct tokens of a vocabulary fall into hash buckets: how many buckets hold
-    one at least, and how many tokens share their bucket with another."""
+    """How many hash buckets the distinct tokens use, and how many tokens share one."""
 
     dimensionality: int
     distinct_tokens: int
@@ -145,9 +125,8 @@ class HashCollisions:
 def hash_collisions(words: Iterable[str], dimensionality: int) -> HashCollisions:
     """Count the collisions of ``stable_hash`` over the distinct ``words``.
 
-    Example:
-        >>> hash_collisions(["the", "cat", "the"], 1)
-        HashCollisions(dimensionality=1, distinct_tokens=2, buckets_used=1, colliding_tokens=2)
+    >>> hash_collisions(["the", "cat", "the"], 1)
+    HashCollisions(dimensionality=1, distinct_tokens=2, buckets_used=1, colliding_tokens=2)
     """
     dimensionality = check_int("dimensionality", dimensionality, minimum=1)
     distinct: dict[str, None] = {}

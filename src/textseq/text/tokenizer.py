@@ -1,25 +1,16 @@
 """The Keras 2 text ``Tokenizer`` of Listings 6-3 and 6-9, which Keras 3 removed.
 
-It gives the legacy class's ``word_index``, sequences and matrices (tested against it, in
-``tf_keras``), and reads top-down as its algorithm:
+Same results as the legacy class (tested against ``tf_keras``); the code follows its algorithm:
 
-1. **Split** a text into words (`text_to_word_sequence`): lower-case it, replace each character of
-   ``filters`` by ``split``, split on ``split``, drop the empty strings. With ``char_level`` every
-   character is a token; an ``analyzer`` replaces the splitting; a list of strings is its tokens.
-2. **Fit**: count each word's occurrences (``word_counts``) and the texts that hold it
-   (``word_docs``), rank the words by count, ties in order of first appearance, and number them
-   from 1 (``word_index``). Index 0 is reserved for padding; ``oov_token``, if set, takes 1.
-3. **Convert**: replace each word by its index, keeping only the indices below ``num_words``, i.e.
-   the ``num_words - 1`` most frequent words; other words are dropped, or become ``oov_token``.
-4. **Vectorize**: one row per text, one column per index below the width, holding ``binary``,
-   ``count``, ``freq`` or ``tfidf``.
+1. **Split** (`text_to_word_sequence`): lower-case, replace ``filters`` by ``split``, split.
+2. **Fit**: count words and documents, rank by count (ties by first appearance), number from 1;
+   index 0 is reserved for padding, ``oov_token`` takes 1.
+3. **Convert**: keep indices below ``num_words`` (the ``num_words - 1`` most frequent words).
+4. **Vectorize**: one row per text, ``binary``, ``count``, ``freq`` or ``tfidf``.
 5. **Save** in Keras 2's JSON format.
 
-It differs only where the legacy class fails unclearly: a text that is not a string (or a list of
-strings) is a ``TypeError`` naming its position, a bad ``num_words`` or ``mode`` says what is
-allowed, a failed ``fit_on_texts`` leaves the tokenizer as it was, and ``word_docs`` keeps a fixed
-order. The counting, look-ups and matrices run in batches with numpy, behind one private call per
-step (`textseq.text._fast`), several times faster than Keras 2 (``benchmarks/bench_tokenizer.py``).
+Unlike Keras 2, bad input raises a clear error and a failed fit changes nothing. The heavy steps
+run with numpy in `textseq.text._fast`.
 """
 
 from __future__ import annotations
@@ -47,15 +38,13 @@ Text = str | list[str]
 
 
 # --- 1. splitting a text into words ----------------------------------------------------------
-
 def text_to_word_sequence(
     text: str, filters: str = DEFAULT_FILTERS, lower: bool = True, split: str = " "
 ) -> list[str]:
     """Split a text into words, as ``keras.preprocessing.text.text_to_word_sequence`` did.
 
-    Example:
-        >>> text_to_word_sequence("The cat sat on the mat.<br />")
-        ['the', 'cat', 'sat', 'on', 'the', 'mat', 'br']
+    >>> text_to_word_sequence("The cat sat on the mat.<br />")
+    ['the', 'cat', 'sat', 'on', 'the', 'mat', 'br']
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}")
@@ -83,9 +72,7 @@ def _splitter(filters: str | tuple[str, ...], lower: bool, split: str) -> Callab
 
 def token_function(filters: Iterable[str], lower: bool, split: str, char_level: bool,
                    analyzer: Any) -> Callable[[Any, int], Any]:
-    """``(text, position) -> tokens``: a str is split into words (or characters, or by
-    ``analyzer``), a list is its tokens (lower-cased if ``lower``), anything else is a
-    ``TypeError`` naming ``texts[position]``."""
+    """``(text, position) -> tokens`` for a str or a list of str; else a ``TypeError``."""
     words = make_splitter(filters, lower, split)
 
     def tokens(text: Any, pos: int) -> Sequence[str]:
@@ -108,28 +95,15 @@ def token_function(filters: Iterable[str], lower: bool, split: str, char_level: 
 class Tokenizer:
     """Vectorize texts into word-index sequences or matrices, as the Keras 2 ``Tokenizer`` did.
 
-    Index 0 is reserved for padding and never assigned to a word; with ``num_words`` only the
-    ``num_words - 1`` most frequent words are kept.
+    Index 0 is reserved for padding. ``num_words`` keeps the ``num_words - 1`` most frequent words
+    when converting; ``oov_token`` (index 1) replaces the others; ``analyzer`` replaces splitting.
 
-    Args:
-        num_words: keep only the ``num_words - 1`` most frequent words when converting (``None``:
-            all); fitting indexes every word.
-        filters: characters removed from texts (not at character level, nor from lists of tokens).
-        lower: whether to lower-case texts (and the tokens of texts given as lists).
-        split: the word separator.
-        char_level: if True, every character is a token.
-        oov_token: if given, it gets index 1 and replaces unknown words (and words beyond
-            ``num_words``) instead of dropping them.
-        analyzer: a function ``text -> list of tokens`` replacing the word splitting.
-        document_count: initial number of documents (used by `tokenizer_from_json`).
-
-    Example:
-        >>> tokenizer = Tokenizer(num_words=3)
-        >>> tokenizer.fit_on_texts(["The cat sat.", "The dog sat on the mat."])
-        >>> tokenizer.word_index["the"], tokenizer.word_index["sat"], tokenizer.word_index["cat"]
-        (1, 2, 3)
-        >>> tokenizer.texts_to_sequences(["the cat sat"])  # only indices < num_words are kept
-        [[1, 2]]
+    >>> tokenizer = Tokenizer(num_words=3)
+    >>> tokenizer.fit_on_texts(["The cat sat.", "The dog sat on the mat."])
+    >>> tokenizer.word_index["the"], tokenizer.word_index["sat"], tokenizer.word_index["cat"]
+    (1, 2, 3)
+    >>> tokenizer.texts_to_sequences(["the cat sat"])  # only indices < num_words are kept
+    [[1, 2]]
     """
 
     def __init__(
@@ -174,11 +148,8 @@ class Tokenizer:
                 f"documents={self.document_count}, oov_token={self.oov_token!r})")
 
     # --- 2. fitting: count the words, then rank them ----------------------------------------------
-
     def fit_on_texts(self, texts: Iterable[Text]) -> None:
-        """Count the words of ``texts`` (strings, or lists of tokens; any iterable) and rebuild
-        ``word_index``; can be called repeatedly. A text of the wrong type is a ``TypeError``
-        naming its position, and leaves the tokenizer as it was."""
+        """Count the words of ``texts`` (strings or token lists) and rebuild ``word_index``."""
         self.word_counts, self.word_docs, n = _fast.count_texts(
             texts, self._tokens(), self._settings(), self.word_counts, self.word_docs)
         self.document_count += n
@@ -211,10 +182,8 @@ class Tokenizer:
         self.document_count += len(found)
 
     # --- 3. converting: words to indices, and back ------------------------------------------------
-
     def texts_to_sequences(self, texts: Iterable[Text]) -> list[list[int]]:
-        """Turn each text into a list of word indices below ``num_words``; unknown words are
-        dropped, or replaced by the index of ``oov_token`` if set."""
+        """Turn each text into word indices below ``num_words`` (others dropped or OOV)."""
         return list(self.texts_to_sequences_generator(texts))
 
     def texts_to_sequences_generator(self, texts: Iterable[Text]) -> Iterator[list[int]]:
@@ -233,8 +202,7 @@ class Tokenizer:
         return None if self.oov_token is None else self.word_index[self.oov_token]
 
     def sequences_to_texts(self, sequences: Iterable[Iterable[int]]) -> list[str]:
-        """Turn each sequence of indices back into a space-separated text (indices at or above
-        ``num_words`` and unknown ones are dropped, or become ``oov_token``)."""
+        """Turn each sequence of indices back into a space-separated text."""
         return list(self.sequences_to_texts_generator(sequences))
 
     def sequences_to_texts_generator(self, sequences: Iterable[Iterable[int]]) -> Iterator[str]:
@@ -252,15 +220,8 @@ class Tokenizer:
             yield " ".join(words)
 
     # --- 4. vectorizing: one row per text ---------------------------------------------------------
-
     def texts_to_matrix(self, texts: Iterable[Text], mode: str = "binary") -> np.ndarray:
-        """Vectorize texts into a ``(len(texts), num_words)`` float64 matrix.
-
-        ``mode`` is ``"binary"`` (1 where the word occurs), ``"count"``, ``"freq"`` (count divided
-        by the length of the sequence) or ``"tfidf"``: ``(1 + log(count)) * log(1 +
-        document_count / (1 + documents holding the word))``. Column 0 (padding) stays zero;
-        without ``num_words`` there are ``len(word_index) + 1`` columns.
-        """
+        """Vectorize texts into a ``(len(texts), num_words)`` matrix (``mode``: one of `MODES`)."""
         width, texts = self._matrix_width(mode), list(texts)
         return _fast.matrix(self._id_batches(texts, drop_missing=False), len(texts), width, mode,
                             self.document_count, self.index_docs)
@@ -268,8 +229,7 @@ class Tokenizer:
     def sequences_to_matrix(
         self, sequences: Iterable[Sequence[int]] | np.ndarray, mode: str = "binary"
     ) -> np.ndarray:
-        """Vectorize sequences of indices (lists, or a 2-D integer array) like `texts_to_matrix`;
-        indices at or above the width are ignored (but count in the ``"freq"`` denominator)."""
+        """Vectorize sequences of indices (lists or a 2-D int array) like `texts_to_matrix`."""
         width = self._matrix_width(mode)
         indices, lengths = _fast.flatten(sequences)
         return _fast.matrix([(indices, lengths)], len(lengths), width, mode, self.document_count,
@@ -288,10 +248,8 @@ class Tokenizer:
         return len(self.word_index) + 1
 
     # --- 5. saving --------------------------------------------------------------------------------
-
     def get_config(self) -> dict[str, Any]:
-        """The configuration and vocabulary in the Keras 2 format (tables as JSON text; no
-        ``analyzer``, as in Keras 2)."""
+        """The configuration and vocabulary in the Keras 2 format (tables as JSON text)."""
         config = {name: getattr(self, name) for name in (
             "num_words", "filters", "lower", "split", "char_level", "oov_token", "document_count")}
         for name in ("word_counts", "word_docs", "index_docs", "index_word", "word_index"):
@@ -322,18 +280,14 @@ def tokenizer_from_json(json_string: str) -> Tokenizer:
 
 
 # --- the words of textseq.imdb.load_data -------------------------------------------------------
-
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 
 
 def tokenize_review(text: str) -> list[str]:
-    """Split a review into lowercase words, as `textseq.imdb.get_word_index` counts them:
-    ``<br />`` tags become spaces, and the tokens are runs of letters and digits, joined by inner
-    apostrophes.
+    """Split a review into lowercase words, as `textseq.imdb.get_word_index` counts them.
 
-    Example:
-        >>> tokenize_review("Don't miss it!<br /><br />10/10, a ROCK'N'ROLL 'classic'.")
-        ["don't", 'miss', 'it', '10', '10', 'a', "rock'n'roll", 'classic']
+    >>> tokenize_review("Don't miss it!<br /><br />10/10, a ROCK'N'ROLL 'classic'.")
+    ["don't", 'miss', 'it', '10', '10', 'a', "rock'n'roll", 'classic']
     """
     return _TOKEN.findall(_BREAK.sub(" ", text).lower())
