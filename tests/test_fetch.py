@@ -439,7 +439,7 @@ def child(code: str, **kwargs) -> subprocess.Popen:
 
 
 def child_pins(name: str, res: Resource) -> str:
-    return (f"from textseq import {fetch.__name__.split('.')[-1]} as fetch\n"
+    return (f"import {fetch.__name__} as fetch\n"
             f"fetch.{name} = fetch.Resource(*{(res.filename, res.urls, res.size, res.sha256)!r})\n")
 
 
