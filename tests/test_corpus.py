@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from textseq.corpus import corpus_stats, ensure_corpus, generate_corpus
+from textseq.corpus import corpus_stats, ensure_corpus, generate_corpus, lexicon
 from textseq.corpus import generate as corpus
 
 NAME = re.compile(r"^(\d+)_(\d+)\.txt$")
@@ -235,3 +235,36 @@ def test_an_unknown_size_is_a_type_error(tmp_path):  # the other checks: tests/t
     with pytest.raises(TypeError, match=re.escape(message)):
         ensure_corpus(tmp_path / "aclImdb", **{**SIZES, "n_tests": 2})
     assert not (tmp_path / "aclImdb").exists()
+
+
+# --- the memory test's probe reviews ------------------------------------------------------------
+def _opinion_sentences(text: str) -> list[int]:
+    """The positions of the sentences holding an opinion adjective."""
+    opinion = set(lexicon.POSITIVE_ADJ) | set(lexicon.NEGATIVE_ADJ)
+    sentences = text.rstrip(".").split(". ")
+    return [i for i, s in enumerate(sentences) if opinion & set(s.lower().replace(",", "").split())]
+
+
+def test_probe_reviews_hold_one_opinion_sentence_in_the_place_named():
+    texts, labels = corpus.probe_reviews(40, words=120, seed=3)
+    assert labels == [i % 2 for i in range(40)]
+    for i in range(40):
+        start, middle, end = (texts[p][i] for p in ("start", "middle", "end"))
+        assert sorted(start.split()) == sorted(middle.split()) == sorted(end.split())
+        n = start.count(". ") + 1
+        assert _opinion_sentences(start) == [0]
+        assert _opinion_sentences(end) == [n - 1]
+        assert _opinion_sentences(middle) == [(n - 1) // 2]
+        words = set(start.lower().rstrip(".").replace(".", "").split())
+        other = lexicon.NEGATIVE_ADJ if labels[i] else lexicon.POSITIVE_ADJ
+        assert not words & set(other), start
+        assert 115 <= len(start.split()) <= 160
+    assert corpus.probe_reviews(40, words=120, seed=3) == (texts, labels)
+    assert corpus.probe_reviews(40, words=120, seed=4) != (texts, labels)
+
+
+@pytest.mark.parametrize("kwargs, message", [({"n": 0}, "n must be an integer >= 1, got 0"),
+                                             ({"words": "many"}, "words must be")])
+def test_probe_reviews_refuse_bad_sizes(kwargs, message):
+    with pytest.raises((TypeError, ValueError), match=message):
+        corpus.probe_reviews(**kwargs)

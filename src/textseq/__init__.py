@@ -12,10 +12,11 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "text": ["Tokenizer", "tokenizer_from_json", "text_to_word_sequence", "one_hot_words",
-             "one_hot_chars", "one_hot_hashing", "stable_hash", "hash_collisions"],
+             "one_hot_chars", "one_hot_hashing", "stable_hash", "hash_collisions",
+             "encode_reviews"],
     "imdb": ["read_split", "Reviews", "DataError"],
     "datasets": ["data_source", "imdb_dir", "glove_file", "own_glove_file", "glove_text_sample"],
-    "corpus": ["generate_corpus", "corpus_stats"],
+    "corpus": ["generate_corpus", "corpus_stats", "probe_reviews"],
     "glove": ["GloveFile", "load_vectors", "embedding_matrix", "train_glove", "nearest",
               "analogy"],
     "rnn": ["simple_rnn_loop", "simple_rnn_forward", "lstm_forward", "gru_forward", "from_keras"],

@@ -23,7 +23,8 @@ from textseq.corpus import lexicon as lx
 from textseq.corpus.wordpools import word_pools
 from textseq.text.tokenizer import tokenize_review
 
-__all__ = ["generate_corpus", "ensure_corpus", "read_manifest", "GENERATOR_VERSION"]
+__all__ = ["generate_corpus", "ensure_corpus", "probe_reviews", "read_manifest",
+           "GENERATOR_VERSION"]
 
 GENERATOR_VERSION = 6
 MANIFEST = ".textseq-corpus.json"
@@ -258,6 +259,40 @@ def generate_corpus(dest: str | os.PathLike, *, seed: int = 0, n_train: int = 12
                               f"parameters ({read_manifest(dest)}, not {params}); remove it or "
                               "choose another folder")
     return dest
+
+
+def probe_reviews(n: int = 600, *, words: int = 200,
+                  seed: int = 0) -> tuple[dict[str, list[str]], list[int]]:
+    """Reviews whose one opinion sentence stands at the start, the middle or the end.
+
+    The memory test of 6.2.1 and 6.2.2: ``n`` reviews (every other one positive) of neutral
+    sentences (about ``words`` words) and one clear opinion sentence ("the plot was superb and
+    moving"), written three times with only the opinion sentence's place changed.
+
+    Returns:
+        ``({"start": texts, "middle": texts, "end": texts}, labels)``.
+
+    >>> texts, labels = probe_reviews(2, words=20)
+    >>> labels, texts["end"][1].split(". ")[-1]
+    ([0, 1], 'The music was alluring and enjoyable.')
+    """
+    n, words = check_int("n", n, minimum=1), check_int("words", words, minimum=1)
+    writer = _Writer(random.Random(f"{seed}/probe"), word_pools())
+    polar = {*lx.POSITIVE_ADJ, *lx.NEGATIVE_ADJ}
+    texts: dict[str, list[str]] = {"start": [], "middle": [], "end": []}
+    for i in range(n):
+        lexicon = lx.POSITIVE if i % 2 else lx.NEGATIVE
+        aspect = writer.pick(lx.ASPECTS)
+        neutral, opinion = [], (f"the {aspect} {'were' if aspect.endswith('s') else 'was'} "
+                                f"{writer.adj(lexicon)} and {writer.adj(lexicon)}")
+        while sum(s.count(" ") + 1 for s in neutral) + opinion.count(" ") + 1 < words:
+            sentence = writer.neutral()  # without "a poor journalist": no opinion word at all
+            if not polar.intersection(sentence.lower().replace(",", "").split()):
+                neutral.append(sentence)
+        for place, at in zip(texts, (0, len(neutral) // 2, len(neutral)), strict=True):
+            sentences = neutral[:at] + [opinion] + neutral[at:]
+            texts[place].append(" ".join(s[0].upper() + s[1:] + "." for s in sentences))
+    return texts, [i % 2 for i in range(n)]
 
 
 def _parameters(seed: int, **sizes: int) -> dict[str, int]:
