@@ -19,5 +19,5 @@ from textseq.text.tokenizer import (
 )
 
 __all__ = ["HashCollisions", "Tokenizer", "encode_reviews", "hash_collisions", "one_hot_chars",
-           "one_hot_hashing", "one_hot_words", "stable_hash", "text_to_word_sequence", "tokenize_review",
-           "tokenizer_from_json"]
+           "one_hot_hashing", "one_hot_words", "stable_hash", "text_to_word_sequence",
+           "tokenize_review", "tokenizer_from_json"]
