@@ -275,3 +275,29 @@ def test_seeds_figure_gives_a_colour_per_model_and_a_line_style_per_seed():
 def test_seeds_figure_refuses_bad_input(runs, accs, error, message):
     with pytest.raises(error, match=re.escape(message)):
         plots.seeds_figure(runs, accs)
+
+
+def test_lines_figure_draws_means_bands_and_styles(figures_in_tmp):
+    from textseq.plots import lines_figure, plot_lines
+
+    fig = lines_figure(["start", "end"], {"A": [0.5, 0.9], "B": [[0.6, 0.7], [0.8, 0.9]]},
+                       xlabel="place", ylabel="accuracy", logy=True, styles={"A": "C5:"})
+    ax = fig.axes[0]
+    a, b = ax.get_lines()
+    assert a.get_linestyle() == ":" and matplotlib.colors.same_color(a.get_color(), "C5")
+    assert list(b.get_ydata()) == [0.7, 0.8]  # the mean of the seeds
+    assert len(ax.collections) == 1 and ax.get_yscale() == "log"  # B's band
+    plot_lines([1, 2], {"A": [1, 2]}, xlabel="x", ylabel="y", save_as="lines", group="g")
+    assert (figures_in_tmp / "g" / "lines.png").is_file()
+
+
+@pytest.mark.parametrize("lines, message", [
+    ({"A": [1, 2, 3]}, r"lines\['A'\] must hold 2 values .* got shape \(3,\)"),
+    ({}, "lines must map a name to y values"),
+    ([1, 2], "lines must map a name to y values"),
+])
+def test_lines_figure_names_bad_lines(lines, message):
+    from textseq.plots import lines_figure
+
+    with pytest.raises((TypeError, ValueError), match=message):
+        lines_figure([1, 2], lines, xlabel="x", ylabel="y")

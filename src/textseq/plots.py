@@ -16,14 +16,14 @@ import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from textseq._checks import check_str
+from textseq._checks import check_str, describe
 from textseq._files import figures_dir, write_bytes
 from textseq.notebook.report import in_jupyter_kernel
 from textseq.notebook.training import accuracy_key, history_dict
 
 __all__ = [
     "STYLE", "plot_history", "plot_histories", "plot_seeds", "seeds_figure", "history_figure",
-    "save_figure", "show_figure", "figure_png",
+    "plot_lines", "lines_figure", "save_figure", "show_figure", "figure_png",
 ]
 
 _SEED_STYLES = ["-", "--", ":", "-."]  # one line style per seed (plot_seeds)
@@ -198,6 +198,59 @@ def seeds_figure(
         ax_test.legend(fontsize=8, loc="best")
         if title:
             fig.suptitle(title)
+    return fig
+
+
+def plot_lines(x: Any, lines: Mapping[str, Any], *, xlabel: str, ylabel: str,
+               title: str | None = None, logy: bool = False, styles: Mapping[str, str] = {},
+               save_as: str | None = None, group: str | None = None) -> None:
+    """Show and save named lines over one x axis (the "see inside" figures of the notebooks).
+
+    Args:
+        x: the x values (numbers, or labels such as ``["start", "middle", "end"]``).
+        lines: name -> y values; a 2-D value (one row per seed) draws its mean and, shaded, the
+            range of the rows.
+        styles: name -> matplotlib format (``"C0--"``); the others get the next colour.
+        logy: a logarithmic y axis.
+    """
+    fig = lines_figure(x, lines, xlabel=xlabel, ylabel=ylabel, title=title, logy=logy,
+                       styles=styles)
+    if save_as is not None:
+        save_figure(fig, save_as, group=group)
+    show_figure(fig)
+
+
+def lines_figure(x: Any, lines: Mapping[str, Any], *, xlabel: str, ylabel: str,
+                 title: str | None = None, logy: bool = False,
+                 styles: Mapping[str, str] = {}) -> Figure:
+    """Build the figure `plot_lines` shows.
+
+    >>> fig = lines_figure([1, 2, 3], {"A": [1, 2, 3], "B": [[1, 1, 1], [2, 3, 4]]},
+    ...                    xlabel="x", ylabel="y", styles={"B": "C3--"})
+    >>> [line.get_label() for line in fig.axes[0].get_lines()]
+    ['A', 'B']
+    """
+    import numpy as np
+
+    if not isinstance(lines, Mapping) or not lines:
+        raise TypeError(f"lines must map a name to y values, got {describe(lines, True)}")
+    with matplotlib.rc_context(STYLE):
+        fig = Figure(figsize=(7, 4), layout="constrained")
+        ax = fig.subplots()
+        for i, (name, values) in enumerate(lines.items()):
+            y = np.asarray(values, dtype=float)
+            if y.shape[-1:] != (len(x),) or y.ndim > 2:
+                raise ValueError(f"lines[{name!r}] must hold {len(x)} values (or one row of "
+                                 f"{len(x)} per seed), got shape {y.shape}")
+            (line,) = ax.plot(x, y.mean(axis=0) if y.ndim == 2 else y,
+                              styles.get(name, f"C{i}-"), marker="o", markersize=3, label=name)
+            if y.ndim == 2 and len(y) > 1:
+                ax.fill_between(x, y.min(axis=0), y.max(axis=0), color=line.get_color(),
+                                alpha=0.15)
+        ax.set(xlabel=xlabel, ylabel=ylabel, title=title or "")
+        if logy:
+            ax.set_yscale("log")
+        ax.legend(fontsize=8, loc="best")
     return fig
 
 
