@@ -254,3 +254,14 @@ def test_architecture_module_table_lists_every_module():
     packages = {m for m in modules if source_of(m).name == "__init__.py"}
     assert sorted(modules - packages - listed) == []
     assert sorted(listed - modules) == []
+
+
+def test_modules_and_the_package_stay_small_enough_to_read():
+    """docs/architecture.md's promise: no module over 400 lines, and the wheel's Python source at
+    most the number of lines the document names (read from it, so the two cannot drift apart)."""
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    (limit,) = re.findall(r"the wheel's Python source is at most ([\d,]+) lines", text)
+    sizes = {p.relative_to(SRC).as_posix(): len(p.read_text(encoding="utf-8").splitlines())
+             for p in SRC.rglob("*.py")}
+    assert {name: n for name, n in sizes.items() if n > 400} == {}
+    assert sum(sizes.values()) <= int(limit.replace(",", ""))
