@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 from test_glove import book_6_10  # Listing 6-10 as printed, one copy for both test files
 
+from textseq._checks import describe
 from textseq.glove import packaged as glove_package
 from textseq.glove import similarity
 from textseq.glove.vectors import (
@@ -144,6 +145,25 @@ def test_packaged_source_argument_errors():
         load_vectors(GloveFile.packaged(), dim=True)
     with pytest.raises(TypeError, match="encoding must be a str, got None"):
         load_vectors(GloveFile.packaged(), encoding=None)
+
+
+@pytest.mark.parametrize("encoding", ["UTF-8", "utf8", "utf_8", "U8"])
+def test_packaged_vectors_take_any_name_of_utf8(packaged, encoding):
+    """Issue 19, defect 16: the default encoding under another of its names."""
+    assert load_vectors(GloveFile.packaged(), encoding=encoding).words[:3] == packaged.words[:3]
+    assert embedding_matrix({"the": 1}, 2, GloveFile.packaged(), encoding=encoding)[1].found == 1
+
+
+@pytest.mark.parametrize("call", [
+    lambda c: load_vectors(GloveFile.packaged(), cache=c),
+    lambda c: embedding_matrix({"the": 1}, 2, GloveFile.packaged(), cache=c),
+])
+@pytest.mark.parametrize("cache", [1, 0, np.bool_(True), [True]])
+def test_packaged_vectors_check_cache_as_text_sources_do(call, cache):
+    """Issue 19, defect 16: cache=1 was silently accepted."""
+    with pytest.raises(TypeError, match=re.escape("cache must be True, False or a folder (str or "
+                                                  f"os.PathLike), got {describe(cache)} (")):
+        call(cache)
 
 
 def test_glove_file_descriptions(tmp_path):
