@@ -228,6 +228,7 @@ def test_glove_text_file_extracts_a_zip_member_once(tmp_path, monkeypatch):
     plain = tmp_path / "vectors.txt"
     plain.write_text("a 1\n")
     assert datasets.glove_text_file(datasets.GloveFile(plain, None, 1)) == plain
+    assert datasets.glove_text_file(str(plain)) == plain  # a path as in load_vectors (issue 19)
 
 
 def test_glove_text_file_extractions_belong_to_their_archive(tmp_path, monkeypatch):
