@@ -90,6 +90,30 @@ def test_statistics_look_like_imdb(tmp_path):
     assert stats["glove_coverage_top_9999"] >= 0.99
 
 
+def _link_out(root):
+    (root.parent / "outside.txt").write_text("not a review")
+    (root / "train" / "neg" / "20_1.txt").symlink_to(root.parent / "outside.txt")
+
+
+@pytest.mark.parametrize("damage, message", [  # issue 19: read without read_split's checks
+    (lambda r: (r / "train" / "pos" / "notes.md").write_text("x"),
+     r"pos[/\\]notes.md: expected a file name <id>_<rating>.txt"),
+    (lambda r: (r / "train" / "pos" / "3_9.txt").write_bytes("A film".encode("utf-16-le")),
+     r"3_9.txt: holds a NUL byte at offset 1"),
+    (_link_out, r"20_1.txt: is a symbolic link \(to .*outside.txt\)"),
+    (lambda r: (r / "test" / "pos" / "6_8.txt").write_bytes(b"caf\xe9"),
+     r"6_8.txt: expected UTF-8 text, found byte 0xe9 at offset 3"),
+    (lambda r: [f.unlink() for f in r.glob("*/*/*")],  # was ZeroDivisionError
+     r"train[/\\]neg: empty; expected review files"),
+])
+def test_statistics_read_the_tree_as_read_split_does(tiny_aclimdb, damage, message):
+    from textseq.imdb import DataError
+
+    damage(tiny_aclimdb)
+    with pytest.raises(DataError, match=message):
+        corpus_stats(tiny_aclimdb)
+
+
 def test_every_word_is_a_glove_word(small):
     from textseq.glove.packaged import packaged_words
 
