@@ -163,7 +163,7 @@ def test_ensure_corpus_reuses_regenerates_and_refuses_foreign(tmp_path):
     dest = tmp_path / "aclImdb"
     sizes = {"n_train": 4, "n_test": 2, "n_unsup": 0}
     ensure_corpus(dest, **sizes)
-    marker = dest / "train" / "pos" / "marker"
+    marker = dest / "marker"
     marker.write_text("x")
     ensure_corpus(dest, **sizes)
     assert marker.exists()  # same parameters: reused as is
@@ -212,6 +212,23 @@ def test_manifest_of_another_generator_version_is_regenerated(tmp_path):
     assert ensure_corpus(dest, **SIZES) == dest
     assert corpus.read_manifest(dest) == {"generator_version": corpus.GENERATOR_VERSION,
                                           "seed": 0, **SIZES}
+
+
+@pytest.mark.parametrize("damage, folder, found, promised", [
+    (lambda d: next((d / "train" / "pos").iterdir()).unlink(), "train/pos", 1, 2),
+    (lambda d: (d / "test" / "neg" / "9_1.txt").write_text("x"), "test/neg", 2, 1),
+    (lambda d: [f.unlink() for f in (d / "train" / "unsup").iterdir()], "train/unsup", 0, 2),
+])
+def test_a_damaged_corpus_is_an_error_not_used(tmp_path, damage, folder, found, promised):
+    """Issue 19: a review deleted from the corpus left 12,499 under a manifest of 12,500."""
+    dest = ensure_corpus(tmp_path / "aclImdb", **{**SIZES, "n_unsup": 2})
+    damage(dest)
+    with pytest.raises(ValueError) as caught:
+        ensure_corpus(dest, **{**SIZES, "n_unsup": 2})
+    assert str(caught.value) == (
+        f"{dest / folder}: {found} files, but the corpus manifest {dest / corpus.MANIFEST} "
+        f"promises {promised}; the generated corpus is damaged: remove {dest}, and the next "
+        "run generates it again")
 
 
 def test_regeneration_moves_the_old_corpus_aside_first(tmp_path, monkeypatch):
