@@ -16,7 +16,7 @@ from pathlib import Path
 from textseq._checks import check_int
 from textseq._files import atomic_file, data_dir, write_text
 from textseq.glove import packaged
-from textseq.glove.vectors import GloveFile
+from textseq.glove.vectors import GloveFile, GloveFormatError
 
 __all__ = ["SOURCES", "GLOVE_SOURCES", "data_source", "glove_source", "imdb_dir", "glove_file",
            "own_glove_file", "glove_text_sample", "glove_text_file", "GloveFile", "describe"]
@@ -114,14 +114,22 @@ def own_glove_file() -> GloveFile:
     dim = OWN_GLOVE["dim"]
     path = data_dir() / "embedded" / "glove" / f"glove.own.{dim}d.txt"
     stamp = path.with_name(path.name + ".json")
-    wanted = json.dumps({"corpus": read_manifest(root),
-                         "documents": OWN_GLOVE_DOCS, **OWN_GLOVE}, sort_keys=True)
-    current = stamp.read_text(encoding="utf-8") if stamp.is_file() else None
-    if not (path.is_file() and current == wanted):
+    wanted = {"corpus": read_manifest(root), "documents": OWN_GLOVE_DOCS, **OWN_GLOVE}
+    try:
+        current = json.loads(stamp.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        current = None
+    words = current.pop("words", None) if isinstance(current, dict) else None
+    if not (path.is_file() and current == wanted and words is not None):
         path.parent.mkdir(parents=True, exist_ok=True)
         stamp.unlink(missing_ok=True)  # no stamp while the file is being replaced
-        train_unlabelled(root, path, **OWN_GLOVE)
-        write_text(stamp, wanted)
+        words = train_unlabelled(root, path, **OWN_GLOVE).read_bytes().count(b"\n")
+        write_text(stamp, json.dumps({**wanted, "words": words}, sort_keys=True))
+    found = path.read_bytes().count(b"\n")  # one word a line
+    if found != words:
+        raise GloveFormatError(f"{path}: {found} lines, but its stamp {stamp.name} promises "
+                               f"{words} words; the file is cut or damaged: remove it, and the "
+                               "next run (python -m textseq.datasets --own-glove) trains it again")
     return GloveFile(path, None, dim)
 
 
