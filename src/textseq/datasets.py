@@ -36,6 +36,12 @@ OWN_GLOVE_DOCS = "train/unsup"  # the only reviews it is trained on (never label
 TEXT_SAMPLE_LINES = 100_000
 
 
+def _data_path(*parts: str) -> Path:
+    """``data_dir()/parts``; when that is missing, ``TEXTSEQ_DATA_DIR`` is checked writable."""
+    path = data_dir().joinpath(*parts)
+    return path if path.exists() else data_dir(writable=True).joinpath(*parts)
+
+
 def data_source(source: str | None = None) -> str:
     """Return the data source in force: ``source`` if given, else ``TEXTSEQ_DATA``."""
     origin = "source"
@@ -55,11 +61,11 @@ def imdb_dir(source: str | None = None) -> Path:
     if data_source(source) == "embedded":
         from textseq.corpus.generate import ensure_corpus
 
-        return ensure_corpus(data_dir() / "embedded" / "aclImdb", seed=EMBEDDED_SEED,
+        return ensure_corpus(_data_path("embedded", "aclImdb"), seed=EMBEDDED_SEED,
                              **EMBEDDED_SIZES)
     from textseq.imdb.fetch import ensure_aclimdb
 
-    return ensure_aclimdb(data_dir())
+    return ensure_aclimdb()  # which checks TEXTSEQ_DATA_DIR before it writes
 
 
 def glove_source(glove: str | None = None, source: str | None = None) -> str:
@@ -102,7 +108,7 @@ def glove_file(dim: int | None = None, source: str | None = None, *,
                          f"{GLOVE6B_DIMS[-1]}; got {dim}")
     from textseq.imdb.fetch import ensure_glove6b
 
-    return GloveFile(ensure_glove6b(data_dir()), f"glove.6B.{dim}d.txt", dim)
+    return GloveFile(ensure_glove6b(), f"glove.6B.{dim}d.txt", dim)
 
 
 def own_glove_file() -> GloveFile:
@@ -112,7 +118,7 @@ def own_glove_file() -> GloveFile:
 
     root = imdb_dir("embedded")
     dim = OWN_GLOVE["dim"]
-    path = data_dir() / "embedded" / "glove" / f"glove.own.{dim}d.txt"
+    path = _data_path("embedded", "glove", f"glove.own.{dim}d.txt")
     stamp = path.with_name(path.name + ".json")
     wanted = {"corpus": read_manifest(root), "documents": OWN_GLOVE_DOCS, **OWN_GLOVE}
     try:
@@ -138,7 +144,7 @@ def glove_text_sample(n_lines: int = TEXT_SAMPLE_LINES) -> Path:
     n_lines = check_int("n_lines", n_lines, minimum=1, maximum=packaged.WORDS)
     name = (f"{packaged.NAME}.txt" if n_lines == packaged.WORDS
             else f"{packaged.NAME}.first{n_lines}.txt")
-    path = data_dir() / "glove" / name
+    path = _data_path("glove", name)
     if not path.is_file():
         packaged.write_text(path, n_lines)
     return path
@@ -156,7 +162,7 @@ def glove_text_file(source: GloveFile | None = None) -> Path:
     import shutil
     import zipfile
 
-    out = data_dir() / "glove" / Path(source.member).name
+    out = _data_path("glove", Path(source.member).name)
     if not out.is_file():
         with zipfile.ZipFile(source.path) as archive, archive.open(source.member) as src, \
                 atomic_file(out, "wb") as dst:
