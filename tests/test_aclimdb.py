@@ -138,15 +138,18 @@ def test_empty_label_folder(tiny_aclimdb):
         read_split(tiny_aclimdb, "test")
 
 
-@pytest.mark.parametrize("name", ["12_x.txt", "12.txt", "12_11.txt", "12_0.txt", "a_3.txt",
-                                  "12_3.text", ".DS_Store", "notes.md", "１２_3.txt"])
-def test_bad_file_name(tiny_aclimdb, name):
-    (tiny_aclimdb / "train" / "pos" / name).write_text("text")
+@pytest.mark.parametrize("label, name", [("pos", name) for name in [
+    "12_x.txt", "12.txt", "12_11.txt", "12_0.txt", "a_3.txt", "12_3.text", ".DS_Store", "notes.md",
+    "１２_3.txt", "12_5.txt", "12_6.txt"]] + [("neg", "12_5.txt"), ("neg", "12_8.txt")])
+def test_bad_file_name(tiny_aclimdb, label, name):
+    """aclImdb's neg/ has ratings 1-4, pos/ 7-10 (issue 19: 5, 6 and the other label's passed)."""
+    (tiny_aclimdb / "train" / label / name).write_text("text")
     with pytest.raises(DataError) as info:
         read_split(tiny_aclimdb)
     message = str(info.value)
-    assert message.startswith(str(tiny_aclimdb / "train" / "pos" / name) + ": ")
-    assert "expected a file name <id>_<rating>.txt with rating 1-10" in message
+    assert message.startswith(str(tiny_aclimdb / "train" / label / name) + ": ")
+    ratings = "7-10" if label == "pos" else "1-4"
+    assert f"expected a file name <id>_<rating>.txt with rating {ratings} " in message
 
 
 def test_unsup_needs_rating_zero(tiny_aclimdb):
@@ -252,10 +255,11 @@ def _tarball(tmp_path, tiny_aclimdb, extra):
     return path
 
 
-def test_tar_bad_member_name(tmp_path, tiny_aclimdb):
-    path = _tarball(tmp_path, tiny_aclimdb, lambda t: _add(t, "aclImdb/train/pos/12_x.txt"))
-    with pytest.raises(DataError, match=r"custom.tar.gz: member aclImdb/train/pos/12_x.txt: "
-                                        r"expected a file name <id>_<rating>.txt with rating 1-10"):
+@pytest.mark.parametrize("name", ["12_x.txt", "12_5.txt", "12_3.txt"])
+def test_tar_bad_member_name(tmp_path, tiny_aclimdb, name):
+    path = _tarball(tmp_path, tiny_aclimdb, lambda t: _add(t, f"aclImdb/train/pos/{name}"))
+    with pytest.raises(DataError, match=rf"custom.tar.gz: member aclImdb/train/pos/{name}: "
+                                        r"expected a file name <id>_<rating>.txt with rating 7-10"):
         read_split(path)
 
 

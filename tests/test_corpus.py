@@ -90,6 +90,30 @@ def test_statistics_look_like_imdb(tmp_path):
     assert stats["glove_coverage_top_9999"] >= 0.99
 
 
+def _link_out(root):
+    (root.parent / "outside.txt").write_text("not a review")
+    (root / "train" / "neg" / "20_1.txt").symlink_to(root.parent / "outside.txt")
+
+
+@pytest.mark.parametrize("damage, message", [  # issue 19: read without read_split's checks
+    (lambda r: (r / "train" / "pos" / "notes.md").write_text("x"),
+     r"pos[/\\]notes.md: expected a file name <id>_<rating>.txt"),
+    (lambda r: (r / "train" / "pos" / "3_9.txt").write_bytes("A film".encode("utf-16-le")),
+     r"3_9.txt: holds a NUL byte at offset 1"),
+    (_link_out, r"20_1.txt: is a symbolic link \(to .*outside.txt\)"),
+    (lambda r: (r / "test" / "pos" / "6_8.txt").write_bytes(b"caf\xe9"),
+     r"6_8.txt: expected UTF-8 text, found byte 0xe9 at offset 3"),
+    (lambda r: [f.unlink() for f in r.glob("*/*/*")],  # was ZeroDivisionError
+     r"train[/\\]neg: empty; expected review files"),
+])
+def test_statistics_read_the_tree_as_read_split_does(tiny_aclimdb, damage, message):
+    from textseq.imdb import DataError
+
+    damage(tiny_aclimdb)
+    with pytest.raises(DataError, match=message):
+        corpus_stats(tiny_aclimdb)
+
+
 def test_every_word_is_a_glove_word(small):
     from textseq.glove.packaged import packaged_words
 
@@ -139,7 +163,7 @@ def test_ensure_corpus_reuses_regenerates_and_refuses_foreign(tmp_path):
     dest = tmp_path / "aclImdb"
     sizes = {"n_train": 4, "n_test": 2, "n_unsup": 0}
     ensure_corpus(dest, **sizes)
-    marker = dest / "train" / "pos" / "marker"
+    marker = dest / "marker"
     marker.write_text("x")
     ensure_corpus(dest, **sizes)
     assert marker.exists()  # same parameters: reused as is
@@ -188,6 +212,23 @@ def test_manifest_of_another_generator_version_is_regenerated(tmp_path):
     assert ensure_corpus(dest, **SIZES) == dest
     assert corpus.read_manifest(dest) == {"generator_version": corpus.GENERATOR_VERSION,
                                           "seed": 0, **SIZES}
+
+
+@pytest.mark.parametrize("damage, folder, found, promised", [
+    (lambda d: next((d / "train" / "pos").iterdir()).unlink(), "train/pos", 1, 2),
+    (lambda d: (d / "test" / "neg" / "9_1.txt").write_text("x"), "test/neg", 2, 1),
+    (lambda d: [f.unlink() for f in (d / "train" / "unsup").iterdir()], "train/unsup", 0, 2),
+])
+def test_a_damaged_corpus_is_an_error_not_used(tmp_path, damage, folder, found, promised):
+    """Issue 19: a review deleted from the corpus left 12,499 under a manifest of 12,500."""
+    dest = ensure_corpus(tmp_path / "aclImdb", **{**SIZES, "n_unsup": 2})
+    damage(dest)
+    with pytest.raises(ValueError) as caught:
+        ensure_corpus(dest, **{**SIZES, "n_unsup": 2})
+    assert str(caught.value) == (
+        f"{dest / folder}: {found} files, but the corpus manifest {dest / corpus.MANIFEST} "
+        f"promises {promised}; the generated corpus is damaged: remove {dest}, and the next "
+        "run generates it again")
 
 
 def test_regeneration_moves_the_old_corpus_aside_first(tmp_path, monkeypatch):

@@ -172,6 +172,21 @@ def test_own_glove_is_reused_and_retrained_when_corpus_or_settings_change(tiny_e
     assert names == ["glove.own.8d.txt", "glove.own.8d.txt.json"]  # no temporary files left
 
 
+def test_a_cut_own_glove_file_is_an_error_not_used(tiny_embedded):
+    """Issue 19: cut at a line end, its stamp intact, it loaded 4,156 of its 10,882 words."""
+    own = datasets.own_glove_file()
+    lines = own.path.read_text(encoding="utf-8").splitlines(keepends=True)
+    own.path.write_text("".join(lines[:5]), encoding="utf-8")
+    with pytest.raises(ValueError) as caught:
+        datasets.own_glove_file()
+    assert str(caught.value) == (
+        f"{own.path}: 5 lines, but its stamp glove.own.8d.txt.json promises {len(lines)} words; "
+        "the file is cut or damaged: remove it, and the next run (python -m textseq.datasets "
+        "--own-glove) trains it again")
+    own.path.unlink()
+    assert datasets.own_glove_file() == own and len(tiny_embedded) == 2
+
+
 def test_failed_own_glove_training_leaves_no_stale_stamp(tiny_embedded, monkeypatch):
     from textseq.glove import train as glove_train
 

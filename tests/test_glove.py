@@ -513,6 +513,8 @@ def test_argument_errors_say_what_was_given(tmp_path):
 @pytest.mark.parametrize("call, message", [
     (lambda p: embedding_matrix({"the": True}, 2, p), r"word_index maps 'the' to True \(bool\)"),
     (lambda p: embedding_matrix({"the": 1.0}, 2, p), r"word_index maps 'the' to 1\.0 \(float\)"),
+    (lambda p: embedding_matrix({"the": 1, 7: 2}, 3, p, cache=False),  # issue 19: was "argument
+     r"word_index maps 7 \(int\) to 2; its keys must be words \(str\)"),  # of type 'int' ..."
     (lambda p: embedding_matrix({"the": 1}, 2, p, encoding=8), r"encoding must be a str, got 8"),
     (lambda p: load_vectors(p, cache=1), r"cache must be True, False or a folder \(str or "
                                          r"os\.PathLike\), got 1 \(int\)"),

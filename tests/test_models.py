@@ -109,6 +109,10 @@ def test_book_way_of_freezing_needs_a_compile_after_training():
         (lambda: models.glove_classifier(embedding_matrix=np.zeros((5000, 100))), ValueError,
          r"embedding_matrix must have shape \(max_words, embedding_dim\) = \(10000, 100\), "
          r"got \(5000, 100\)"),
+        *((lambda bad=bad: models.glove_classifier(  # issue 19: Keras trains on NaN silently
+            30, 5, 4, embedding_matrix=np.where(np.arange(120).reshape(30, 4) == 5, bad, 0.0)),
+           ValueError, rf"embedding_matrix must hold finite numbers, got {bad} at \[1, 1\] "
+           r"\(NaN or infinite: 1 of 120 values\)") for bad in (np.nan, -np.inf)),
     ],
 )
 def test_bad_arguments(call, error, message):

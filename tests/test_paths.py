@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from textseq import _files as paths
+from textseq import datasets
 
 
 @pytest.mark.parametrize("function, variable", [(paths.data_dir, "TEXTSEQ_DATA_DIR"),
@@ -20,9 +23,10 @@ def test_variables_files_and_writable_folders(tmp_path, monkeypatch, function, v
                                                  f"expected a folder \\(point {variable} at"):
         function()
     monkeypatch.setenv(variable, str(tmp_path / "f" / "below"))
-    with pytest.raises(NotADirectoryError, match=f"{variable}=.*below: cannot create the folder "
-                                              r"\(.*\); expected a writable folder"):
-        function(writable=True)
+    for writable in (False, True):
+        with pytest.raises(NotADirectoryError, match=f"{variable}=.*below: its parent .*f is a "
+                                                     "file; expected a folder"):
+            function(writable=writable)
 
 
 def test_the_default_says_which_variable_to_set(monkeypatch, tmp_path):
@@ -30,7 +34,44 @@ def test_the_default_says_which_variable_to_set(monkeypatch, tmp_path):
     monkeypatch.setattr(paths, "_base", lambda: tmp_path / "file")
     (tmp_path / "file").write_text("x")
     with pytest.raises(NotADirectoryError, match=r"file/data \(the default; set TEXTSEQ_DATA_DIR "
-                                                 r"to change it\): cannot create the folder "
-                                                 r"\(Not a directory\); expected a writable "
-                                                 r"folder \(set TEXTSEQ_DATA_DIR\)"):
+                                                 r"to change it\): its parent .*file is a file; "
+                                                 r"expected a folder \(set TEXTSEQ_DATA_DIR\)"):
         paths.data_dir(writable=True)
+
+
+def _below_a_file(tmp_path):
+    (tmp_path / "f").write_text("x")
+    return tmp_path / "f" / "below", f"its parent {tmp_path / 'f'} is a file; expected a folder"
+
+
+def _dangling_link(tmp_path):
+    (tmp_path / "link").symlink_to(tmp_path / "gone")
+    return tmp_path / "link", f"is a dangling symbolic link (to {tmp_path / 'gone'}); expected a"
+
+
+def _read_only(tmp_path, monkeypatch):  # tests run as root, who may write anywhere: fake it
+    access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: p != tmp_path and access(p, mode))
+    return tmp_path, "the folder is not writable; expected a folder textseq can write to"
+
+
+@pytest.mark.parametrize("bad", [_below_a_file, _dangling_link, _read_only])
+@pytest.mark.parametrize("call", [lambda: datasets.imdb_dir("embedded"), datasets.own_glove_file,
+                                  lambda: datasets.imdb_dir("real"),
+                                  lambda: datasets.glove_text_sample(10),
+                                  lambda: datasets.glove_file(source="real")],
+                         ids=["embedded", "own_glove", "real", "text_sample", "glove6b"])
+def test_a_bad_data_dir_is_one_error_naming_the_variable(tmp_path, monkeypatch, bad, call):
+    """Issue 19: errors named a sub-folder, never TEXTSEQ_DATA_DIR (a dangling link: a bare
+    FileExistsError)."""
+    from textseq.imdb import fetch
+
+    monkeypatch.setattr(fetch, "retrieve", lambda *a, **k: pytest.fail("downloads"))
+    monkeypatch.setattr(datasets, "EMBEDDED_SIZES", {"n_train": 4, "n_test": 2, "n_unsup": 2})
+    monkeypatch.setattr(datasets, "OWN_GLOVE", {**datasets.OWN_GLOVE, "dim": 2, "epochs": 1})
+    folder, problem = bad(*(tmp_path, monkeypatch)[:bad.__code__.co_argcount])
+    monkeypatch.setenv("TEXTSEQ_DATA_DIR", str(folder))
+    with pytest.raises(OSError) as caught:
+        call()
+    assert str(caught.value).startswith(f"TEXTSEQ_DATA_DIR={folder}: {problem}")
+    assert "point TEXTSEQ_DATA_DIR at a folder, or unset it to use" in str(caught.value)

@@ -37,8 +37,10 @@ def _run_hidden(hidden: set[str], code: str, **env: str) -> subprocess.Completed
 @pytest.mark.parametrize("code", ["import textseq.models",
                                   "from textseq.notebook import setup_summary; setup_summary()",
                                   "from textseq import seed_everything; seed_everything(0)"])
-def test_without_tensorflow_the_error_says_what_to_install(code):
-    out = _run_hidden({"tensorflow"}, code)
+@pytest.mark.parametrize("blocked", [False, True])  # issue 19: a blocked import passed the check
+def test_without_tensorflow_the_error_says_what_to_install(code, blocked):
+    out = (_run_hidden(set(), "import sys; sys.modules['tensorflow'] = None\n" + code) if blocked
+           else _run_hidden({"tensorflow"}, code))
     assert out.returncode == 1
     last = out.stderr.strip().splitlines()[-1]
     assert last.startswith("textseq._checks.MissingBackendError: ")

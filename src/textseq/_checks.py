@@ -153,7 +153,7 @@ class MissingBackendError(ModuleNotFoundError):
 
 
 def _installed(module: str) -> bool:
-    if module in sys.modules:
+    if sys.modules.get(module) is not None:  # None: an import blocked, as if not installed
         return True
     try:
         return importlib.util.find_spec(module) is not None

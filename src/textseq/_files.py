@@ -51,6 +51,13 @@ def _from_env(name: str, default: Path, writable: bool) -> Path:
     fix = f"point {name} at a folder, or unset it to use {default}" if value else f"set {name}"
     if path.exists() and not path.is_dir():
         raise NotADirectoryError(f"{where}: is a file; expected a folder ({fix})")
+    if path.is_symlink() and not path.exists():
+        raise FileNotFoundError(f"{where}: is a dangling symbolic link (to {os.readlink(path)}); "
+                                f"expected a folder ({fix})")
+    parent = path if path.exists() else next(p for p in path.parents if p.exists())
+    if not parent.is_dir():
+        raise NotADirectoryError(f"{where}: its parent {parent} is a file; expected a folder "
+                                 f"({fix})")
     if writable:
         try:
             path.mkdir(parents=True, exist_ok=True)

@@ -18,7 +18,7 @@ from pathlib import Path
 from textseq._checks import check_int
 from textseq._files import atomic_file, data_dir, write_text
 from textseq.glove import packaged, sources
-from textseq.glove.vectors import GloveFile
+from textseq.glove.vectors import GloveFile, GloveFormatError
 
 __all__ = ["SOURCES", "GLOVE_SOURCES", "data_source", "glove_source", "imdb_dir", "glove_file",
            "own_glove_file", "glove_text_sample", "glove_text_file", "GloveFile", "describe"]
@@ -36,6 +36,12 @@ OWN_GLOVE = {"dim": 50, "window": 10, "min_count": 5, "max_vocab": 20000, "epoch
 OWN_GLOVE_DOCS = "train/unsup"  # the only reviews it is trained on (never labelled text)
 # 99.97% of the embedded corpus's 9,999 most frequent words; 43 MB.
 TEXT_SAMPLE_LINES = 100_000
+
+
+def _data_path(*parts: str) -> Path:
+    """``data_dir()/parts``; when that is missing, ``TEXTSEQ_DATA_DIR`` is checked writable."""
+    path = data_dir().joinpath(*parts)
+    return path if path.exists() else data_dir(writable=True).joinpath(*parts)
 
 
 def data_source(source: str | None = None) -> str:
@@ -57,11 +63,11 @@ def imdb_dir(source: str | None = None) -> Path:
     if data_source(source) == "embedded":
         from textseq.corpus.generate import ensure_corpus
 
-        return ensure_corpus(data_dir() / "embedded" / "aclImdb", seed=EMBEDDED_SEED,
+        return ensure_corpus(_data_path("embedded", "aclImdb"), seed=EMBEDDED_SEED,
                              **EMBEDDED_SIZES)
     from textseq.imdb.fetch import ensure_aclimdb
 
-    return ensure_aclimdb(data_dir())
+    return ensure_aclimdb()  # which checks TEXTSEQ_DATA_DIR before it writes
 
 
 def glove_source(glove: str | None = None, source: str | None = None) -> str:
@@ -104,7 +110,7 @@ def glove_file(dim: int | None = None, source: str | None = None, *,
                          f"{GLOVE6B_DIMS[-1]}; got {dim}")
     from textseq.imdb.fetch import ensure_glove6b
 
-    return GloveFile(ensure_glove6b(data_dir()), f"glove.6B.{dim}d.txt", dim)
+    return GloveFile(ensure_glove6b(), f"glove.6B.{dim}d.txt", dim)
 
 
 def own_glove_file() -> GloveFile:
@@ -114,16 +120,24 @@ def own_glove_file() -> GloveFile:
 
     root = imdb_dir("embedded")
     dim = OWN_GLOVE["dim"]
-    path = data_dir() / "embedded" / "glove" / f"glove.own.{dim}d.txt"
+    path = _data_path("embedded", "glove", f"glove.own.{dim}d.txt")
     stamp = path.with_name(path.name + ".json")
-    wanted = json.dumps({"corpus": read_manifest(root),
-                         "documents": OWN_GLOVE_DOCS, **OWN_GLOVE}, sort_keys=True)
-    current = stamp.read_text(encoding="utf-8") if stamp.is_file() else None
-    if not (path.is_file() and current == wanted):
+    wanted = {"corpus": read_manifest(root), "documents": OWN_GLOVE_DOCS, **OWN_GLOVE}
+    try:
+        current = json.loads(stamp.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        current = None
+    words = current.pop("words", None) if isinstance(current, dict) else None
+    if not (path.is_file() and current == wanted and words is not None):
         path.parent.mkdir(parents=True, exist_ok=True)
         stamp.unlink(missing_ok=True)  # no stamp while the file is being replaced
-        train_unlabelled(root, path, **OWN_GLOVE)
-        write_text(stamp, wanted)
+        words = train_unlabelled(root, path, **OWN_GLOVE).read_bytes().count(b"\n")
+        write_text(stamp, json.dumps({**wanted, "words": words}, sort_keys=True))
+    found = path.read_bytes().count(b"\n")  # one word a line
+    if found != words:
+        raise GloveFormatError(f"{path}: {found} lines, but its stamp {stamp.name} promises "
+                               f"{words} words; the file is cut or damaged: remove it, and the "
+                               "next run (python -m textseq.datasets --own-glove) trains it again")
     return GloveFile(path, None, dim)
 
 
@@ -132,7 +146,7 @@ def glove_text_sample(n_lines: int = TEXT_SAMPLE_LINES) -> Path:
     n_lines = check_int("n_lines", n_lines, minimum=1, maximum=packaged.WORDS)
     name = (f"{packaged.NAME}.txt" if n_lines == packaged.WORDS
             else f"{packaged.NAME}.first{n_lines}.txt")
-    path = data_dir() / "glove" / name
+    path = _data_path("glove", name)
     if not path.is_file():
         packaged.write_text(path, n_lines)
     return path
@@ -152,7 +166,7 @@ def glove_text_file(source: GloveFile | str | os.PathLike | None = None) -> Path
     if member is None:
         return path
     stat, key = path.stat(), hashlib.sha1(bytes(path.resolve())).hexdigest()[:12]
-    folder = data_dir() / "glove" / "extracted" / f"{path.name}-{key}"
+    folder = _data_path("glove", "extracted", f"{path.name}-{key}")
     out = folder / f"{stat.st_size}-{stat.st_mtime_ns}" / sources.member_name(member)
     if not out.is_file():
         for old in folder.glob("*"):  # the extractions of an earlier version of this archive

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from textseq._checks import check_choice, check_int, import_keras
+from textseq._checks import check_choice, check_int, describe, import_keras
 
 keras = import_keras()  # says what to install when Keras or TensorFlow is missing
 
@@ -82,6 +82,11 @@ def glove_classifier(
                 f"embedding_matrix must have shape (max_words, embedding_dim) = "
                 f"({max_words}, {embedding_dim}), got {matrix.shape}"
             )
+        bad = np.argwhere(~np.isfinite(matrix))
+        if len(bad):
+            raise ValueError(f"embedding_matrix must hold finite numbers, got "
+                             f"{describe(matrix[tuple(bad[0])])} at {bad[0].tolist()} (NaN or "
+                             f"infinite: {len(bad)} of {matrix.size} values)")
     _seed(seed)
     model = keras.Sequential([
         keras.Input(shape=(maxlen,)),

@@ -21,6 +21,7 @@ from textseq._checks import check_int, describe
 from textseq._files import atomic_dir, remove_stale, temp_path
 from textseq.corpus import lexicon as lx
 from textseq.corpus.wordpools import word_pools
+from textseq.imdb.reviews import DataError
 from textseq.text.tokenizer import tokenize_review
 
 __all__ = ["generate_corpus", "ensure_corpus", "probe_reviews", "read_manifest",
@@ -334,6 +335,19 @@ def read_manifest(root: str | os.PathLike) -> dict[str, Any]:
     return data
 
 
+def _counted(root: Path, params: dict[str, int]) -> Path:
+    """Return ``root`` if each folder holds as many reviews as its manifest says (`DataError`)."""
+    half = {split: params[f"n_{split}"] // 2 for split in ("train", "test")}
+    for sub, n in [*((f"{s}/{lab}", half[s]) for s in half for lab in ("neg", "pos")),
+                   ("train/unsup", params["n_unsup"])]:
+        found = len(os.listdir(root / sub)) if (root / sub).is_dir() else 0
+        if found != n:
+            raise DataError(f"{root / sub}: {found} files, but the corpus manifest "
+                            f"{root / MANIFEST} promises {n}; the generated corpus is damaged: "
+                            f"remove {root}, and the next run generates it again")
+    return root
+
+
 def ensure_corpus(dest: str | os.PathLike, *, seed: int = 0, **sizes: int) -> Path:
     """Return ``dest``, generated unless it holds this corpus (a foreign folder stays as is)."""
     dest = Path(dest)
@@ -348,7 +362,7 @@ def ensure_corpus(dest: str | os.PathLike, *, seed: int = 0, **sizes: int) -> Pa
             raise ValueError(f"{dest} exists but was not written by textseq.corpus "
                              f"(no {MANIFEST}); refusing to replace it")
         if read_manifest(dest) == wanted:
-            return dest
+            return _counted(dest, wanted)
         aside = temp_path(dest)
         try:
             os.rename(dest, aside)

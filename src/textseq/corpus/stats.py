@@ -2,28 +2,27 @@
 
 from __future__ import annotations
 
-import itertools
 import math
 import os
 from collections import Counter
-from pathlib import Path
 
+from textseq.imdb.reviews import read_splits
 from textseq.text.tokenizer import tokenize_review
 
 __all__ = ["corpus_stats"]
 
 
 def corpus_stats(root: str | os.PathLike) -> dict[str, float | int]:
-    """Measure how IMDB-like a corpus is: counts, labels, lengths, Zipf slope, GloVe coverage."""
-    root = Path(root)
-    lengths, labels, vocab, texts = [], [], Counter(), []
-    for split, label in itertools.product(("train", "test"), ("neg", "pos")):
-        for path in (root / split / label).iterdir():
-            texts.append(path.read_text(encoding="utf-8"))
-            tokens = tokenize_review(texts[-1])
-            lengths.append(len(tokens))
-            labels.append(label == "pos")
-            vocab.update(tokens)
+    """Measure how IMDB-like an aclImdb tree is: counts, labels, lengths, Zipf slope, GloVe
+    coverage. Read by `textseq.imdb.read_splits`, whose `DataError` names a bad file."""
+    reviews = read_splits(root)
+    texts = reviews["train"].texts + reviews["test"].texts
+    labels = [*reviews["train"].labels.tolist(), *reviews["test"].labels.tolist()]
+    lengths, vocab = [], Counter()
+    for text in texts:
+        tokens = tokenize_review(text)
+        lengths.append(len(tokens))
+        vocab.update(tokens)
     lengths.sort()
     freqs = sorted(vocab.values(), reverse=True)[9:2000]
     xs = [math.log(r) for r in range(10, 10 + len(freqs))]

@@ -250,6 +250,9 @@ def _wanted(word_index: Mapping[str, int], num_words: int) -> dict[str, int]:
         if i < 1:
             raise ValueError(f"word_index maps {word!r} to {i!r}; indices must be integers >= 1 "
                              "(0 is reserved for padding)")
+        if not isinstance(word, str):
+            raise TypeError(f"word_index maps {describe(word, with_type=True)} to {i}; its keys "
+                            "must be words (str)")
         i = int(i)
         if i in owner:
             raise ValueError(f"word_index maps both {owner[i]!r} and {word!r} to {i}; each index "

@@ -25,6 +25,7 @@ from textseq.text.tokenizer import tokenize_review
 __all__ = ["get_word_index", "load_data"]
 
 _CACHE_VERSION = 1  # bump when the tokenizer or the ranking changes
+_ARRAYS = {"words", *(f"{s}_{k}" for s in ("train", "test") for k in ("flat", "lengths", "labels"))}
 
 
 def _resolve(path: str | os.PathLike) -> Path:
@@ -76,9 +77,10 @@ def _encoded(source: Path, errors: str = "strict") -> dict[str, np.ndarray]:
     cache = source.parent / f"{stem}{fingerprint}.npz"
     try:
         with np.load(cache, allow_pickle=False) as npz:
-            return {k: npz[k] for k in npz.files}
+            if _ARRAYS <= set(npz.files):
+                return {k: npz[k] for k in npz.files}
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
-        pass  # no cache yet (or an unreadable one): build it
+        pass  # no cache yet (or an unreadable one): build it, as an incomplete one
     arrays = _build(source, errors)
     try:
         with atomic_file(cache) as f:

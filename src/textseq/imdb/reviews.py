@@ -3,8 +3,8 @@
 The layout (Maas et al., 2011)::
 
     aclImdb/
-      train/  neg/<id>_<rating>.txt  pos/<id>_<rating>.txt  [unsup/<id>_0.txt]
-      test/   neg/<id>_<rating>.txt  pos/<id>_<rating>.txt
+      train/  neg/<id>_<1-4>.txt  pos/<id>_<7-10>.txt  [unsup/<id>_0.txt]
+      test/   neg/<id>_<1-4>.txt  pos/<id>_<7-10>.txt
 
 Order: ``neg`` (label 0), ``pos`` (1), then ``unsup`` (-1) if asked, each by numeric id. A review
 must be a non-empty UTF-8 file without NUL bytes, else a `DataError` names it.
@@ -26,6 +26,7 @@ __all__ = ["DataError", "Reviews", "read_split", "read_splits", "LABEL_FOLDERS"]
 
 #: Label folders in reading order, with their label values.
 LABEL_FOLDERS = {"neg": 0, "pos": 1, "unsup": -1}
+_RATINGS = {"neg": (1, 4), "pos": (7, 10), "unsup": (0, 0)}  # aclImdb's, by folder
 _SPLITS = ("train", "test")
 _ERRORS = ("strict", "replace")
 
@@ -47,16 +48,17 @@ class Reviews:
         return len(self.texts)
 
 
-def _parse_name(name: str, where: str, unsup: bool) -> tuple[int, int]:
+def _parse_name(name: str, where: str, label: str) -> tuple[int, int]:
     """Parse ``<id>_<rating>.txt`` with str operations; return ``(id, rating)``."""
     id_text, sep, rating_text = name[:-4].partition("_")
+    low, high = _RATINGS[label]
     if (name.endswith(".txt") and sep and id_text.isdecimal() and id_text.isascii()
-            and rating_text.isdecimal() and rating_text.isascii()):
-        rating = int(rating_text)
-        if (rating == 0) if unsup else (1 <= rating <= 10):
-            return int(id_text), rating
-    expected = ("a file name <id>_0.txt (unlabelled reviews have rating 0)" if unsup else
-                "a file name <id>_<rating>.txt with rating 1-10")
+            and rating_text.isdecimal() and rating_text.isascii()
+            and low <= int(rating_text) <= high):
+        return int(id_text), int(rating_text)
+    expected = ("a file name <id>_0.txt (unlabelled reviews have rating 0)" if label == "unsup"
+                else f"a file name <id>_<rating>.txt with rating {low}-{high} (aclImdb's neg/ "
+                "holds ratings 1-4, pos/ 7-10)")
     raise DataError(f"{where}: expected {expected}")
 
 
@@ -88,7 +90,7 @@ def _sorted_checked(entries: list[tuple[int, int, str]], where: str) -> list[tup
     return entries
 
 
-def _read_folder(folder: Path, unsup: bool, errors: str):
+def _read_folder(folder: Path, label: str, errors: str):
     try:
         with os.scandir(folder) as it:
             found = {entry.name: entry for entry in it}
@@ -98,7 +100,7 @@ def _read_folder(folder: Path, unsup: bool, errors: str):
     if not found:
         raise DataError(f"{folder}: empty; expected review files <id>_<rating>.txt")
     base = str(folder) + os.sep
-    entries = _sorted_checked([(*_parse_name(n, base + n, unsup), n) for n in found], str(folder))
+    entries = _sorted_checked([(*_parse_name(n, base + n, label), n) for n in found], str(folder))
     texts = []
     for _, _, name in entries:
         path, entry = base + name, found[name]
@@ -138,7 +140,7 @@ def _read_tar(archive: Path, wanted: list[tuple[str, str]], errors: str):
                 if len(parts) > 3 or not member.isfile():
                     raise DataError(f"{where}: expected a regular review file <id>_<rating>.txt "
                                     "directly inside the folder")
-                review_id, rating = _parse_name(parts[2], where, key[1] == "unsup")
+                review_id, rating = _parse_name(parts[2], where, key[1])
                 data = tar.extractfile(member).read()
                 bucket.append((review_id, rating, parts[2], _decode(data, where, errors)))
         except ArchiveError as exc:
@@ -181,7 +183,7 @@ def read_splits(source: str | os.PathLike, splits=("train", "test"), *,
                         if (source / "aclImdb").is_dir() else "")
                 raise DataError(f"{source / split}: missing; expected the aclImdb folder to hold "
                                 f"{split}/ with neg/ and pos/{hint}")
-        parts = {key: _read_folder(source / key[0] / key[1], key[1] == "unsup", errors)
+        parts = {key: _read_folder(source / key[0] / key[1], key[1], errors)
                  for key in wanted}
     elif source.is_file():
         try:
