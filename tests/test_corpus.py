@@ -309,3 +309,14 @@ def test_probe_reviews_hold_one_opinion_sentence_in_the_place_named():
 def test_probe_reviews_refuse_bad_sizes(kwargs, message):
     with pytest.raises((TypeError, ValueError), match=message):
         corpus.probe_reviews(**kwargs)
+
+
+def test_statistics_of_too_few_words_say_so(tmp_path):  # was ZeroDivisionError
+    from conftest import write_tree
+
+    one = {(s, label): [(0, 1 if label == "neg" else 9, "a b c")]
+           for s in ("train", "test") for label in ("neg", "pos")}
+    root = write_tree(tmp_path / "aclImdb", one)
+    with pytest.raises(ValueError, match=r"aclImdb: the reviews hold 3 distinct words; .* at "
+                                         r"least 11 needed"):
+        corpus_stats(root)

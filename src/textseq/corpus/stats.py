@@ -25,6 +25,9 @@ def corpus_stats(root: str | os.PathLike) -> dict[str, float | int]:
         vocab.update(tokens)
     lengths.sort()
     freqs = sorted(vocab.values(), reverse=True)[9:2000]
+    if len(freqs) < 2:
+        raise ValueError(f"{root}: the reviews hold {len(vocab)} distinct words; the Zipf slope "
+                         "is measured from the 10th most frequent word on: at least 11 needed")
     xs = [math.log(r) for r in range(10, 10 + len(freqs))]
     ys = [math.log(f) for f in freqs]
     mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
