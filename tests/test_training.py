@@ -244,6 +244,15 @@ def test_summarize_real_history(first_run):
         ({"acc": [0.5, 0.6], "val_acc": [0.5]}, ValueError, r"got 2 and 1"),
         ({"acc": [], "val_acc": []}, ValueError, r"non-empty"),
         ([0.5, 0.6], TypeError, r"History or a dict of lists, got list"),
+        # issue 19 re-run, finding 1: NaN or infinity made the best epoch (or its value) NaN
+        ({"acc": [0.5, 0.6, 0.7], "val_acc": [float("nan"), 0.7, 0.8]}, ValueError,
+         r"history\['val_acc'\] must hold finite numbers, got nan at epoch 1"),
+        ({"acc": [0.5, 0.6], "val_acc": [0.7, float("inf")]}, ValueError,
+         r"history\['val_acc'\] must hold finite numbers, got inf at epoch 2"),
+        ({"accuracy": [0.5, float("nan")], "val_accuracy": [0.7, 0.8]}, ValueError,
+         r"history\['accuracy'\] must hold finite numbers, got nan at epoch 2"),
+        ({"acc": [0.5], "val_acc": [0.7], "val_loss": [float("-inf")]}, ValueError,
+         r"history\['val_loss'\] must hold finite numbers, got -inf at epoch 1"),
     ],
 )
 def test_summarize_bad_history(history, error, message):

@@ -120,6 +120,12 @@ def summarize_history(history: Any) -> dict[str, float | int]:
             f"history['{key}'] and history['val_{key}'] must be non-empty and of equal length, "
             f"got {len(acc)} and {len(val_acc)}"
         )
+    for name in (key, "val_" + key, "val_loss"):
+        bad = next((i for i, v in enumerate(data.get(name, [])) if not math.isfinite(v)), None)
+        if bad is not None:
+            raise ValueError(f"history[{name!r}] must hold finite numbers, got {data[name][bad]} "
+                             f"at epoch {bad + 1}; training diverged or the history is damaged: "
+                             f"train again (e.g. with a lower learning rate)")
     best = max(range(len(val_acc)), key=lambda i: (val_acc[i], -i))
     summary: dict[str, float | int] = {
         "epochs": len(val_acc),
