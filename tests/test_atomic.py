@@ -81,6 +81,16 @@ def test_permissions_follow_the_umask(tmp_path, umask, mask, file_mode, dir_mode
     assert stat.S_IMODE((tmp_path / "d").stat().st_mode) == dir_mode
 
 
+@pytest.mark.parametrize("old_mode", [0o600, 0o664, 0o444], ids=oct)
+def test_a_replaced_file_keeps_its_mode(tmp_path, umask, old_mode):
+    """Issue 19 re-run, finding 17: `--fix` of a 0600 notebook left it 0644 (the umask's)."""
+    (tmp_path / "f").write_text("old")
+    (tmp_path / "f").chmod(old_mode)
+    write_text(tmp_path / "f", "new")
+    assert (tmp_path / "f").read_text() == "new"
+    assert stat.S_IMODE((tmp_path / "f").stat().st_mode) == old_mode
+
+
 def test_temp_names_carry_host_pid_and_start_time(tmp_path):
     tmp = temp_path(tmp_path / "glove.6B.zip")
     assert tmp.parent == tmp_path and is_temp_name(tmp.name)

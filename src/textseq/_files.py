@@ -21,6 +21,7 @@ import re
 import secrets
 import shutil
 import socket
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -152,7 +153,10 @@ def remove_stale(folder: str | os.PathLike) -> list[Path]:
 @contextlib.contextmanager
 def atomic_file(dest: str | os.PathLike, mode: str = "wb", *, encoding: str | None = None,
                 newline: str | None = None) -> Iterator[IO[Any]]:
-    """Open a temporary sibling of ``dest`` (mode ``"wb"`` or ``"w"``); rename it on success."""
+    """Open a temporary sibling of ``dest`` (mode ``"wb"`` or ``"w"``); rename it on success.
+
+    A new file's permissions follow the umask; a file replaced keeps its own.
+    """
     if mode not in ("wb", "w"):
         raise ValueError(f"mode must be 'wb' or 'w', got {mode!r}")
     dest = Path(dest)
@@ -163,6 +167,8 @@ def atomic_file(dest: str | os.PathLike, mode: str = "wb", *, encoding: str | No
     try:
         with os.fdopen(fd, mode, encoding=encoding, newline=newline) as f:
             yield f
+        with contextlib.suppress(FileNotFoundError):  # a file replaced keeps its mode
+            os.chmod(tmp, stat.S_IMODE(os.stat(dest).st_mode))
         os.replace(tmp, dest)
     except BaseException:
         tmp.unlink(missing_ok=True)
