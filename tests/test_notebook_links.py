@@ -294,8 +294,16 @@ _GOOD = json.dumps(_notebook([("markdown", OLD_BADGE), ("code", OLD_SETUP)])).en
     (b"\xef\xbb\xbf" + _GOOD, "starts with a UTF-8 byte order mark"),
     (b"", "the file is empty"),
     (b'{"cells": "\xff"}', "not UTF-8 text (byte 0xff at offset 11)"),
+    # issue 19 re-run, findings 3 and 21
+    (b'{"cells": ' + b"[" * 100000 + b"]" * 100000 + b"}", "not readable JSON (nested too deeply)"),
+    (b'{"cells": [{"cell_type": 7, "source": "x"}]}',
+     "cell 1's 'cell_type' is 7, not 'markdown', 'code' or 'raw'"),
+    (b'{"cells": []}', "'nbformat' is missing"),
+    (b'{"cells": [], "nbformat": "4", "metadata": {}}', "'nbformat' is a string, not an integer"),
+    (b'{"cells": [], "nbformat": 4, "metadata": null}', "'metadata' is null, not an object"),
 ], ids=["truncated", "cells-null", "no-cells", "cell-str", "source-int", "source-null-line",
-        "list", "bom", "empty", "not-utf8"])
+        "list", "bom", "empty", "not-utf8", "deep", "cell-type-int", "no-nbformat",
+        "nbformat-str", "metadata-null"])
 def test_a_malformed_notebook_is_named_and_the_others_are_still_done(tmp_path, capsys, content,
                                                                       reason):
     """Issue 19, defect 10: a malformed notebook crashed the fixer without its name, and the
@@ -316,6 +324,18 @@ def test_a_malformed_notebook_is_named_and_the_others_are_still_done(tmp_path, c
         assert f"{last}: {'fixed' if mode == '--fix' else 'MISMATCH'}" in out
         assert bad.read_bytes() == content
     assert notebook_links.problems(last) == []
+
+
+@pytest.mark.parametrize("name", ["a.IPYNB", "nb.json"])
+def test_a_file_not_named_ipynb_is_named_and_the_others_are_still_done(tmp_path, capsys, name):
+    """Issue 19 re-run, finding 2: such a name stopped the fixer with a traceback."""
+    bad, last = (_write(tmp_path / n, _notebook([("markdown", OLD_BADGE), ("code", OLD_SETUP)]))
+                 for n in (name, "c.ipynb"))
+    for mode in ("--check", "--fix"):
+        assert notebook_links.main([mode, str(bad), str(last)]) == 1
+        out = capsys.readouterr().out
+        assert f"{bad}: ERROR\n  - {bad}: the name does not end in .ipynb" in out
+        assert f"{last}: {'fixed' if mode == '--fix' else 'MISMATCH'}" in out
 
 
 @pytest.mark.parametrize("name, encoded", [

@@ -41,6 +41,7 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT / "src") not in sys.path:  # this checkout's textseq, whether installed or not
     sys.path.insert(0, str(ROOT / "src"))
+from textseq._checks import describe  # noqa: E402
 from textseq._files import write_text  # noqa: E402  (notebooks are written atomically)
 
 PACKAGE = "textseq"
@@ -230,6 +231,8 @@ def _notebook_problem(data: bytes) -> tuple[str, Any]:
         return f"not UTF-8 text (byte {data[exc.start]:#04x} at offset {exc.start})", None
     except json.JSONDecodeError as exc:
         return f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})", None
+    except RecursionError:
+        return "not readable JSON (nested too deeply)", None
     if not isinstance(nb, dict):
         return f"the top level is {_kind(nb)}, not an object", None
     if not isinstance(nb.get("cells"), list):
@@ -238,6 +241,9 @@ def _notebook_problem(data: bytes) -> tuple[str, Any]:
     for i, cell in enumerate(nb["cells"], 1):
         if not isinstance(cell, dict):
             return f"cell {i} is {_kind(cell)}, not an object", None
+        if cell.get("cell_type") not in ("markdown", "code", "raw"):
+            kind = describe(cell["cell_type"]) if "cell_type" in cell else "missing"
+            return f"cell {i}'s 'cell_type' is {kind}, not 'markdown', 'code' or 'raw'", None
         source = cell.get("source", "")
         if isinstance(source, list) and not all(isinstance(line, str) for line in source):
             kind = next(_kind(line) for line in source if not isinstance(line, str))
@@ -245,11 +251,18 @@ def _notebook_problem(data: bytes) -> tuple[str, Any]:
         if not isinstance(source, str | list):
             return (f"cell {i}'s 'source' is {_kind(source)}, not a string or a list of "
                     f"strings"), None
+    for key, kind, what in (("nbformat", int, "an integer"), ("metadata", dict, "an object")):
+        if type(nb.get(key)) is not kind:  # a bool is no integer
+            return (f"'{key}' is missing" if key not in nb
+                    else f"'{key}' is {_kind(nb[key])}, not {what}"), None
     return "", nb
 
 
 def _read(path: Path) -> dict[str, Any]:
     """The notebook at ``path``, or a `NotebookError` naming it and what is wrong."""
+    if not path.name.endswith(".ipynb"):  # Colab badges open notebooks/<name>.ipynb only
+        raise NotebookError(f"{path}: the name does not end in .ipynb; expected a notebook "
+                            f"file (rename it to end in .ipynb, or leave it out)")
     problem, nb = _notebook_problem(path.read_bytes())
     if problem:
         raise NotebookError(f"{path}: {problem}; expected a Jupyter notebook (nbformat 4 JSON). "
