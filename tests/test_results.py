@@ -186,7 +186,12 @@ def _record(**changes):
      "keras3_seconds must be a number >= 0 or None, got 'fast' (str)"),
     (lambda: _compare(listing=None), TypeError,
      "listing must be a str such as '6-27', got None (NoneType)"),
-    (lambda: _compare(listing=" "), ValueError, "listing must be a str such as '6-27', got ' '"),
+    (lambda: _compare(listing=" "), ValueError,
+     "listing must be a str such as '6-27' (not blank, 100 bytes at most: it names the record's "
+     "file), got ' '"),
+    # the re-run's finding 13: a long listing gave a raw "File name too long"
+    (lambda: _compare(listing="6-" + "2" * 300), ValueError,
+     "listing must be a str such as '6-27' (not blank, 100 bytes at most"),
     (lambda: _compare(keras3="b", first_edition=3), TypeError,
      "first_edition must be a str, got 3 (int)"),
     (lambda: _compare(keras3_accs=None), TypeError,
@@ -249,9 +254,16 @@ _GOOD_COMPARISON = ('{"listing": "6-27", "data": "embedded", "first_edition": "a
      "listing must be a str such as '6-27', got None"),
     ("compare-embedded-6_27.json", _GOOD_COMPARISON.replace("[0.6]", "[]").encode(),
      "keras3_accs must hold one accuracy per seed, got []"),
+    # the re-run's findings 3 and 21
+    ("embedded-deep.json", b"[" * 100000 + b"]" * 100000, "not readable JSON (nested too deeply)"),
+    ("compare-embedded-6_27.json", _GOOD_COMPARISON.replace('"keras3_mean": 0.6',
+                                                            '"keras3_mean": 0.99').encode(),
+     "keras3_mean is 0.99, but its per-seed accuracies give 0.6"),
+    ("compare-embedded-6_27.json", _GOOD_COMPARISON.replace('"gap": 0.1', '"gap": 0.49').encode(),
+     "gap is 0.49, but its per-seed accuracies give 0.1"),
 ], ids=["truncated", "model-gone", "unrelated", "list", "not-utf8", "no-best", "best-str",
         "best-nan", "test-null", "data-compare", "comparison-no-gap", "comparison-listing-null",
-        "comparison-no-accs"])
+        "comparison-no-accs", "deep", "comparison-mean", "comparison-gap"])
 def test_a_bad_file_in_the_results_folder_is_named_with_what_to_do(tmp_path, name, content,
                                                                     reason):
     """Issue 19, defect 9: one bad file stopped write_table (and `make run`) with an error that
@@ -272,3 +284,29 @@ def test_a_bad_file_in_the_results_folder_is_named_with_what_to_do(tmp_path, nam
         with pytest.raises(ValueError, match=message):
             read()
     assert (tmp_path / name).read_bytes() == content
+
+
+def test_a_folder_given_as_a_str_is_read(tmp_path):
+    """Issue 19 re-run, finding 4: a str folder raised "'str' object has no attribute"."""
+    from textseq.results import load_comparisons
+
+    record("6-27 LSTM", {"val_acc": [0.7]}, data="embedded")
+    _compare()
+    assert [r["model"] for r in load_records(str(tmp_path))] == ["6-27 LSTM"]
+    assert [r["listing"] for r in load_comparisons(str(tmp_path))] == ["6-27"]
+    assert write_table(str(tmp_path)) == tmp_path / "results.md"
+
+
+def test_listings_sharing_a_file_name_are_refused_not_lost(tmp_path):
+    """Issue 19 re-run, finding 9: '6_27' overwrote the record of '6-27' (one file name)."""
+    import re
+
+    from textseq.results import load_comparisons
+
+    _compare(listing="6-27")
+    path = tmp_path / "compare-embedded-6_27.json"
+    with pytest.raises(ValueError, match=re.escape(
+            f"listing '6_27' would overwrite {path}, the record of listing '6-27'")):
+        _compare(listing="6_27", keras3_accs=[0.7])
+    assert [(r["listing"], r["keras3_accs"]) for r in load_comparisons()] == [("6-27", [0.6])]
+    assert _compare(listing="6-27", keras3_accs=[0.7])["keras3_mean"] == 0.7  # same listing

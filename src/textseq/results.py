@@ -63,8 +63,10 @@ def _model(name: str, value: Any) -> None:
 
 
 def _listing(name: str, value: Any) -> None:
-    if not check_str(name, value, what="a str such as '6-27'").strip():
-        raise ValueError(f"{name} must be a str such as '6-27', got {value!r}")
+    text = check_str(name, value, what="a str such as '6-27'")
+    if not text.strip() or len(text.encode("utf-8", "surrogatepass")) > 100:
+        raise ValueError(f"{name} must be a str such as '6-27' (not blank, 100 bytes at most: it "
+                         f"names the record's file), got {describe(value)}")
 
 
 def _per_seed(name: str, values: Any) -> None:
@@ -104,20 +106,28 @@ def record(model: str, history: Mapping[str, list[float]] | object, *, data: str
         rec["test"] = test
     if seeds:
         rec["test_seeds"] = seeds
-    return _write_record(f"{data}-", model, rec)
+    return _write_record(f"{data}-", "model", rec)
 
 
-def _write_record(prefix: str, key: str, rec: dict) -> dict:
-    """Write ``rec`` as strict JSON to ``<prefix><key>.json`` (``key``'s symbols as ``_``)."""
-    name = prefix + "".join(c if c.isalnum() else "_" for c in key) + ".json"
-    with atomic_file(results_dir(writable=True) / name, "w", encoding="utf-8") as f:
+def _write_record(prefix: str, field: str, rec: dict) -> dict:
+    """Write ``rec`` as strict JSON to ``<prefix><rec[field]>.json`` (its symbols as ``_``),
+    unless that file holds the record of another ``field`` (e.g. '6-27' and '6_27')."""
+    key = rec[field]
+    path = results_dir(writable=True) / (
+        prefix + "".join(c if c.isalnum() else "_" for c in key) + ".json")
+    old = _parse_record(path.read_bytes(), field == "listing")[0] if path.is_file() else {}
+    if old.get(field, key) != key:
+        raise ValueError(f"{field} {key!r} would overwrite {path}, the record of {field} "
+                         f"{old[field]!r} (the file name keeps only letters and digits); give "
+                         f"another {field}, or move that file away")
+    with atomic_file(path, "w", encoding="utf-8") as f:
         json.dump(rec, f, indent=1, allow_nan=False)
     return rec
 
 
-def _read_records(folder: Path | None, comparisons: bool) -> list[dict]:
+def _read_records(folder: str | Path | None, comparisons: bool) -> list[dict]:
     """The records in ``folder`` (default: the results folder); a bad file is a ``ValueError``."""
-    folder = folder or results_dir()
+    folder = Path(folder or results_dir())
     if not folder.is_dir():
         return []
     records = []
@@ -154,6 +164,8 @@ def _parse_record(data: bytes, comparison: bool) -> tuple[dict, str]:
         return {}, f"not UTF-8 text (byte {data[exc.start]:#04x} at offset {exc.start})"
     except json.JSONDecodeError as exc:
         return {}, f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
+    except RecursionError:
+        return {}, "not readable JSON (nested too deeply)"
     if not isinstance(rec, dict):
         return {}, f"it holds {describe(rec, with_type=True)}, not a record (a JSON object)"
     fields = _FIELDS[comparison]
@@ -166,10 +178,14 @@ def _parse_record(data: bytes, comparison: bool) -> tuple[dict, str]:
                 check(name, rec[name])
     except (TypeError, ValueError) as exc:
         return {}, str(exc)
+    means = _means(rec["first_edition_accs"], rec["keras3_accs"]) if comparison else {}
+    for name, value in means.items():
+        if rec[name] != value:
+            return {}, f"{name} is {rec[name]}, but its per-seed accuracies give {value}"
     return rec, ""
 
 
-def load_records(folder: Path | None = None) -> list[dict]:
+def load_records(folder: str | Path | None = None) -> list[dict]:
     """Return every record in the results folder, in the order of `BOOK`."""
     recs = _read_records(folder, comparisons=False)
     order = list(BOOK)
@@ -208,9 +224,9 @@ def _test_cell(rec: dict | None) -> str:
     return f"{rec['test']:.3f} ({len(seeds)}: {min(seeds):.3f}-{max(seeds):.3f})"
 
 
-def write_table(folder: Path | None = None) -> Path:
+def write_table(folder: str | Path | None = None) -> Path:
     """Write ``results.md`` (the chapter's table, then any comparisons) and return its path."""
-    folder = folder or results_dir(writable=True)
+    folder = Path(folder or results_dir(writable=True))
     text = ("# Chapter 6 models: the book's figures and ours (accuracy)\n\n"
             + results_table(load_records(folder)))
     comparisons = load_comparisons(folder)
@@ -245,17 +261,21 @@ def record_comparison(listing: str, *, data: str, first_edition: str, keras3: st
     if len(accs[0]) != len(accs[1]) or not accs[1]:
         raise ValueError(f"give one accuracy per seed for both models, in the same seed order; got "
                          f"{len(accs[0])} and {len(accs[1])}")
-    first_mean, keras3_mean = (sum(a) / len(a) for a in accs)
     rec = {"listing": listing, "data": data, "first_edition": first_edition, "keras3": keras3,
-           "first_edition_accs": accs[0], "keras3_accs": accs[1],
-           "first_edition_mean": round(first_mean, 3), "keras3_mean": round(keras3_mean, 3),
-           "gap": round(keras3_mean - first_mean, 3),
+           "first_edition_accs": accs[0], "keras3_accs": accs[1], **_means(*accs),
            "first_edition_seconds": _seconds("first_edition_seconds", first_edition_seconds),
            "keras3_seconds": _seconds("keras3_seconds", keras3_seconds), "notes": notes}
-    return _write_record(f"{_COMPARISON_PREFIX}{data}-", listing, rec)
+    return _write_record(f"{_COMPARISON_PREFIX}{data}-", "listing", rec)
 
 
-def load_comparisons(folder: Path | None = None) -> list[dict]:
+def _means(first_edition: list[float], keras3: list[float]) -> dict[str, float]:
+    """The per-seed accuracies' means and gap, as a comparison record holds them."""
+    first_mean, keras3_mean = sum(first_edition) / len(first_edition), sum(keras3) / len(keras3)
+    return {"first_edition_mean": round(first_mean, 3), "keras3_mean": round(keras3_mean, 3),
+            "gap": round(keras3_mean - first_mean, 3)}
+
+
+def load_comparisons(folder: str | Path | None = None) -> list[dict]:
     """Return every `record_comparison` record in the results folder, by listing and data."""
     recs = _read_records(folder, comparisons=True)
     return sorted(recs, key=lambda r: (_listing_number(r["listing"]), r["listing"], r["data"]))
