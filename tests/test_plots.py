@@ -15,6 +15,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from textseq import plots  # noqa: E402
+from textseq._checks import describe  # noqa: E402
 from textseq.plots import STYLE, history_figure, plot_history, save_figure  # noqa: E402
 
 HISTORY = {
@@ -86,26 +87,44 @@ def test_save_figure_paths(figures_in_tmp):
 
 @pytest.mark.parametrize("name,group", [("../escape", None), ("", None), ("/abs/x", None),
                                         ("ok", "../up"), (".", None), ("ok", "./"),
-                                        ("x\0", None), ("ok", "g\0/h")])
+                                        ("x\0", None), ("ok", "g\0/h"), ("x" * 300, None),
+                                        ("ok", "g/" + "é" * 101)])
 def test_save_figure_rejects_paths_outside_figures_dir(name, group, figures_in_tmp):
-    """Issue 19, defect 18: a NUL byte gave a bare "embedded null byte"."""
+    """Issue 19, defect 18: a NUL byte gave a bare "embedded null byte"; the re-run's finding
+    13: a long name gave a raw "File name too long"."""
     label, value = ("group", group) if group else ("name", name)
-    with pytest.raises(ValueError, match=re.escape(
+    with pytest.raises(ValueError, match="^" + re.escape(
             f"{label} must be a relative name inside figures_dir() without '..' or a NUL "
-            f"character, got {value!r}")):
+            f"character, each part 200 bytes at most, got {describe(value)}")):
         save_figure(history_figure(HISTORY), name, group=group)
     assert not figures_in_tmp.exists()
 
 
-def test_plot_history_names_a_nul_in_save_as(figures_in_tmp):
-    with pytest.raises(ValueError, match=r"name must be .* a NUL character, got 'x\\x00'"):
-        plot_history(HISTORY, save_as="x\0")
+PLOTS = {
+    "plot_history": lambda save_as: plot_history(HISTORY, save_as=save_as),
+    "plot_histories": lambda save_as: plots.plot_histories({"a": HISTORY}, save_as=save_as),
+    "plot_seeds": lambda save_as: plots.plot_seeds({"A": {1: HISTORY}}, {"A": {1: 0.8}},
+                                                   save_as=save_as),
+    "plot_lines": lambda save_as: plots.plot_lines([1, 2], {"A": [1, 2]}, xlabel="x",
+                                                   ylabel="y", save_as=save_as),
+}
+
+
+@pytest.mark.parametrize("plot", PLOTS.values(), ids=PLOTS)
+@pytest.mark.parametrize("save_as, error", [("x\0", ValueError), ("", ValueError),
+                                            ("../x", ValueError), ("x" * 300, ValueError),
+                                            (5, TypeError), (b"x", TypeError)])
+def test_the_plots_name_save_as(plot, save_as, error, figures_in_tmp):
+    """Issue 19 re-run, finding 14: the message named save_figure's argument, `name`."""
+    with pytest.raises(error, match=r"^save_as must be a relative name inside figures_dir\(\)"):
+        plot(save_as)
+    assert not figures_in_tmp.exists()
 
 
 @pytest.mark.parametrize("name,group,blocker,label", [
     ("curves", "02_rnn", "02_rnn", "group='02_rnn'"),
     ("curves", "notebooks/02_rnn", "notebooks", "group='notebooks/02_rnn'"),
-    ("rnn/curves", "02_rnn", "02_rnn/rnn", "name='rnn/curves'"),
+    ("rnn/curves", "02_rnn", "02_rnn/rnn", "save_as='rnn/curves'"),  # as plot_history calls it
 ])
 def test_a_folder_that_is_a_file_is_named(name, group, blocker, label, figures_in_tmp):
     """Issue 11, fault 15: a plot group that is a file gave a raw FileExistsError."""

@@ -50,7 +50,7 @@ def plot_history(
     """Show (in Jupyter) and save (``save_as``) accuracy and loss curves, as in Listing 6-15."""
     fig = history_figure(history, title=title)
     if save_as is not None:
-        save_figure(fig, save_as, group=group)
+        _save_figure(fig, save_as, group, "save_as")
     show_figure(fig)
 
 
@@ -81,7 +81,7 @@ def plot_histories(
         raise ValueError("histories is empty: give at least one label -> history")
     fig = _runs_figure(list(histories.items()), title=title)
     if save_as is not None:
-        save_figure(fig, save_as, group=group)
+        _save_figure(fig, save_as, group, "save_as")
     show_figure(fig)
 
 
@@ -136,7 +136,7 @@ def plot_seeds(
     """
     fig = seeds_figure(runs, test_accs, title=title)
     if save_as is not None:
-        save_figure(fig, save_as, group=group)
+        _save_figure(fig, save_as, group, "save_as")
     show_figure(fig)
 
 
@@ -216,7 +216,7 @@ def plot_lines(x: Any, lines: Mapping[str, Any], *, xlabel: str, ylabel: str,
     fig = lines_figure(x, lines, xlabel=xlabel, ylabel=ylabel, title=title, logy=logy,
                        styles=styles)
     if save_as is not None:
-        save_figure(fig, save_as, group=group)
+        _save_figure(fig, save_as, group, "save_as")
     show_figure(fig)
 
 
@@ -279,16 +279,23 @@ def save_figure(fig: Figure, name: str, *, group: str | None = None) -> Path:
     Written atomically; ``name`` may hold sub-folders, ``.png`` is added if missing; ``name`` and
     ``group`` must be relative, non-empty, without ``..``.
     """
+    return _save_figure(fig, name, group, "name")
+
+
+def _save_figure(fig: Figure, name: str, group: str | None, name_label: str) -> Path:
+    """`save_figure`, its messages calling ``name`` ``name_label`` (the plots': ``save_as``)."""
     folders, file_name = [], ""
-    for label, value in (("group", group), ("name", name)):
+    for label, value in (("group", group), (name_label, name)):
         if check_str(label, value, what="a relative name inside figures_dir()",
                      optional=label == "group") is None:
             continue
         path = PurePosixPath(value.replace("\\", "/"))
         if (not value.strip() or not path.parts or path.is_absolute() or ".." in path.parts
-                or "\0" in value):
+                or "\0" in value or any(len(p.encode("utf-8", "surrogatepass")) > 200
+                                        for p in path.parts)):
             raise ValueError(f"{label} must be a relative name inside figures_dir() without '..' "
-                             f"or a NUL character, got {value!r}")
+                             f"or a NUL character, each part 200 bytes at most, got "
+                             f"{describe(value)}")
         *inner, last = path.parts
         folders += [(label, value, part) for part in (path.parts if label == "group" else inner)]
         file_name = last
@@ -303,5 +310,6 @@ def save_figure(fig: Figure, name: str, *, group: str | None = None) -> Path:
     target = folder / (file_name if file_name.lower().endswith(".png") else file_name + ".png")
     if target.is_dir():
         raise IsADirectoryError(f"{target} is a folder; expected a PNG file there for "
-                                f"name={name!r} (remove the folder or choose another name)")
+                                f"{name_label}={name!r} (remove the folder or choose another "
+                                f"{name_label})")
     return write_bytes(target, figure_png(fig))
