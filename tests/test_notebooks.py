@@ -11,6 +11,7 @@ figures reach the page.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -36,6 +37,12 @@ MACHINE_PATH = re.compile(
     r"/root/|/home/[^/\s]+|/Users/[^/\s]+|/tmp/[^/\s]+/|" + re.escape(str(ROOT)))
 FIT_CALL = re.compile(r"\.fit\(")  # model.fit(...)
 FENCE = re.compile(r"^```[^\n]*\n(.*?)^```", re.MULTILINE | re.DOTALL)
+PYTHON_FENCE = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+SUMMARY_HEADING = "## 정리 / Summary"
+TRY_HEADING = "## Try your own review (직접 리뷰를 써 보세요)"
+TRY_CELL = "# extra code: try your own review"
+EXERCISES_HEADING = "## Exercises (연습 문제)"
 
 
 def load(path: Path) -> dict:
@@ -187,6 +194,125 @@ def test_no_error_outputs(notebook):
     errors = [(i, o.get("ename"), o.get("evalue", "")[:100]) for i, o in outputs(nb)
               if o.get("output_type") == "error"]
     assert errors == [], f"{name}: error outputs (cell, name, value): {errors}"
+
+
+def trains_a_model(nb: dict) -> bool:
+    return any(FIT_CALL.search(without_comments(code)) for code in code_cells(nb))
+
+
+def common_end_problems(nb: dict) -> list[str]:
+    """What keeps ``nb`` from the end every notebook shares, in this order: the summary
+    (``## 정리 / Summary``); in a notebook that trains a model (its code calls ``.fit(``), "Try
+    your own review" (the heading, a ``# extra code: try your own review`` cell that encodes the
+    reader's reviews with ``encode_reviews(``, then a ``# NBVAL_CHECK_OUTPUT`` cell); "Exercises"
+    (the heading, then 2 or 3 markdown cells, each an exercise in Korean and English with its
+    answer in ``<details>``, as Python a reader can paste into a cell); last, the running time."""
+    cells = nb["cells"]
+    last = len(cells) - 1
+
+    def first_line(cell: dict) -> str:
+        lines = source(cell).splitlines()
+        return lines[0] if lines else ""
+
+    def find(predicate, start: int = 0) -> int | None:
+        return next((i for i in range(start, len(cells)) if predicate(cells[i])), None)
+
+    def markdown(cell: dict) -> bool:
+        return cell["cell_type"] == "markdown"
+
+    problems = []
+    summary = find(lambda c: markdown(c) and any(
+        line.startswith(SUMMARY_HEADING) for line in source(c).splitlines()))
+    exercises = find(lambda c: markdown(c) and first_line(c).startswith(EXERCISES_HEADING))
+    try_own = find(lambda c: markdown(c) and first_line(c).startswith(TRY_HEADING))
+    if summary is None:
+        problems.append(f"no markdown cell with a line starting {SUMMARY_HEADING!r}")
+    if exercises is None:
+        problems.append(f"no markdown cell whose first line starts {EXERCISES_HEADING!r}")
+    else:
+        answers = cells[exercises + 1: last]
+        if not 2 <= len(answers) <= 3:
+            problems.append(f"{len(answers)} cell(s) between the Exercises heading and the last "
+                            "cell; expected 2 or 3 exercises")
+        for i, cell in enumerate(answers, start=exercises + 1):
+            text = source(cell)
+            opened, closed = text.find("<details>"), text.rfind("</details>")
+            blocks = PYTHON_FENCE.findall(text[opened:closed]) if 0 <= opened < closed else []
+            if not markdown(cell) or not blocks or not HANGUL.search(text):
+                problems.append(f"cell {i} is not an exercise: a markdown cell in Korean and "
+                                "English whose answer, inside <details> ... </details>, holds a "
+                                "```python block")
+            for block in blocks:
+                try:
+                    ast.parse(block)
+                except SyntaxError as error:
+                    problems.append(f"cell {i}: the answer's Python does not parse: {error}")
+    if trains_a_model(nb):
+        if try_own is None:
+            problems.append(f"trains a model but has no markdown cell whose first line starts "
+                            f"{TRY_HEADING!r}")
+        else:
+            code = find(lambda c: c["cell_type"] == "code", try_own + 1)
+            if code is None or not source(cells[code]).startswith(TRY_CELL) or (
+                    "encode_reviews(" not in source(cells[code])):
+                problems.append(f"the first code cell after {TRY_HEADING!r} must start with "
+                                f"{TRY_CELL!r} and call encode_reviews(")
+            elif find(lambda c: c["cell_type"] == "code" and "# NBVAL_CHECK_OUTPUT" in source(c),
+                      code + 1) not in range(code + 1, exercises or last):
+                problems.append("no # NBVAL_CHECK_OUTPUT cell after the try-your-own-review cell "
+                                "(before the exercises) checks the clear reviews' scores")
+    order = [(name, at) for name, at in (("summary", summary), ("Try your own review", try_own),
+                                         ("Exercises", exercises), ("running time", last))
+             if at is not None]
+    places = [at for _, at in order]
+    if places != sorted(set(places)):
+        problems.append("expected Summary < Try your own review < Exercises < the running-time "
+                        f"cell; found (section, cell) {order}")
+    return problems
+
+
+def test_summary_then_try_your_own_review_then_exercises_then_running_time(notebook):
+    # Every notebook ends the same way (issue 18). Run it for one notebook with
+    # pytest tests/test_notebooks.py -k "running_time and 6.2.4"
+    name, nb = notebook
+    problems = common_end_problems(nb)
+    assert problems == [], f"{name}: {problems}"
+
+
+def test_the_common_end_is_checked():
+    """`common_end_problems` accepts the common end and names what is missing or misplaced."""
+    def md(text: str) -> dict:
+        return {"cell_type": "markdown", "source": text}
+
+    def code(text: str) -> dict:
+        return {"cell_type": "code", "source": text, "outputs": []}
+
+    exercise = md("**연습 문제**\n\nAn exercise.\n\n<details><summary>Answer (정답)</summary>\n\n"
+                  "```python\nprint(1)\n```\n\n</details>")
+    end = [exercise, exercise, code("report.running_time()")]
+    good = [code("model.fit(x)"), md("## 정리 / Summary\n..."),
+            md("## Try your own review (직접 리뷰를 써 보세요)"),
+            code("# extra code: try your own review\nx, unknown = encode_reviews(t, v, maxlen=9)"),
+            code("# NBVAL_CHECK_OUTPUT\nprint(True)"), md("## Exercises (연습 문제)"), *end]
+    assert common_end_problems({"cells": good}) == []
+    no_training = [md("Text\n## 정리 / Summary"), md("## Exercises (연습 문제)\nTry them."), *end]
+    assert common_end_problems({"cells": no_training}) == []
+
+    def problems(cells: list[dict]) -> str:
+        return " | ".join(common_end_problems({"cells": cells}))
+
+    assert "no markdown cell whose first line starts '## Try" in problems(
+        [code("model.fit(x)"), *no_training])
+    assert "expected 2 or 3 exercises" in problems([*good[:-2], good[-1]])
+    assert "is not an exercise" in problems([*good[:-3], md("연습 문제, no answer"), *good[-2:]])
+    assert "is not an exercise" in problems([*good[:-3], md(HANGUL.sub("", source(exercise))),
+                                             *good[-2:]])  # English only
+    assert "does not parse" in problems(
+        [*good[:-3], md(source(exercise).replace("print(1)", "print(1")), *good[-2:]])
+    assert "must start with '# extra code: try your own review'" in problems(
+        [*good[:3], code("x = encode(my_reviews)"), *good[4:]])
+    assert "no # NBVAL_CHECK_OUTPUT cell" in problems([*good[:4], *good[5:]])
+    assert "expected Summary < Try" in problems([good[0], *good[2:5], good[1], *good[5:]])
 
 
 def test_enough_listings_are_labelled_for_korean_readers():
