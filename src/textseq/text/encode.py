@@ -69,5 +69,5 @@ def encode_reviews(texts: Sequence[str], vocabulary: Tokenizer | Mapping[str, in
         seq = seq[-maxlen:] if truncating == "pre" else seq[:maxlen]
         if seq:
             row[slice(maxlen - len(seq), None) if padding == "pre" else slice(len(seq))] = seq
-    unknown = [[w for w in ws if w not in set(k)] for ws, k in zip(words, known, strict=True)]
+    unknown = [[w for w in ws if w not in k] for ws, k in zip(words, map(set, known), strict=True)]
     return x, unknown
