@@ -332,10 +332,11 @@ def test_a_killed_cache_writers_leftovers_are_removed(tmp_path):
     assert_same(load_vectors(path), book_6_10(path))  # and the cache it wrote is whole
 
 
-def test_corrupt_cache_is_ignored(tmp_path):
+@pytest.mark.parametrize("content", [b"garbage", b""])  # b"": issue 19 re-run, was EOFError
+def test_corrupt_cache_is_ignored(tmp_path, content):
     path = write_vectors(tmp_path / "v.txt", n=20, dim=5)
     load_vectors(path)
-    (tmp_path / "v.txt.npy").write_bytes(b"garbage")
+    (tmp_path / "v.txt.npy").write_bytes(content)
     assert_same(load_vectors(path), book_6_10(path))
 
 

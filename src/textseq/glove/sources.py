@@ -148,7 +148,7 @@ def read_cache(path, member, encoding, dim, files):
         if meta != _meta(path, member, encoding):
             return None
         vectors = np.load(npy, mmap_mode="r")
-    except (OSError, ValueError, KeyError):
+    except (OSError, ValueError, KeyError, EOFError):  # EOFError: an empty .npy
         return None
     words = rest.split("\n")
     if vectors.shape != (rows, cached_dim) or len(words) != rows:
