@@ -172,6 +172,24 @@ def test_corrupt_zip_member_is_reported_with_archive_and_member(tmp_path):
         load_vectors(archive, cache=False)
 
 
+@pytest.mark.parametrize("patch, reason", [
+    ({6: 1, 8: 1}, "is encrypted"),  # the flag bit 0 (local header, central directory)
+    ({8: 9, 10: 9}, "compression method is not supported"),  # deflate64
+])
+def test_unreadable_zip_member_names_archive_and_member(tmp_path, patch, reason):
+    """Issue 19 re-run: a bare RuntimeError / NotImplementedError, without the archive."""
+    archive = tmp_path / "glove.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as z:
+        z.writestr("v.txt", "a 1\n")
+    data = bytearray(archive.read_bytes())
+    for signature, (offset, value) in zip((b"PK\x03\x04", b"PK\x01\x02"), patch.items()):
+        data[data.index(signature) + offset] |= value
+    archive.write_bytes(bytes(data))
+    with pytest.raises(GloveFormatError, match=rf"glove\.zip \(member v\.txt\) cannot be read: "
+                                                rf".*{reason}.*; extract it with unzip or 7z"):
+        load_vectors(archive, cache=False)
+
+
 def test_truncated_gz_is_reported(tmp_path):
     path = tmp_path / "v.txt.gz"
     with gzip.open(path, "wb") as f:

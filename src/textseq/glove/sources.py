@@ -87,7 +87,12 @@ def open_source(path: Path, member: str | None, dim):
             with zipfile.ZipFile(path) as archive:
                 member = zip_member(archive, path, member, dim)
                 where = f"{path} (member {member})"
-                with archive.open(member) as stream:
+                try:
+                    stream = archive.open(member)
+                except (RuntimeError, NotImplementedError) as err:  # encrypted, deflate64, ...
+                    raise GloveFormatError(f"{where} cannot be read: {err}; extract it with unzip "
+                                           "or 7z and pass the .txt file") from None
+                with stream:
                     yield stream, where
         elif suffix == ".gz":
             with gzip.open(path, "rb") as stream:
