@@ -182,7 +182,8 @@ def test_unreadable_zip_member_names_archive_and_member(tmp_path, patch, reason)
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as z:
         z.writestr("v.txt", "a 1\n")
     data = bytearray(archive.read_bytes())
-    for signature, (offset, value) in zip((b"PK\x03\x04", b"PK\x01\x02"), patch.items()):
+    for signature, (offset, value) in zip((b"PK\x03\x04", b"PK\x01\x02"), patch.items(),
+                                           strict=True):
         data[data.index(signature) + offset] |= value
     archive.write_bytes(bytes(data))
     with pytest.raises(GloveFormatError, match=rf"glove\.zip \(member v\.txt\) cannot be read: "
