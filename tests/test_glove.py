@@ -351,6 +351,19 @@ def test_a_killed_cache_writers_leftovers_are_removed(tmp_path):
     assert_same(load_vectors(path), book_6_10(path))  # and the cache it wrote is whole
 
 
+@pytest.mark.parametrize("cache", ["", "  "])
+def test_an_empty_cache_folder_name_is_refused(tmp_path, monkeypatch, cache):
+    """Issue 19 re-run: cache="" wrote the cache into the current folder."""
+    path = write_vectors(tmp_path / "v.txt", n=3, dim=2)
+    monkeypatch.chdir(tmp_path)
+    for call in (lambda: load_vectors(path, cache=cache),
+                 lambda: embedding_matrix({"w1": 1}, 2, path, cache=cache)):
+        with pytest.raises(ValueError, match=rf"cache must be True, False or a folder \(str or "
+                                             rf"os\.PathLike\), got '{cache}', a blank name"):
+            call()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["v.txt"]
+
+
 @pytest.mark.parametrize("content", [b"garbage", b""])  # b"": issue 19 re-run, was EOFError
 def test_corrupt_cache_is_ignored(tmp_path, content):
     path = write_vectors(tmp_path / "v.txt", n=20, dim=5)

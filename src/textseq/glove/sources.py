@@ -119,6 +119,9 @@ def check_cache(cache) -> None:
             or isinstance(cache, str | os.PathLike)):
         raise TypeError(f"cache must be True, False or a folder (str or os.PathLike), got "
                         f"{describe(cache, with_type=True)}")
+    if isinstance(cache, str) and not cache.strip():
+        raise ValueError(f"cache must be True, False or a folder (str or os.PathLike), got "
+                         f"{cache!r}, a blank name (for the current folder, pass '.')")
 
 
 def cache_files(path: Path, member, cache) -> tuple[Path, Path] | None:
