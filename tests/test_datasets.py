@@ -187,6 +187,21 @@ def test_a_cut_own_glove_file_is_an_error_not_used(tiny_embedded):
     assert datasets.own_glove_file() == own and len(tiny_embedded) == 2
 
 
+@pytest.mark.parametrize("words", ["913", None, -1, 1.0, True])
+def test_a_damaged_own_glove_stamp_is_said_and_the_vectors_trained_again(tiny_embedded, words):
+    """Issue 19 re-run: 'words' as a str blamed the intact file ("913 lines ... promises 913")."""
+    import json
+
+    own = datasets.own_glove_file()
+    stamp = own.path.with_name(own.path.name + ".json")
+    wanted = json.loads(stamp.read_text())
+    stamp.write_text(json.dumps({**wanted, "words": words}))
+    with pytest.warns(UserWarning, match=rf"{stamp}: damaged \('words' is {words!r}, not a line "
+                                         rf"count\); training glove\.own\.8d\.txt again"):
+        assert datasets.own_glove_file() == own
+    assert len(tiny_embedded) == 2 and json.loads(stamp.read_text()) == wanted
+
+
 def test_failed_own_glove_training_leaves_no_stale_stamp(tiny_embedded, monkeypatch):
     from textseq.glove import train as glove_train
 

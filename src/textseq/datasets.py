@@ -13,9 +13,11 @@ import json
 import os
 import shutil
 import time
+import warnings
 from pathlib import Path
 
 from textseq._checks import check_int
+from textseq._checks import describe as describe_value
 from textseq._files import atomic_file, data_dir, write_text
 from textseq.glove import packaged, sources
 from textseq.glove.vectors import GloveFile, GloveFormatError
@@ -128,7 +130,11 @@ def own_glove_file() -> GloveFile:
     except (OSError, ValueError):
         current = None
     words = current.pop("words", None) if isinstance(current, dict) else None
-    if not (path.is_file() and current == wanted and words is not None):
+    counted = type(words) is int and words >= 0  # not a str, a float or a bool
+    if current == wanted and not counted:
+        warnings.warn(f"{stamp}: damaged ('words' is {describe_value(words)}, not a line count); "
+                      f"training {path.name} again", stacklevel=2)
+    if not (path.is_file() and current == wanted and counted):
         path.parent.mkdir(parents=True, exist_ok=True)
         stamp.unlink(missing_ok=True)  # no stamp while the file is being replaced
         words = train_unlabelled(root, path, **OWN_GLOVE).read_bytes().count(b"\n")
