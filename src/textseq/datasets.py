@@ -43,7 +43,15 @@ TEXT_SAMPLE_LINES = 100_000
 def _data_path(*parts: str) -> Path:
     """``data_dir()/parts``; when that is missing, ``TEXTSEQ_DATA_DIR`` is checked writable."""
     path = data_dir().joinpath(*parts)
-    return path if path.exists() else data_dir(writable=True).joinpath(*parts)
+    if path.exists():
+        return path
+    path = data_dir(writable=True).joinpath(*parts)
+    for parent in path.parents:  # a file where a sub-folder belongs
+        if parent.exists() and not parent.is_dir():
+            raise NotADirectoryError(f"{parent}: is a file; expected a folder of textseq's data "
+                                     "(move or remove the file, or point TEXTSEQ_DATA_DIR at "
+                                     "another folder)")
+    return path
 
 
 def data_source(source: str | None = None) -> str:
