@@ -169,7 +169,8 @@ def glove_text_sample(n_lines: int = TEXT_SAMPLE_LINES) -> Path:
 def glove_text_file(source: GloveFile | str | os.PathLike | None = None) -> Path:
     """Return the GloVe text file Listing 6-10 opens for the vectors in use.
 
-    A ``.zip`` member (chosen as `load_vectors` does) is extracted once per version of the archive.
+    A ``.zip`` member (chosen as `load_vectors` does) is extracted once per version (size and
+    CRC); other versions' extractions are kept (remove ``<data dir>/glove/extracted`` to free them).
     """
     source = glove_file() if source is None else source
     if getattr(source, "kind", None) == "packaged":
@@ -178,14 +179,15 @@ def glove_text_file(source: GloveFile | str | os.PathLike | None = None) -> Path
     if path.suffix.lower() == ".gz":
         raise ValueError(f"{path.name} is gzip-compressed: open it with gzip.open")
     if member is None:
+        with open(path, "rb") as f:
+            if f.read(4) == b"PK\x03\x04":
+                raise GloveFormatError(f"{path} is a zip archive, not a text file: rename it to "
+                                       ".zip")
         return path
-    stat, key = path.stat(), hashlib.sha1(bytes(path.resolve())).hexdigest()[:12]
-    folder = _data_path("glove", "extracted", f"{path.name}-{key}")
-    out = folder / f"{stat.st_size}-{stat.st_mtime_ns}" / sources.member_name(member)
-    if not out.is_file():
-        for old in folder.glob("*"):  # the extractions of an earlier version of this archive
-            if old.name != out.parent.name:
-                shutil.rmtree(old, ignore_errors=True)
+    info, key = sources.choose_member(path, member, None), hashlib.sha1(bytes(path.resolve()))
+    folder = _data_path("glove", "extracted", f"{path.name}-{key.hexdigest()[:12]}")
+    out = folder / f"{info.file_size}-{info.CRC:08x}" / sources.member_name(member)
+    if not out.is_file():  # other versions stay: another process may be reading or writing one
         with sources.open_source(path, member, None) as (src, _), atomic_file(out, "wb") as dst:
             shutil.copyfileobj(src, dst, 1 << 20)
     return out

@@ -47,17 +47,17 @@ def resolve(source, member, dim) -> tuple[Path, str | None, int | None]:
         raise FileNotFoundError(f"GloVe vectors not found: {path}")
     if path.suffix.lower() == ".zip":
         # Choose the member now, so the cache is the chosen member's (dim= can choose it).
-        member = choose_member(path, member, dim)
+        member = choose_member(path, member, dim).filename
     elif member is not None:
         raise ValueError(f"member={member!r} was given, but {path.name} is not a .zip archive")
     return path, member, dim
 
 
-def choose_member(path: Path, member: str | None, dim) -> str:
-    """The member of the ``.zip`` at ``path`` to read (see `zip_member`), from its directory."""
+def choose_member(path: Path, member: str | None, dim) -> zipfile.ZipInfo:
+    """The directory entry (name, size, CRC) of the ``.zip`` member to read (see `zip_member`)."""
     try:
         with zipfile.ZipFile(path) as archive:
-            return zip_member(archive, path, member, dim)
+            return archive.getinfo(zip_member(archive, path, member, dim))
     except (zipfile.BadZipFile, zlib.error, EOFError) as err:
         raise GloveFormatError(f"{path} is damaged ({err}); download it again") from None
 
