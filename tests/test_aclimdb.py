@@ -213,6 +213,22 @@ def test_a_symlink_in_a_label_folder_is_not_followed(tiny_aclimdb, tmp_path):
         read_split(tiny_aclimdb)
 
 
+@pytest.mark.parametrize("folder", ["train", "train/pos"])
+def test_a_symlinked_split_or_label_folder_is_not_followed(tiny_aclimdb, tmp_path, folder):
+    """Issue 19 re-run: train/pos -> ../elsewhere was read (a symlinked root still is)."""
+    root = tmp_path / "root-link"
+    root.symlink_to(tiny_aclimdb)
+    assert rows(read_split(root)) == expected("train")
+    outside = tmp_path / "elsewhere"
+    shutil.move(tiny_aclimdb / folder, outside)
+    (tiny_aclimdb / folder).symlink_to(outside)
+    for source in (tiny_aclimdb, root):
+        with pytest.raises(DataError) as info:
+            read_split(source)
+        assert str(info.value) == (f"{source / folder}: is a symbolic link (to {outside}); "
+                                   "expected a folder of the tree (links are not followed)")
+
+
 def test_a_fifo_in_a_label_folder_is_refused_without_blocking(tiny_aclimdb):
     fifo = tiny_aclimdb / "test" / "neg" / "30_2.txt"
     os.mkfifo(fifo)

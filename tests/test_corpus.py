@@ -172,8 +172,13 @@ def test_ensure_corpus_reuses_regenerates_and_refuses_foreign(tmp_path):
     assert len(list((dest / "train" / "pos").iterdir())) == 3
     foreign = tmp_path / "real" / "aclImdb"
     foreign.mkdir(parents=True)
-    with pytest.raises(ValueError, match="not written by textseq.corpus"):
-        ensure_corpus(foreign, **sizes)
+    (dest / ".textseq-corpus.json").unlink()  # lost its manifest (issue 19 re-run: no advice)
+    for folder in (foreign, dest):
+        with pytest.raises(ValueError, match=rf"{folder} exists but was not written by "
+                           r"textseq\.corpus \(no \.textseq-corpus\.json\); refusing to "
+                           r"replace it \(a generated corpus that lost its manifest\? remove "
+                           rf"{folder} to generate it again\)"):
+            ensure_corpus(folder, **sizes)
 
 
 SIZES = {"n_train": 4, "n_test": 2, "n_unsup": 0}

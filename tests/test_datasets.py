@@ -187,6 +187,21 @@ def test_a_cut_own_glove_file_is_an_error_not_used(tiny_embedded):
     assert datasets.own_glove_file() == own and len(tiny_embedded) == 2
 
 
+@pytest.mark.parametrize("words", ["913", None, -1, 1.0, True])
+def test_a_damaged_own_glove_stamp_is_said_and_the_vectors_trained_again(tiny_embedded, words):
+    """Issue 19 re-run: 'words' as a str blamed the intact file ("913 lines ... promises 913")."""
+    import json
+
+    own = datasets.own_glove_file()
+    stamp = own.path.with_name(own.path.name + ".json")
+    wanted = json.loads(stamp.read_text())
+    stamp.write_text(json.dumps({**wanted, "words": words}))
+    with pytest.warns(UserWarning, match=rf"{stamp}: damaged \('words' is {words!r}, not a line "
+                                         rf"count\); training glove\.own\.8d\.txt again"):
+        assert datasets.own_glove_file() == own
+    assert len(tiny_embedded) == 2 and json.loads(stamp.read_text()) == wanted
+
+
 def test_failed_own_glove_training_leaves_no_stale_stamp(tiny_embedded, monkeypatch):
     from textseq.glove import train as glove_train
 
@@ -259,7 +274,13 @@ def test_glove_text_file_extractions_belong_to_their_archive(tmp_path, monkeypat
     write_zip(first, {"v.txt": "newer 3\n"})  # replaced by a newer archive
     os.utime(first, ns=(1, 1))
     assert datasets.glove_text_file(GloveFile(first, "v.txt")).read_text() == "newer 3\n"
-    assert not old.exists()  # the stale extraction of the same archive is removed
+    # issue 19 re-run: kept, as another process may have just been given it
+    assert old.read_text() == "a 1\n"
+    size = first.stat().st_size
+    write_zip(first, {"v.txt": "newer 4\n"})  # the same size and time (cp -p): the member's CRC
+    os.utime(first, ns=(1, 1))
+    assert first.stat().st_size == size
+    assert datasets.glove_text_file(GloveFile(first, "v.txt")).read_text() == "newer 4\n"
     sample = write_zip(tmp_path / "s.zip", {"glove.6B.50d.first100.txt": "x 1\n"})
     assert datasets.glove_text_file(GloveFile(sample, None)).read_text() == "x 1\n"
     first_line = datasets.glove_text_sample(100).read_text(encoding="utf-8").split("\n", 1)[0]
@@ -302,6 +323,8 @@ def corrupt_zip(path):
      r"v\.TXT\.GZ is gzip-compressed"),
     (lambda p: 3, TypeError, r"source must be a path \(str or os\.PathLike\) or a GloveFile, "
                              r"got 3 \(int\)"),
+    (lambda p: write_zip(p.with_name("fake.txt"), {"a.txt": "a 1\n"}), glove.GloveFormatError,
+     r"fake\.txt is a zip archive, not a text file: rename it to \.zip"),  # issue 19 re-run
 ])
 def test_glove_text_file_errors_name_the_archive_and_member(tmp_path, monkeypatch, make, error,
                                                             message):
@@ -310,6 +333,26 @@ def test_glove_text_file_errors_name_the_archive_and_member(tmp_path, monkeypatc
     with pytest.raises(error, match=message):
         datasets.glove_text_file(make(tmp_path / "glove.zip"))
     assert [p for p in (tmp_path / "data").rglob("*") if p.is_file()] == []
+
+
+def test_an_extraction_survives_a_newer_archive_extracted_meanwhile(tmp_path, monkeypatch):
+    """Issue 19 re-run: B, given the replaced archive, removed the folder A was writing to."""
+    import os
+    import shutil
+
+    monkeypatch.setenv("TEXTSEQ_DATA_DIR", str(tmp_path / "data"))
+    archive = write_zip(tmp_path / "glove.zip", {"v.txt": "a 1\n"})
+    copy, got = shutil.copyfileobj, []
+
+    def meanwhile(src, dst, *args):  # another process, once the archive is replaced
+        monkeypatch.setattr(shutil, "copyfileobj", copy)
+        os.replace(write_zip(tmp_path / "new.zip", {"v.txt": "b 22\n"}), archive)
+        got.append(datasets.glove_text_file(GloveFile(archive, "v.txt")))
+        copy(src, dst, *args)
+
+    monkeypatch.setattr(shutil, "copyfileobj", meanwhile)
+    first = datasets.glove_text_file(GloveFile(archive, "v.txt"))
+    assert first.read_text() == "a 1\n" and got[0].read_text() == "b 22\n"
 
 
 def test_glove_text_file_of_the_packaged_vectors_is_the_text_sample(tmp_path, monkeypatch):

@@ -172,6 +172,25 @@ def test_corrupt_zip_member_is_reported_with_archive_and_member(tmp_path):
         load_vectors(archive, cache=False)
 
 
+@pytest.mark.parametrize("patch, reason", [
+    ({6: 1, 8: 1}, "is encrypted"),  # the flag bit 0 (local header, central directory)
+    ({8: 9, 10: 9}, "compression method is not supported"),  # deflate64
+])
+def test_unreadable_zip_member_names_archive_and_member(tmp_path, patch, reason):
+    """Issue 19 re-run: a bare RuntimeError / NotImplementedError, without the archive."""
+    archive = tmp_path / "glove.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as z:
+        z.writestr("v.txt", "a 1\n")
+    data = bytearray(archive.read_bytes())
+    for signature, (offset, value) in zip((b"PK\x03\x04", b"PK\x01\x02"), patch.items(),
+                                           strict=True):
+        data[data.index(signature) + offset] |= value
+    archive.write_bytes(bytes(data))
+    with pytest.raises(GloveFormatError, match=rf"glove\.zip \(member v\.txt\) cannot be read: "
+                                                rf".*{reason}.*; extract it with unzip or 7z"):
+        load_vectors(archive, cache=False)
+
+
 def test_truncated_gz_is_reported(tmp_path):
     path = tmp_path / "v.txt.gz"
     with gzip.open(path, "wb") as f:
@@ -332,10 +351,24 @@ def test_a_killed_cache_writers_leftovers_are_removed(tmp_path):
     assert_same(load_vectors(path), book_6_10(path))  # and the cache it wrote is whole
 
 
-def test_corrupt_cache_is_ignored(tmp_path):
+@pytest.mark.parametrize("cache", ["", "  "])
+def test_an_empty_cache_folder_name_is_refused(tmp_path, monkeypatch, cache):
+    """Issue 19 re-run: cache="" wrote the cache into the current folder."""
+    path = write_vectors(tmp_path / "v.txt", n=3, dim=2)
+    monkeypatch.chdir(tmp_path)
+    for call in (lambda: load_vectors(path, cache=cache),
+                 lambda: embedding_matrix({"w1": 1}, 2, path, cache=cache)):
+        with pytest.raises(ValueError, match=rf"cache must be True, False or a folder \(str or "
+                                             rf"os\.PathLike\), got '{cache}', a blank name"):
+            call()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["v.txt"]
+
+
+@pytest.mark.parametrize("content", [b"garbage", b""])  # b"": issue 19 re-run, was EOFError
+def test_corrupt_cache_is_ignored(tmp_path, content):
     path = write_vectors(tmp_path / "v.txt", n=20, dim=5)
     load_vectors(path)
-    (tmp_path / "v.txt.npy").write_bytes(b"garbage")
+    (tmp_path / "v.txt.npy").write_bytes(content)
     assert_same(load_vectors(path), book_6_10(path))
 
 

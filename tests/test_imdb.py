@@ -232,19 +232,32 @@ def test_cache_invalidated_when_a_review_changes(salad):
     assert "anotherword" in get_word_index(salad)
 
 
-def _without_train_lengths(cache):
-    with np.load(cache) as npz:
-        arrays = {k: npz[k] for k in npz.files if k != "train_lengths"}
-    np.savez(cache, **arrays)
+def _rewritten(**changes):
+    """Damage: the cache rewritten with some arrays changed (``None``: left out)."""
+    def damage(cache):
+        with np.load(cache) as npz:
+            arrays = {k: npz[k] for k in npz.files}
+        arrays.update({k: change(arrays[k]) for k, change in changes.items()})
+        np.savez(cache, **{k: v for k, v in arrays.items() if v is not None})
+    return damage
 
 
-@pytest.mark.parametrize("damage", [lambda c: c.write_bytes(b"not an npz"),
-                                    _without_train_lengths])  # issue 19: was KeyError
+@pytest.mark.parametrize("damage", [
+    lambda c: c.write_bytes(b"not an npz"),
+    _rewritten(train_lengths=lambda a: None),  # issue 19: was KeyError
+    # issue 19 re-run: arrays that disagree gave IndexError, or labels other than 0/1
+    _rewritten(train_labels=lambda a: a[:5]),
+    _rewritten(train_lengths=lambda a: a * 2),
+    _rewritten(test_lengths=lambda a: np.concatenate([[-1, a[0] + a[1] + 1], a[2:]])),  # same sum
+    _rewritten(train_labels=lambda a: np.arange(len(a)) % 6),
+])
 def test_corrupt_cache_is_rebuilt(salad, damage):
     want, data = get_word_index(salad), load_data(salad)
     cache = salad.parent / _caches(salad)[0]
     damage(cache)
-    assert load_data(salad)[0][1].tolist() == data[0][1].tolist()
+    again = load_data(salad)
+    assert again[0][1].tolist() == data[0][1].tolist()
+    assert [list(x) for x in again[1][0]] == [list(x) for x in data[1][0]]
     assert get_word_index(salad) == want
     with np.load(cache) as npz:  # rewritten whole
         assert "train_lengths" in npz.files

@@ -5,6 +5,7 @@ from __future__ import annotations
 import doctest
 import os
 import random
+import re
 
 import numpy as np
 import pytest
@@ -111,8 +112,15 @@ def test_book_way_of_freezing_needs_a_compile_after_training():
          r"got \(5000, 100\)"),
         *((lambda bad=bad: models.glove_classifier(  # issue 19: Keras trains on NaN silently
             30, 5, 4, embedding_matrix=np.where(np.arange(120).reshape(30, 4) == 5, bad, 0.0)),
-           ValueError, rf"embedding_matrix must hold finite numbers, got {bad} at \[1, 1\] "
-           r"\(NaN or infinite: 1 of 120 values\)") for bad in (np.nan, -np.inf)),
+           ValueError, rf"embedding_matrix must hold finite float32 numbers, got "
+           rf"{re.escape(str(bad))} at \[1, 1\] \(NaN, infinite or too large: 1 of 120 values\)")
+          for bad in (np.nan, -np.inf, 1e300)),  # 1e300: inf in float32 (issue 19 re-run)
+        *((lambda bad=bad: models.glove_classifier(30, 5, 4, embedding_matrix=np.full(
+            (30, 4), bad)), TypeError, rf"embedding_matrix must hold real numbers \(int or "
+           rf"float\), got an array of dtype {dtype}") for bad, dtype in (
+               (None, "object"), ("0.5", "<U3"), (1j, "complex128"), (True, "bool"))),
+        (lambda: models.glove_classifier(2, 5, 2, embedding_matrix=[[1.0, 2.0], [3.0]]),
+         ValueError, r"embedding_matrix must be a 2-d array, got a ragged list \(setting"),
     ],
 )
 def test_bad_arguments(call, error, message):

@@ -75,3 +75,30 @@ def test_a_bad_data_dir_is_one_error_naming_the_variable(tmp_path, monkeypatch, 
         call()
     assert str(caught.value).startswith(f"TEXTSEQ_DATA_DIR={folder}: {problem}")
     assert "point TEXTSEQ_DATA_DIR at a folder, or unset it to use" in str(caught.value)
+
+
+@pytest.mark.parametrize("sub, call", [
+    ("embedded", lambda: datasets.imdb_dir("embedded")), ("embedded", datasets.own_glove_file),
+    ("glove", lambda: datasets.glove_text_sample(10)),
+    ("glove/extracted", lambda: datasets.glove_text_file(datasets.GloveFile(
+        write_zip(os.environ["TEXTSEQ_DATA_DIR"] + "/../v.zip"), "v.txt")))])
+def test_a_file_where_a_data_sub_folder_belongs_is_named(tmp_path, monkeypatch, sub, call):
+    """Issue 19 re-run: a raw FileExistsError ('[Errno 17] File exists')."""
+    monkeypatch.setenv("TEXTSEQ_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr(datasets, "EMBEDDED_SIZES", {"n_train": 4, "n_test": 2, "n_unsup": 2})
+    (tmp_path / "data" / sub).parent.mkdir(parents=True)
+    (tmp_path / "data" / sub).write_text("a file")
+    with pytest.raises(NotADirectoryError) as caught:
+        call()
+    assert str(caught.value) == (
+        f"{tmp_path / 'data' / sub}: is a file; expected a folder of textseq's data (move or "
+        "remove the file, or point TEXTSEQ_DATA_DIR at another folder)")
+
+
+def write_zip(path, members=(("v.txt", "a 1\n"),)):
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, text in members:
+            archive.writestr(name, text)
+    return path

@@ -13,9 +13,11 @@ import json
 import os
 import shutil
 import time
+import warnings
 from pathlib import Path
 
 from textseq._checks import check_int
+from textseq._checks import describe as describe_value
 from textseq._files import atomic_file, data_dir, write_text
 from textseq.glove import packaged, sources
 from textseq.glove.vectors import GloveFile, GloveFormatError
@@ -41,7 +43,15 @@ TEXT_SAMPLE_LINES = 100_000
 def _data_path(*parts: str) -> Path:
     """``data_dir()/parts``; when that is missing, ``TEXTSEQ_DATA_DIR`` is checked writable."""
     path = data_dir().joinpath(*parts)
-    return path if path.exists() else data_dir(writable=True).joinpath(*parts)
+    if path.exists():
+        return path
+    path = data_dir(writable=True).joinpath(*parts)
+    for parent in path.parents:  # a file where a sub-folder belongs
+        if parent.exists() and not parent.is_dir():
+            raise NotADirectoryError(f"{parent}: is a file; expected a folder of textseq's data "
+                                     "(move or remove the file, or point TEXTSEQ_DATA_DIR at "
+                                     "another folder)")
+    return path
 
 
 def data_source(source: str | None = None) -> str:
@@ -128,7 +138,11 @@ def own_glove_file() -> GloveFile:
     except (OSError, ValueError):
         current = None
     words = current.pop("words", None) if isinstance(current, dict) else None
-    if not (path.is_file() and current == wanted and words is not None):
+    counted = type(words) is int and words >= 0  # not a str, a float or a bool
+    if current == wanted and not counted:
+        warnings.warn(f"{stamp}: damaged ('words' is {describe_value(words)}, not a line count); "
+                      f"training {path.name} again", stacklevel=2)
+    if not (path.is_file() and current == wanted and counted):
         path.parent.mkdir(parents=True, exist_ok=True)
         stamp.unlink(missing_ok=True)  # no stamp while the file is being replaced
         words = train_unlabelled(root, path, **OWN_GLOVE).read_bytes().count(b"\n")
@@ -155,7 +169,8 @@ def glove_text_sample(n_lines: int = TEXT_SAMPLE_LINES) -> Path:
 def glove_text_file(source: GloveFile | str | os.PathLike | None = None) -> Path:
     """Return the GloVe text file Listing 6-10 opens for the vectors in use.
 
-    A ``.zip`` member (chosen as `load_vectors` does) is extracted once per version of the archive.
+    A ``.zip`` member (chosen as `load_vectors` does) is extracted once per version (size and
+    CRC); other versions' extractions are kept (remove ``<data dir>/glove/extracted`` to free them).
     """
     source = glove_file() if source is None else source
     if getattr(source, "kind", None) == "packaged":
@@ -164,14 +179,15 @@ def glove_text_file(source: GloveFile | str | os.PathLike | None = None) -> Path
     if path.suffix.lower() == ".gz":
         raise ValueError(f"{path.name} is gzip-compressed: open it with gzip.open")
     if member is None:
+        with open(path, "rb") as f:
+            if f.read(4) == b"PK\x03\x04":
+                raise GloveFormatError(f"{path} is a zip archive, not a text file: rename it to "
+                                       ".zip")
         return path
-    stat, key = path.stat(), hashlib.sha1(bytes(path.resolve())).hexdigest()[:12]
-    folder = _data_path("glove", "extracted", f"{path.name}-{key}")
-    out = folder / f"{stat.st_size}-{stat.st_mtime_ns}" / sources.member_name(member)
-    if not out.is_file():
-        for old in folder.glob("*"):  # the extractions of an earlier version of this archive
-            if old.name != out.parent.name:
-                shutil.rmtree(old, ignore_errors=True)
+    info, key = sources.choose_member(path, member, None), hashlib.sha1(bytes(path.resolve()))
+    folder = _data_path("glove", "extracted", f"{path.name}-{key.hexdigest()[:12]}")
+    out = folder / f"{info.file_size}-{info.CRC:08x}" / sources.member_name(member)
+    if not out.is_file():  # other versions stay: another process may be reading or writing one
         with sources.open_source(path, member, None) as (src, _), atomic_file(out, "wb") as dst:
             shutil.copyfileobj(src, dst, 1 << 20)
     return out

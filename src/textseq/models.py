@@ -76,17 +76,26 @@ def glove_classifier(
                     hidden_units=hidden_units)
     check_choice("trainable", trainable, (True, False, None))
     if embedding_matrix is not None:
-        matrix = np.asarray(embedding_matrix)
+        try:
+            matrix = np.asarray(embedding_matrix)
+        except ValueError as err:
+            raise ValueError(f"embedding_matrix must be a 2-d array, got a ragged "
+                             f"{type(embedding_matrix).__name__} ({err})") from None
+        if matrix.dtype.kind not in "iuf":  # not bool, complex, str or object
+            raise TypeError(f"embedding_matrix must hold real numbers (int or float), got an "
+                            f"array of dtype {matrix.dtype}")
         if matrix.shape != (max_words, embedding_dim):
             raise ValueError(
                 f"embedding_matrix must have shape (max_words, embedding_dim) = "
                 f"({max_words}, {embedding_dim}), got {matrix.shape}"
             )
-        bad = np.argwhere(~np.isfinite(matrix))
+        with np.errstate(over="ignore"):
+            weights = matrix.astype(np.float32)  # the Embedding's dtype: 1e300 becomes inf
+        bad = np.argwhere(~np.isfinite(weights))
         if len(bad):
-            raise ValueError(f"embedding_matrix must hold finite numbers, got "
-                             f"{describe(matrix[tuple(bad[0])])} at {bad[0].tolist()} (NaN or "
-                             f"infinite: {len(bad)} of {matrix.size} values)")
+            raise ValueError(f"embedding_matrix must hold finite float32 numbers, got "
+                             f"{describe(matrix[tuple(bad[0])])} at {bad[0].tolist()} (NaN, "
+                             f"infinite or too large: {len(bad)} of {matrix.size} values)")
     _seed(seed)
     model = keras.Sequential([
         keras.Input(shape=(maxlen,)),
@@ -96,7 +105,7 @@ def glove_classifier(
         keras.layers.Dense(1, activation="sigmoid"),
     ], name=name)
     if embedding_matrix is not None:
-        model.layers[0].set_weights([matrix])
+        model.layers[0].set_weights([weights])
     model.layers[0].trainable = (embedding_matrix is None) if trainable is None else trainable
     return compile_model(model)
 

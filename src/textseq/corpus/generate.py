@@ -360,7 +360,8 @@ def ensure_corpus(dest: str | os.PathLike, *, seed: int = 0, **sizes: int) -> Pa
     if dest.exists():
         if not (dest / MANIFEST).is_file():
             raise ValueError(f"{dest} exists but was not written by textseq.corpus "
-                             f"(no {MANIFEST}); refusing to replace it")
+                             f"(no {MANIFEST}); refusing to replace it (a generated corpus "
+                             f"that lost its manifest? remove {dest} to generate it again)")
         if read_manifest(dest) == wanted:
             return _counted(dest, wanted)
         aside = temp_path(dest)

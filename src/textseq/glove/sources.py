@@ -47,17 +47,17 @@ def resolve(source, member, dim) -> tuple[Path, str | None, int | None]:
         raise FileNotFoundError(f"GloVe vectors not found: {path}")
     if path.suffix.lower() == ".zip":
         # Choose the member now, so the cache is the chosen member's (dim= can choose it).
-        member = choose_member(path, member, dim)
+        member = choose_member(path, member, dim).filename
     elif member is not None:
         raise ValueError(f"member={member!r} was given, but {path.name} is not a .zip archive")
     return path, member, dim
 
 
-def choose_member(path: Path, member: str | None, dim) -> str:
-    """The member of the ``.zip`` at ``path`` to read (see `zip_member`), from its directory."""
+def choose_member(path: Path, member: str | None, dim) -> zipfile.ZipInfo:
+    """The directory entry (name, size, CRC) of the ``.zip`` member to read (see `zip_member`)."""
     try:
         with zipfile.ZipFile(path) as archive:
-            return zip_member(archive, path, member, dim)
+            return archive.getinfo(zip_member(archive, path, member, dim))
     except (zipfile.BadZipFile, zlib.error, EOFError) as err:
         raise GloveFormatError(f"{path} is damaged ({err}); download it again") from None
 
@@ -87,7 +87,12 @@ def open_source(path: Path, member: str | None, dim):
             with zipfile.ZipFile(path) as archive:
                 member = zip_member(archive, path, member, dim)
                 where = f"{path} (member {member})"
-                with archive.open(member) as stream:
+                try:
+                    stream = archive.open(member)
+                except (RuntimeError, NotImplementedError) as err:  # encrypted, deflate64, ...
+                    raise GloveFormatError(f"{where} cannot be read: {err}; extract it with unzip "
+                                           "or 7z and pass the .txt file") from None
+                with stream:
                     yield stream, where
         elif suffix == ".gz":
             with gzip.open(path, "rb") as stream:
@@ -114,6 +119,9 @@ def check_cache(cache) -> None:
             or isinstance(cache, str | os.PathLike)):
         raise TypeError(f"cache must be True, False or a folder (str or os.PathLike), got "
                         f"{describe(cache, with_type=True)}")
+    if isinstance(cache, str) and not cache.strip():
+        raise ValueError(f"cache must be True, False or a folder (str or os.PathLike), got "
+                         f"{cache!r}, a blank name (for the current folder, pass '.')")
 
 
 def cache_files(path: Path, member, cache) -> tuple[Path, Path] | None:
@@ -148,7 +156,7 @@ def read_cache(path, member, encoding, dim, files):
         if meta != _meta(path, member, encoding):
             return None
         vectors = np.load(npy, mmap_mode="r")
-    except (OSError, ValueError, KeyError):
+    except (OSError, ValueError, KeyError, EOFError):  # EOFError: an empty .npy
         return None
     words = rest.split("\n")
     if vectors.shape != (rows, cached_dim) or len(words) != rows:

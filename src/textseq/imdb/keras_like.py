@@ -70,6 +70,15 @@ def _build(source: Path, errors: str) -> dict[str, np.ndarray]:
     return arrays
 
 
+def _consistent(arrays: dict[str, np.ndarray]) -> bool:
+    """Whether each split's lengths add up to its words, with one 0/1 label per review."""
+    return all(
+        (lengths := arrays[f"{s}_lengths"]).ndim == 1 and lengths.min(initial=0) >= 0
+        and lengths.sum() == arrays[f"{s}_flat"].size
+        and arrays[f"{s}_labels"].shape == lengths.shape
+        and np.isin(arrays[f"{s}_labels"], (0, 1)).all() for s in ("train", "test"))
+
+
 def _encoded(source: Path, errors: str = "strict") -> dict[str, np.ndarray]:
     """The tree's words and raw rank sequences, from the cache file or freshly built."""
     fingerprint = _fingerprint(source, errors)
@@ -77,10 +86,10 @@ def _encoded(source: Path, errors: str = "strict") -> dict[str, np.ndarray]:
     cache = source.parent / f"{stem}{fingerprint}.npz"
     try:
         with np.load(cache, allow_pickle=False) as npz:
-            if _ARRAYS <= set(npz.files):
-                return {k: npz[k] for k in npz.files}
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
-        pass  # no cache yet (or an unreadable one): build it, as an incomplete one
+            if _ARRAYS <= set(npz.files) and _consistent(arrays := {k: npz[k] for k in npz.files}):
+                return arrays
+    except (OSError, ValueError, KeyError, EOFError, TypeError, zipfile.BadZipFile):
+        pass  # no cache yet (or an unreadable one): build it, as an incomplete or crafted one
     arrays = _build(source, errors)
     try:
         with atomic_file(cache) as f:

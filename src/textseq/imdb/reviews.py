@@ -91,6 +91,10 @@ def _sorted_checked(entries: list[tuple[int, int, str]], where: str) -> list[tup
 
 
 def _read_folder(folder: Path, label: str, errors: str):
+    for path in (folder.parent, folder):  # the split and label folders (the root may be a link)
+        if path.is_symlink():
+            raise DataError(f"{path}: is a symbolic link (to {os.readlink(path)}); expected a "
+                            "folder of the tree (links are not followed)")
     try:
         with os.scandir(folder) as it:
             found = {entry.name: entry for entry in it}
