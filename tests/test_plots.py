@@ -320,3 +320,26 @@ def test_lines_figure_names_bad_lines(lines, message):
 
     with pytest.raises((TypeError, ValueError), match=message):
         lines_figure([1, 2], lines, xlabel="x", ylabel="y")
+
+
+def test_plot_words_draws_one_panel_per_space_and_one_colour_per_group(figures_in_tmp, monkeypatch):
+    shown = []
+    monkeypatch.setattr(plots, "show_figure", shown.append)
+    plots.plot_words({"GloVe": [[0, 1], [1, 0], [2, 2]], "learned": [[1, 1], [-1, 0], [0, 3]]},
+                     ["good", "bad", "great"], ["positive", "negative", "positive"],
+                     title="opinion words", save_as="words", group="g")
+    (fig,) = shown
+    glove_ax, learned_ax = fig.axes
+    assert [ax.get_title() for ax in fig.axes] == ["GloVe", "learned"]
+    assert [t.get_text() for t in learned_ax.texts] == ["good", "great", "bad"]
+    positive, negative = learned_ax.collections
+    assert positive.get_offsets().tolist() == [[1, 1], [0, 3]]
+    assert not matplotlib.colors.same_color(positive.get_facecolor(), negative.get_facecolor())
+    assert [t.get_text() for t in glove_ax.get_legend().get_texts()] == ["positive", "negative"]
+    assert (figures_in_tmp / "g" / "words.png").is_file()
+    with pytest.raises(ValueError, match=r"points\['x'\] must hold one \(x, y\) per word"):
+        plots.plot_words({"x": [[0, 1]]}, ["a", "b"], ["p", "n"])
+    with pytest.raises(ValueError, match=r"groups must hold one group per word \(2\), got 1"):
+        plots.plot_words({"x": [[0, 1], [1, 0]]}, ["a", "b"], ["p"])
+    with pytest.raises(TypeError, match="points must map a panel title"):
+        plots.plot_words({}, ["a"], ["p"])

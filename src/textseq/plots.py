@@ -201,6 +201,49 @@ def seeds_figure(
     return fig
 
 
+def plot_words(points: Mapping[str, Any], words: Any, groups: Any, *,
+               xlabel: str = "component 1", ylabel: str = "component 2",
+               title: str | None = None, save_as: str | None = None,
+               group: str | None = None) -> None:
+    """Show and save 2-D maps of words side by side, each word written and coloured by its group.
+
+    ``points``: panel title -> one ``(x, y)`` per word (a PCA of each space); ``groups``: each
+    word's group (``"positive"``), one colour per group in order of first appearance.
+
+    >>> plot_words({"GloVe": [[0, 1], [1, 0]]}, ["good", "bad"], ["positive", "negative"])
+    """
+    import numpy as np
+
+    if not isinstance(points, Mapping) or not points:
+        raise TypeError(f"points must map a panel title to one (x, y) per word, got "
+                        f"{describe(points, True)}")
+    words, groups = list(words), list(groups)
+    if len(groups) != len(words):
+        raise ValueError(f"groups must hold one group per word ({len(words)}), got {len(groups)}")
+    names = list(dict.fromkeys(groups))
+    with matplotlib.rc_context(STYLE):
+        fig = Figure(figsize=(5.5 * len(points), 5), layout="constrained")
+        axes = fig.subplots(1, len(points), squeeze=False)[0]
+        for ax, (panel, values) in zip(axes, points.items(), strict=True):
+            xy = np.asarray(values, dtype=float)
+            if xy.shape != (len(words), 2):
+                raise ValueError(f"points[{panel!r}] must hold one (x, y) per word "
+                                 f"({len(words)}, 2), got shape {xy.shape}")
+            for i, name in enumerate(names):
+                rows = [k for k, g in enumerate(groups) if g == name]
+                ax.scatter(xy[rows, 0], xy[rows, 1], s=14, color=f"C{i}", label=name)
+                for k in rows:
+                    ax.annotate(words[k], xy[k], xytext=(3, 2), textcoords="offset points",
+                                fontsize=7, color=f"C{i}")
+            ax.set(title=panel, xlabel=xlabel, ylabel=ylabel)
+            ax.legend(fontsize=8, loc="best")
+        if title:
+            fig.suptitle(title)
+    if save_as is not None:
+        save_figure(fig, save_as, group=group)
+    show_figure(fig)
+
+
 def plot_lines(x: Any, lines: Mapping[str, Any], *, xlabel: str, ylabel: str,
                title: str | None = None, logy: bool = False, styles: Mapping[str, str] = {},
                save_as: str | None = None, group: str | None = None) -> None:
