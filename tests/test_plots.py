@@ -107,6 +107,8 @@ PLOTS = {
                                                    save_as=save_as),
     "plot_lines": lambda save_as: plots.plot_lines([1, 2], {"A": [1, 2]}, xlabel="x",
                                                    ylabel="y", save_as=save_as),
+    "plot_words": lambda save_as: plots.plot_words({"a": [[0, 1]]}, ["w"], ["p"],
+                                                   save_as=save_as),
 }
 
 

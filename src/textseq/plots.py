@@ -23,7 +23,7 @@ from textseq.notebook.training import accuracy_key, history_dict
 
 __all__ = [
     "STYLE", "plot_history", "plot_histories", "plot_seeds", "seeds_figure", "history_figure",
-    "plot_lines", "lines_figure", "save_figure", "show_figure", "figure_png",
+    "plot_words", "plot_lines", "lines_figure", "save_figure", "show_figure", "figure_png",
 ]
 
 _SEED_STYLES = ["-", "--", ":", "-."]  # one line style per seed (plot_seeds)
@@ -240,7 +240,7 @@ def plot_words(points: Mapping[str, Any], words: Any, groups: Any, *,
         if title:
             fig.suptitle(title)
     if save_as is not None:
-        save_figure(fig, save_as, group=group)
+        _save_figure(fig, save_as, group, "save_as")
     show_figure(fig)
 
 
