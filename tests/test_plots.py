@@ -308,12 +308,14 @@ def test_plot_gates_stacks_one_panel_per_value_over_the_words(figures_in_tmp, mo
     monkeypatch.setattr(plots, "show_figure", shown.append)
     plots.plot_gates(["not", "bad", "at", "all"], {"input gate": [0.1, 0.9, 0.2, 0.3],
                                                    "prediction": [0.5, 0.2, 0.3, 0.4]},
-                     marks={"opinion": [1], "negation": [0]}, save_as="gates", group="g")
+                     marks={"opinion": [1], "negation": [0]}, ylims={"input gate": (0, 1)},
+                     save_as="gates", group="g")
     (fig,) = shown
     top, bottom = fig.axes
     assert [ax.get_title(loc="left") for ax in fig.axes] == ["input gate", "prediction"]
     assert [t.get_text() for t in bottom.get_xticklabels()] == ["not", "bad", "at", "all"]
     assert list(top.get_lines()[0].get_ydata()) == [0.1, 0.9, 0.2, 0.3]
+    assert top.get_ylim() == (0, 1)
     assert len(top.patches) == len(bottom.patches) == 2  # the marked words, shaded in each panel
     assert [t.get_text() for t in fig.legends[0].get_texts()] == ["opinion", "negation"]
     assert (figures_in_tmp / "g" / "gates.png").is_file()

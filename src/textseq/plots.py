@@ -255,11 +255,12 @@ def lines_figure(x: Any, lines: Mapping[str, Any], *, xlabel: str, ylabel: str,
 
 
 def plot_gates(words: Any, panels: Mapping[str, Any], *, marks: Mapping[str, Any] = {},
-               title: str | None = None, save_as: str | None = None,
-               group: str | None = None) -> None:
+               ylims: Mapping[str, tuple[float, float]] = {}, title: str | None = None,
+               save_as: str | None = None, group: str | None = None) -> None:
     """Show and save one value per word of a review: panels stacked over the words (6.2.2's gates).
 
-    ``panels``: title -> one value per word; ``marks``: name -> positions of words to shade.
+    ``panels``: title -> one value per word; ``marks``: name -> positions of words to shade;
+    ``ylims``: title -> the panel's y range (``(0, 1)`` for a gate).
 
     >>> plot_gates(["not", "bad"], {"forget gate": [0.4, 0.6]}, marks={"opinion": [1]})
     """
@@ -279,6 +280,8 @@ def plot_gates(words: Any, panels: Mapping[str, Any], *, marks: Mapping[str, Any
                                  f"got shape {y.shape}")
             ax.plot(range(len(words)), y, f"C{i}-", marker="o", markersize=3)
             ax.set_title(name, loc="left", fontsize=9)
+            if name in ylims:
+                ax.set_ylim(*ylims[name])
             for m, (mark, positions) in enumerate(marks.items()):
                 for n, k in enumerate(positions):
                     ax.axvspan(k - 0.5, k + 0.5, color=f"C{m + 6}", alpha=0.2, lw=0,
