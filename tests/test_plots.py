@@ -109,6 +109,8 @@ PLOTS = {
                                                    ylabel="y", save_as=save_as),
     "plot_words": lambda save_as: plots.plot_words({"a": [[0, 1]]}, ["w"], ["p"],
                                                    save_as=save_as),
+    "plot_gates": lambda save_as: plots.plot_gates(["a", "b"], {"gate": [0.1, 0.2]},
+                                                   save_as=save_as),
 }
 
 
@@ -345,3 +347,25 @@ def test_plot_words_draws_one_panel_per_space_and_one_colour_per_group(figures_i
         plots.plot_words({"x": [[0, 1], [1, 0]]}, ["a", "b"], ["p"])
     with pytest.raises(TypeError, match="points must map a panel title"):
         plots.plot_words({}, ["a"], ["p"])
+
+
+def test_plot_gates_stacks_one_panel_per_value_over_the_words(figures_in_tmp, monkeypatch):
+    shown = []
+    monkeypatch.setattr(plots, "show_figure", shown.append)
+    plots.plot_gates(["not", "bad", "at", "all"], {"input gate": [0.1, 0.9, 0.2, 0.3],
+                                                   "prediction": [0.5, 0.2, 0.3, 0.4]},
+                     marks={"opinion": [1], "negation": [0]}, ylims={"input gate": (0, 1)},
+                     save_as="gates", group="g")
+    (fig,) = shown
+    top, bottom = fig.axes
+    assert [ax.get_title(loc="left") for ax in fig.axes] == ["input gate", "prediction"]
+    assert [t.get_text() for t in bottom.get_xticklabels()] == ["not", "bad", "at", "all"]
+    assert list(top.get_lines()[0].get_ydata()) == [0.1, 0.9, 0.2, 0.3]
+    assert top.get_ylim() == (0, 1)
+    assert len(top.patches) == len(bottom.patches) == 2  # the marked words, shaded in each panel
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["opinion", "negation"]
+    assert (figures_in_tmp / "g" / "gates.png").is_file()
+    with pytest.raises(ValueError, match=r"panels\['x'\] must hold one value per word \(4\)"):
+        plots.plot_gates(["a", "b", "c", "d"], {"x": [1, 2]})
+    with pytest.raises(TypeError, match="panels must map a title"):
+        plots.plot_gates(["a"], {})

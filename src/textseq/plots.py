@@ -23,7 +23,8 @@ from textseq.notebook.training import accuracy_key, history_dict
 
 __all__ = [
     "STYLE", "plot_history", "plot_histories", "plot_seeds", "seeds_figure", "history_figure",
-    "plot_words", "plot_lines", "lines_figure", "save_figure", "show_figure", "figure_png",
+    "plot_words", "plot_lines", "lines_figure", "plot_gates", "save_figure", "show_figure",
+    "figure_png",
 ]
 
 _SEED_STYLES = ["-", "--", ":", "-."]  # one line style per seed (plot_seeds)
@@ -295,6 +296,48 @@ def lines_figure(x: Any, lines: Mapping[str, Any], *, xlabel: str, ylabel: str,
             ax.set_yscale("log")
         ax.legend(fontsize=8, loc="best")
     return fig
+
+
+def plot_gates(words: Any, panels: Mapping[str, Any], *, marks: Mapping[str, Any] = {},
+               ylims: Mapping[str, tuple[float, float]] = {}, title: str | None = None,
+               save_as: str | None = None, group: str | None = None) -> None:
+    """Show and save one value per word of a review: panels stacked over the words (6.2.2's gates).
+
+    ``panels``: title -> one value per word; ``marks``: name -> positions of words to shade;
+    ``ylims``: title -> the panel's y range (``(0, 1)`` for a gate).
+
+    >>> plot_gates(["not", "bad"], {"forget gate": [0.4, 0.6]}, marks={"opinion": [1]})
+    """
+    import numpy as np
+
+    if not isinstance(panels, Mapping) or not panels:
+        raise TypeError(f"panels must map a title to one value per word, got "
+                        f"{describe(panels, True)}")
+    with matplotlib.rc_context(STYLE):
+        fig = Figure(figsize=(max(7.0, 0.2 * len(words)), 1.3 * len(panels) + 1.2),
+                     layout="constrained")
+        axes = fig.subplots(len(panels), 1, sharex=True, squeeze=False)[:, 0]
+        for i, (ax, (name, values)) in enumerate(zip(axes, panels.items(), strict=True)):
+            y = np.asarray(values, dtype=float)
+            if y.shape != (len(words),):
+                raise ValueError(f"panels[{name!r}] must hold one value per word ({len(words)}), "
+                                 f"got shape {y.shape}")
+            ax.plot(range(len(words)), y, f"C{i}-", marker="o", markersize=3)
+            ax.set_title(name, loc="left", fontsize=9)
+            if name in ylims:
+                ax.set_ylim(*ylims[name])
+            for m, (mark, positions) in enumerate(marks.items()):
+                for n, k in enumerate(positions):
+                    ax.axvspan(k - 0.5, k + 0.5, color=f"C{m + 6}", alpha=0.2, lw=0,
+                               label=mark if n == 0 and i == 0 else None)
+        axes[-1].set_xticks(range(len(words)), list(words), rotation=90, fontsize=8)
+        if marks:
+            fig.legend(loc="outside upper right", fontsize=8, ncols=len(marks))
+        if title:
+            fig.suptitle(title)
+    if save_as is not None:
+        _save_figure(fig, save_as, group, "save_as")
+    show_figure(fig)
 
 
 def figure_png(fig: Figure) -> bytes:
