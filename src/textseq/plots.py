@@ -1,4 +1,4 @@
-"""The book's training curves (Listings 6-15, 6-24), shown on the notebook's page and saved.
+"""The book's training curves (Listings 6-15, 6-24) and the see-inside figures, shown and saved.
 
 Training as dots, validation as a line, as in Listing 6-15. Figures are shown as PNG in Jupyter
 (nothing elsewhere) and saved under ``figures_dir()``; `STYLE` applies here only.
@@ -13,6 +13,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import matplotlib
+import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
@@ -213,8 +214,6 @@ def plot_words(points: Mapping[str, Any], words: Any, groups: Any, *,
 
     >>> plot_words({"GloVe": [[0, 1], [1, 0]]}, ["good", "bad"], ["positive", "negative"])
     """
-    import numpy as np
-
     if not isinstance(points, Mapping) or not points:
         raise TypeError(f"points must map a panel title to one (x, y) per word, got "
                         f"{describe(points, True)}")
@@ -274,8 +273,6 @@ def lines_figure(x: Any, lines: Mapping[str, Any], *, xlabel: str, ylabel: str,
     >>> [line.get_label() for line in fig.axes[0].get_lines()]
     ['A', 'B']
     """
-    import numpy as np
-
     if not isinstance(lines, Mapping) or not lines:
         raise TypeError(f"lines must map a name to y values, got {describe(lines, True)}")
     with matplotlib.rc_context(STYLE):
@@ -308,8 +305,6 @@ def plot_gates(words: Any, panels: Mapping[str, Any], *, marks: Mapping[str, Any
 
     >>> plot_gates(["not", "bad"], {"forget gate": [0.4, 0.6]}, marks={"opinion": [1]})
     """
-    import numpy as np
-
     if not isinstance(panels, Mapping) or not panels:
         raise TypeError(f"panels must map a title to one value per word, got "
                         f"{describe(panels, True)}")
