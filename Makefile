@@ -119,13 +119,14 @@ colab-all: dist
 	$(BIN)/python tests/colab/check.py $(if $(COLAB_PYTHON),--python $(COLAB_PYTHON)) \
 		--wheel dist/textseq-*-py3-none-any.whl --outputs colab-outputs $(NOTEBOOKS)
 
-# `make test`: ruff; then the unit tests, doctests and system tests (one core) beside the
-# Colab-like check (one core, about 100 s; its log is printed after the tests'); then nbval's two
+# `make test`: ruff; then the unit and system tests (one core) beside the Colab-like check, the
+# doctests and the data (the other core; their logs are printed after the tests'); then nbval's two
 # streams. Any part failing fails the target.
 test: lint
-	@log=$$(mktemp); $(MAKE) --no-print-directory colab > $$log 2>&1 & colab=$$!; \
-	$(MAKE) --no-print-directory unit doctest slow; status=$$?; \
-	wait $$colab || status=1; echo "== make colab"; cat $$log; rm -f $$log; exit $$status
+	@log=$$(mktemp); $(MAKE) --no-print-directory colab doctest data > $$log 2>&1 & side=$$!; \
+	$(MAKE) --no-print-directory unit slow; status=$$?; \
+	wait $$side || status=1; echo "== make colab doctest data"; cat $$log; rm -f $$log; \
+	exit $$status
 	$(MAKE) --no-print-directory nbval
 
 # Every benchmark runs (each prints its ratios against the peer it names); exit 1 if any missed.
